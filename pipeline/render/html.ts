@@ -1,0 +1,173 @@
+/**
+ * Volume model → HTML (hast), shared by the print and EPUB writers.
+ *
+ * The model is turned into an mdast tree with three custom node types
+ * (`juanPart`, `juanChapter`, `juanPaper`); remark-rehype turns it into hast with our
+ * handlers for those nodes and the default ones for the paper bodies; rehype-stringify
+ * serialises. Raw HTML in the manuscript is dropped here (remark-rehype without
+ * `allowDangerousHtml`), so nothing a manuscript contains can run in either output.
+ *
+ * Heading ranks: part h1, chapter h2, paper title h3, paper sections h4 (一、) h5 （一）
+ * h6 (1.); a 4th section level (（1）) becomes a run-in paragraph.
+ * Every top-level block of a paper body gets a stable id `${paper.id}-b${n}`, which the
+ * print page map uses to say where each page begins and the EPUB uses for its page-breaks.
+ */
+import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import type { Root as MdastRoot, RootContent } from 'mdast';
+import type { Handler, State } from 'mdast-util-to-hast';
+import { unified } from 'unified';
+import remarkRehype from 'remark-rehype';
+import rehypeStringify from 'rehype-stringify';
+import type { Chapter, Paper, Part, Volume } from '../model/types.ts';
+
+export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootContent[] }
+export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
+export interface JuanPaperNode { type: 'juanPaper'; paper: Paper; chapter: Chapter | null; children: RootContent[] }
+
+declare module 'mdast' {
+  interface RootContentMap {
+    juanPart: JuanPartNode;
+    juanChapter: JuanChapterNode;
+    juanPaper: JuanPaperNode;
+  }
+}
+
+/** Longest running head (书眉) in characters before it is shortened. */
+export const RUNNING_TITLE_MAX = 20;
+
+/** Short form of a paper title for the running head: the part before a space or dash if that fits, else cut. */
+export function runningTitle(title: string): string {
+  if ([...title].length <= RUNNING_TITLE_MAX) return title;
+  const head = title.split(/[\s　]|——/)[0];
+  if (head && [...head].length >= 6 && [...head].length <= RUNNING_TITLE_MAX) return head;
+  return [...title].slice(0, RUNNING_TITLE_MAX - 1).join('') + '…';
+}
+
+/** The id of a paper body's n-th block (0-based); shared with the page map and EPUB page-breaks. */
+export function blockId(paper: Paper, n: number): string {
+  return `${paper.id}-b${n}`;
+}
+
+function h(tag: string, properties: Record<string, unknown>, children: ElementContent[]): Element {
+  return { type: 'element', tagName: tag, properties: properties as Element['properties'], children };
+}
+function text(value: string): ElementContent {
+  return { type: 'text', value };
+}
+
+const SECTION_TAG = ['h4', 'h5', 'h6'];
+
+/** The paper header: chapter title when this paper opens a chapter, title, subtitle, unit. */
+function paperHeader(paper: Paper, chapter: Chapter | null): Element {
+  const header: ElementContent[] = [];
+  if (chapter && chapter.title) {
+    header.push(
+      h('h2', { className: ['chapter-title'], id: chapter.id }, [
+        h('span', { className: ['chapter-label'] }, [text(chapter.label ?? '')]),
+        text(' '),
+        h('span', { className: ['chapter-name'] }, [text(chapter.title)]),
+      ]),
+    );
+  }
+  header.push(h('h3', { className: ['paper-title'] }, [text(paper.title)]));
+  if (paper.subtitle) header.push(h('p', { className: ['paper-subtitle'] }, [text(`——${paper.subtitle}`)]));
+  if (paper.unit) header.push(h('p', { className: ['paper-unit'] }, [text(paper.unit)]));
+  return h('header', { className: ['paper-header'] }, header);
+}
+
+const handlers: Record<string, Handler> = {
+  juanPart(state: State, node: JuanPartNode): Element {
+    const { part } = node;
+    return h('section', { className: ['part'], id: part.id, dataPartTitle: `${part.label} ${part.title}` }, [
+      h('h1', { className: ['part-title'] }, [
+        h('span', { className: ['part-label'] }, [text(part.label)]),
+        text(' '),
+        h('span', { className: ['part-name'] }, [text(part.title)]),
+      ]),
+      ...state.all(node as never),
+    ]);
+  },
+  juanChapter(state: State, node: JuanChapterNode): Element {
+    return h('div', { className: ['chapter'], dataChapterId: node.chapter.id }, state.all(node as never));
+  },
+  juanPaper(state: State, node: JuanPaperNode): Element {
+    const { paper } = node;
+    const body = state.all(node as never).filter((child) => child.type === 'element') as Element[];
+    body.forEach((el, n) => {
+      el.properties = { ...el.properties, id: blockId(paper, n) };
+    });
+    return h(
+      'section',
+      {
+        className: ['paper', ...(paper.truncated ? ['paper-truncated'] : [])],
+        id: paper.id,
+        dataRunningTitle: runningTitle(paper.title),
+      },
+      [paperHeader(paper, node.chapter), h('div', { className: ['paper-body'] }, body)],
+    );
+  },
+  heading(state: State, node): Element {
+    // Paper section headings carry a depth relative to the paper (1 = 一、).
+    const depth = (node as { depth: number }).depth;
+    const tag = SECTION_TAG[depth - 1];
+    const children = state.all(node);
+    if (tag) return h(tag, { className: [`section-${depth}`] }, children);
+    return h('p', { className: [`section-${depth}`, 'run-in'], role: 'heading', ariaLevel: String(depth + 3) }, [
+      h('strong', {}, children),
+    ]);
+  },
+};
+
+/** The mdast of one paper (its header is generated by the handler). */
+function paperNode(paper: Paper, chapter: Chapter | null): JuanPaperNode {
+  return { type: 'juanPaper', paper, chapter, children: paper.body };
+}
+
+/** mdast of the whole body: parts → chapters → papers. A chapter's title heads its first paper. */
+export function volumeToMdast(volume: Volume): MdastRoot {
+  return {
+    type: 'root',
+    children: volume.parts.map(
+      (part): JuanPartNode => ({
+        type: 'juanPart',
+        part,
+        children: part.chapters.map(
+          (chapter): JuanChapterNode => ({
+            type: 'juanChapter',
+            chapter,
+            children: chapter.papers.map((paper, i) => paperNode(paper, i === 0 ? chapter : null)),
+          }),
+        ),
+      }),
+    ),
+  };
+}
+
+const toHast = unified().use(remarkRehype, { handlers: handlers as never });
+
+/** Body of the volume as hast (no title page / 目录: those are the writers' templates). */
+export function volumeToHast(volume: Volume): HastRoot {
+  return toHast.runSync(volumeToMdast(volume)) as HastRoot;
+}
+
+/** One paper as hast (for the EPUB, one file per paper). `chapter` when the paper opens a chapter. */
+export function paperToHast(paper: Paper, chapter: Chapter | null): HastRoot {
+  return toHast.runSync({ type: 'root', children: [paperNode(paper, chapter)] }) as HastRoot;
+}
+
+/** Serialise hast to HTML (or XHTML for the EPUB: self-closing void elements, no character references for CJK). */
+export function stringifyHast(tree: HastRoot, options: { xhtml?: boolean } = {}): string {
+  const processor = unified().use(rehypeStringify, {
+    ...(options.xhtml ? { closeSelfClosing: true, closeEmptyElements: true, tightSelfClosing: false } : {}),
+    characterReferences: { useNamedReferences: false },
+  });
+  return processor.stringify(tree);
+}
+
+/** The parts of `Part` a heading shows, for writers that lay out 目录 lines. */
+export function partHeading(part: Part): string {
+  return `${part.label} ${part.title}`;
+}
+export function chapterHeading(chapter: Chapter): string | null {
+  return chapter.title ? `${chapter.label ?? ''} ${chapter.title}`.trim() : null;
+}
