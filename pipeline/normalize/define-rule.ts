@@ -1,0 +1,65 @@
+/**
+ * defineRule: turns a normalization rule `(tree, file, ctx) => void` into a unified plugin.
+ * Every message the rule adds through `ctx` carries `ruleId` (= the rule's id = its file name)
+ * and `source: 'juan'`. Severity follows the conventions: a certain fix is `info`,
+ * a doubt a person must look at is a `warning`; stopping the build is a thrown JuanError.
+ */
+import type { Root, Nodes } from 'mdast';
+import type { Plugin } from 'unified';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import type { BookConfig } from '../config/schema.ts';
+import { pointAt, type Place } from './text.ts';
+
+export interface RuleContext {
+  /** A certain fix that was applied. */
+  info(reason: string, place?: Place): VFileMessage;
+  /** A doubt an editor should look at. */
+  warn(reason: string, place?: Place): VFileMessage;
+  /** Turn (node, index in its text) into a place in the original file. */
+  at(node: Nodes, index?: number): Place;
+  config?: Partial<BookConfig>;
+}
+
+export interface RuleMeta {
+  id: string;
+  url?: string;
+}
+
+export type RuleFn = (tree: Root, file: VFile, ctx: RuleContext) => void;
+
+export interface RuleOptions {
+  config?: Partial<BookConfig>;
+}
+
+export interface Rule {
+  id: string;
+  plugin: Plugin<[RuleOptions?], Root>;
+}
+
+export interface RuleExamples {
+  ok: string[];
+  notOk: Array<{ in: string; out?: string; messages?: string[] }>;
+}
+
+export function defineRule(meta: RuleMeta, fn: RuleFn): Rule {
+  const plugin: Plugin<[RuleOptions?], Root> = function (options?: RuleOptions) {
+    return (tree: Root, file: VFile) => {
+      const make = (reason: string, place: Place | undefined, fatal: boolean | undefined) => {
+        const message = file.message(reason, { place, ruleId: meta.id, source: 'juan' });
+        message.fatal = fatal;
+        if (meta.url) message.url = meta.url;
+        return message;
+      };
+      const ctx: RuleContext = {
+        info: (reason, place) => make(reason, place, undefined),
+        warn: (reason, place) => make(reason, place, false),
+        at: (node, index) => pointAt(file, node, index),
+        config: options?.config,
+      };
+      fn(tree, file, ctx);
+    };
+  };
+  Object.defineProperty(plugin, 'name', { value: meta.id });
+  return { id: meta.id, plugin };
+}

@@ -1,0 +1,165 @@
+/**
+ * Helpers shared by the rules: original-offset bookkeeping for text nodes (so every message
+ * points into the ORIGINAL manuscript even after earlier rules edited the text), node roles,
+ * Chinese numbering and character classes.
+ */
+import type { Nodes, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
+
+export interface Point { line: number; column: number; offset?: number }
+export type Place = Point | { start: Point; end: Point };
+
+export type Role =
+  | 'front' | 'toc' | 'part' | 'chapter'
+  | 'paper-title' | 'paper-subtitle' | 'paper-unit' | 'section';
+
+export interface JuanData {
+  role?: Role;
+  /** Section level relative to the paper (1 = 一、 … 4 = （1）). */
+  level?: number;
+  /** For every character of a text node's value (and one past the end): its offset in the source. */
+  map?: number[];
+}
+
+export function juan(node: Nodes): JuanData {
+  const data = ((node as { data?: Record<string, unknown> }).data ??= {});
+  return ((data.juan as JuanData | undefined) ??= {});
+}
+export const roleOf = (node: Nodes): Role | undefined =>
+  ((node as { data?: { juan?: JuanData } }).data?.juan?.role);
+
+/** The text the parser saw (BOM removed); positions' offsets index into it. */
+export function sourceOf(file: VFile): string {
+  const data = file.data as { source?: string };
+  if (data.source == null) data.source = String(file.value ?? '').replace(/^\uFEFF/, '');
+  return data.source;
+}
+
+function locOf(file: VFile) {
+  const data = file.data as { location?: ReturnType<typeof location> };
+  return (data.location ??= location(sourceOf(file)));
+}
+
+/** Original-offset map of a text node, built lazily (identity, or a greedy alignment past escapes). */
+export function mapOf(file: VFile, node: Text): number[] | undefined {
+  const j = juan(node);
+  if (j.map) return j.map;
+  const pos = node.position;
+  if (!pos || pos.start.offset == null || pos.end.offset == null) return undefined;
+  const src = sourceOf(file).slice(pos.start.offset, pos.end.offset);
+  const base = pos.start.offset;
+  const map: number[] = [];
+  let s = 0;
+  for (let i = 0; i < node.value.length; i++) {
+    while (s < src.length && src[s] !== node.value[i]) s++;
+    map.push(base + Math.min(s, src.length));
+    if (s < src.length) s++;
+  }
+  map.push(base + src.length);
+  j.map = map;
+  return map;
+}
+
+/** Place of character `index` of a node (text: via its map; other nodes: their start/end). */
+export function pointAt(file: VFile, node: Nodes, index?: number): Place {
+  if (node.type === 'text' && index != null) {
+    const map = mapOf(file, node);
+    if (map) {
+      const p = locOf(file).toPoint(map[Math.max(0, Math.min(index, map.length - 1))]);
+      if (p) return { line: p.line, column: p.column, offset: p.offset };
+    }
+  }
+  if (node.type !== 'text' && index != null && 'children' in node) {
+    // find the text node holding character `index` of the parent's plain text
+    let rest = index;
+    for (const t of textNodes(node)) {
+      if (rest <= t.value.length) return pointAt(file, t, rest);
+      rest -= t.value.length;
+    }
+  }
+  const pos = node.position;
+  if (!pos) return { line: 1, column: 1 };
+  return { line: pos.start.line, column: pos.start.column, offset: pos.start.offset };
+}
+
+export interface Edit { start: number; end: number; insert: string }
+
+/** Apply edits (on the current value) to a text node, keeping its original-offset map. */
+export function editText(file: VFile, node: Text, edits: Edit[]): void {
+  if (!edits.length) return;
+  const map = mapOf(file, node) ?? Array.from({ length: node.value.length + 1 }, () => 0);
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let value = '';
+  const out: number[] = [];
+  let i = 0;
+  for (const e of sorted) {
+    if (e.start < i) continue; // overlapping edit: skip
+    value += node.value.slice(i, e.start);
+    out.push(...map.slice(i, e.start));
+    value += e.insert;
+    for (let k = 0; k < e.insert.length; k++) out.push(map[e.start]);
+    i = e.end;
+  }
+  value += node.value.slice(i);
+  out.push(...map.slice(i));
+  node.value = value;
+  juan(node).map = out;
+}
+
+/** Split a text node at `index`: returns [left, right] sharing the original map. */
+export function splitText(file: VFile, node: Text, index: number): [Text, Text] {
+  const map = mapOf(file, node) ?? Array.from({ length: node.value.length + 1 }, () => 0);
+  const left: Text = { type: 'text', value: node.value.slice(0, index), position: node.position };
+  const right: Text = { type: 'text', value: node.value.slice(index), position: node.position };
+  juan(left).map = map.slice(0, index + 1);
+  juan(right).map = map.slice(index);
+  return [left, right];
+}
+
+export function* textNodes(node: Nodes): Generator<Text> {
+  if (node.type === 'text') yield node;
+  else if ('children' in node) for (const c of (node as Parent).children) yield* textNodes(c as Nodes);
+}
+
+export const plain = (node: Nodes): string => toString(node);
+
+// ——— character classes ———
+export const HAN = '\\p{Script=Han}';
+export const hanRe = /\p{Script=Han}/u;
+export const isHan = (ch: string | undefined) => !!ch && hanRe.test(ch);
+/** Chinese text characters: Han plus full-width punctuation. */
+export const isCjk = (ch: string | undefined) => !!ch && /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF5E“”‘’…—·]/u.test(ch);
+
+/** A paragraph (or line) that ends a sentence. */
+export const FINAL = /[。！？…”」』）》：；!?.]\s*$/;
+
+// ——— Chinese numbering ———
+const CN = '[一二三四五六七八九十百零〇]+';
+export const NUMBERING: Array<{ level: number; re: RegExp }> = [
+  { level: 1, re: new RegExp(`^${CN}[、．.]`) },
+  { level: 2, re: new RegExp(`^[（(]\\s*${CN}\\s*[）)]`) },
+  { level: 3, re: /^\d{1,2}(?:[、．]|\.(?!\d))/ },
+  { level: 4, re: /^[（(]\s*\d{1,2}\s*[）)]/ },
+];
+/** Numbering level of a heading/item text, or 0. */
+export function numberingLevel(text: string): number {
+  const t = text.trim();
+  for (const n of NUMBERING) if (n.re.test(t)) return n.level;
+  return 0;
+}
+
+export const PART_RE = /^第([一二三四五六七八九十百零〇\d]+)篇\s*(.*)$/;
+export const CHAPTER_RE = /^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$/;
+
+export function isBlock(n: RootContent): boolean {
+  return n.type === 'paragraph' || n.type === 'heading';
+}
+export function firstText(node: { children: PhrasingContent[] }): Text | undefined {
+  const c = node.children[0];
+  return c && c.type === 'text' ? c : undefined;
+}
+export function rootIndexOf(tree: Root, node: RootContent): number {
+  return tree.children.indexOf(node);
+}
