@@ -1,0 +1,90 @@
+/**
+ * Resolve the command-line inputs: which manuscript, which book.yaml, which output folder;
+ * then read the manuscript once into the volume model.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { VFile } from 'vfile';
+import type { Root } from 'mdast';
+import { loadConfig } from '../config/load.ts';
+import { defaultConfig } from '../config/defaults.ts';
+import type { BookConfig } from '../config/schema.ts';
+import { normalizeManuscript } from '../normalize/index.ts';
+import { metaFromManuscript } from '../model/build-volume.ts';
+import type { Volume } from '../model/types.ts';
+import { JuanError } from '../report/errors.ts';
+
+export interface CommonOptions {
+  /** Manuscript path; default: the Markdown file in manuscript/. */
+  manuscript?: string;
+  /** book.yaml path; default: book.yaml beside the manuscript. */
+  config?: string;
+  /** Output folder; default dist/. */
+  out?: string;
+  /** Project root (for defaults); default the current directory. */
+  cwd?: string;
+}
+
+export interface Callbacks {
+  onStage?: (stage: string) => void;
+  onPage?: (pages: number) => void;
+  /** Non-fatal notices for the editor (Chinese). */
+  onWarning?: (message: string) => void;
+}
+
+export interface ResolvedInputs {
+  manuscript: string;
+  configPath: string | null;
+  out: string;
+}
+
+export function resolveInputs(options: CommonOptions): ResolvedInputs {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  let manuscript = options.manuscript ? resolve(cwd, options.manuscript) : null;
+  if (!manuscript) {
+    const dir = join(cwd, 'manuscript');
+    const candidates = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(md|markdown|txt)$/i.test(f)).sort() : [];
+    if (candidates.length === 0) {
+      throw new JuanError('usage', '没有找到书稿：manuscript/ 中没有 .md 文件', { file: dir, hint: '用 --manuscript 指定书稿文件' });
+    }
+    manuscript = join(dir, candidates[0]!);
+  }
+  const configPath = options.config
+    ? resolve(cwd, options.config)
+    : existsSync(join(dirname(manuscript), 'book.yaml'))
+      ? join(dirname(manuscript), 'book.yaml')
+      : null;
+  return { manuscript, configPath, out: resolve(cwd, options.out ?? 'dist') };
+}
+
+/** A stable identifier for a manuscript without book.yaml: a name-based UUID of its path-free content. */
+function derivedIdentifier(text: string): string {
+  const hex = createHash('sha1').update(text).digest('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface ReadResult {
+  volume: Volume;
+  file: VFile;
+  tree: Root;
+  config: BookConfig;
+}
+
+/** Read book.yaml (or fall back to the manuscript's own front matter) and the manuscript. */
+export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}): ReadResult {
+  callbacks.onStage?.('normalize');
+  const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
+  const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined });
+  if (!config) {
+    callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
+    const fromText = metaFromManuscript(tree);
+    volume.meta = defaultConfig({
+      title: fromText.title ?? '未命名',
+      date: fromText.date ?? '1970-01',
+      identifier: derivedIdentifier(String(file.value)),
+      ...fromText,
+    } as BookConfig);
+  }
+  return { volume, file, tree, config: volume.meta };
+}

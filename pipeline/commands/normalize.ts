@@ -1,0 +1,29 @@
+/** `juan normalize`: manuscript → manuscript.normalized.md, toc.json, report.json (no layout). */
+import { publishOutputs, sweepStaleStaging } from '../output/atomic.ts';
+import { writers, type WriterContext } from '../render/writers.ts';
+import { buildReport, type BuildReport } from '../report/report-json.ts';
+import { readVolume, resolveInputs, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
+import { Stopwatch } from './stopwatch.ts';
+
+export interface NormalizeResult extends ReadResult {
+  report: BuildReport;
+  written: string[];
+}
+
+export async function runNormalize(options: CommonOptions, callbacks: Callbacks = {}): Promise<NormalizeResult> {
+  const inputs = resolveInputs(options);
+  const clock = new Stopwatch();
+  const warnings: string[] = [];
+  const onWarning = (w: string) => { warnings.push(w); callbacks.onWarning?.(w); };
+  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  const ctx: WriterContext = { volume: read.volume, pageMap: null, printReady: false, timeoutMs: 0, ...callbacks };
+  const files = [
+    ...(await writers.markdown.write(ctx)).files,
+    ...(await writers.toc.write(ctx)).files,
+  ];
+  const report = buildReport(read.file, read.volume, { warnings, timings: clock.timings });
+  files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
+  sweepStaleStaging(inputs.out);
+  const written = publishOutputs(inputs.out, files);
+  return { ...read, report, written };
+}

@@ -1,0 +1,91 @@
+/**
+ * The writers, in one explicit map (pandoc style): each reads the volume model (and, after the
+ * print writer ran, its page map) and returns the files it produces. Adding an output means
+ * adding one module and one entry here. Writers never re-parse Markdown.
+ */
+import type { PageMap, Volume } from '../model/types.ts';
+import type { OutputFile } from '../output/atomic.ts';
+import type { BrowserSession } from './print/browser.ts';
+import { volumeToMarkdown } from './markdown.ts';
+import { volumeToToc } from './toc-json.ts';
+
+export interface WriterContext {
+  volume: Volume;
+  /** Set once the print writer has laid the book out. */
+  pageMap: PageMap | null;
+  printReady: boolean;
+  timeoutMs: number;
+  session?: BrowserSession;
+  onStage?: (stage: string) => void;
+  onPage?: (pages: number) => void;
+}
+
+export interface WriterResult {
+  files: OutputFile[];
+  pageMap?: PageMap;
+  /** Things the editor should know (uncovered characters…), already in Chinese. */
+  warnings?: string[];
+}
+
+export interface Writer {
+  /** Stage name for progress and timings. */
+  stage: string;
+  write(ctx: WriterContext): Promise<WriterResult>;
+}
+
+export const writers = {
+  print: {
+    stage: 'print',
+    async write(ctx) {
+      const { renderPrint } = await import('./print/index.ts');
+      const { postprocessPdf } = await import('./print/postprocess.ts');
+      const { TRIM_PRESETS } = await import('../config/schema.ts');
+      const result = await renderPrint(ctx.volume, {
+        printReady: ctx.printReady,
+        timeoutMs: ctx.timeoutMs,
+        session: ctx.session,
+        onStage: ctx.onStage,
+        onPage: ctx.onPage,
+      });
+      ctx.onStage?.('pdf');
+      const pdf = await postprocessPdf(result.pdf, ctx.volume, result.pageMap, {
+        printReady: ctx.printReady,
+        bleedMm: ctx.volume.meta.page.bleed,
+        trimMm: TRIM_PRESETS[ctx.volume.meta.page.trim],
+      });
+      const warnings = result.uncovered.map(
+        (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
+      );
+      return {
+        files: [
+          { path: 'book.pdf', data: pdf },
+          { path: 'print.html', data: result.html },
+          ...result.assets,
+        ],
+        pageMap: result.pageMap,
+        warnings,
+      };
+    },
+  },
+  markdown: {
+    stage: 'markdown',
+    async write(ctx) {
+      return { files: [{ path: 'manuscript.normalized.md', data: volumeToMarkdown(ctx.volume, ctx.pageMap ?? undefined) }] };
+    },
+  },
+  toc: {
+    stage: 'toc',
+    async write(ctx) {
+      return { files: [{ path: 'toc.json', data: JSON.stringify(volumeToToc(ctx.volume, ctx.pageMap ?? undefined), null, 2) + '\n' }] };
+    },
+  },
+  epub: {
+    stage: 'epub',
+    async write(ctx) {
+      const { renderEpub } = await import('./epub/index.ts');
+      return { files: [{ path: 'book.epub', data: await renderEpub(ctx.volume, ctx.pageMap, { onStage: ctx.onStage }) }] };
+    },
+  },
+} satisfies Record<string, Writer>;
+
+export type WriterName = keyof typeof writers;

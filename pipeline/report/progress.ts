@@ -1,0 +1,58 @@
+/**
+ * Progress display: on a TTY one line rewritten in place (stage, pages laid out); otherwise
+ * plain lines per stage; nothing with --quiet. Only the CLI uses this.
+ */
+const STAGE_NAMES: Record<string, string> = {
+  normalize: '规范化书稿',
+  print: '排版（Paged.js）',
+  layout: '分页',
+  pdf: 'PDF 后处理',
+  markdown: '写规范化书稿',
+  toc: '写 toc.json',
+  epub: '生成 EPUB',
+  publish: '写入输出文件夹',
+  check: '校验目录页码',
+};
+
+export class Progress {
+  private stage = '';
+  private pages = 0;
+  private readonly started = performance.now();
+
+  constructor(private readonly stream: NodeJS.WriteStream, private readonly quiet: boolean) {}
+
+  private get live(): boolean {
+    return !this.quiet && Boolean(this.stream.isTTY);
+  }
+
+  onStage = (stage: string): void => {
+    if (this.quiet) return;
+    this.stage = stage;
+    const name = STAGE_NAMES[stage] ?? stage;
+    if (this.live) this.render(`▸ ${name}`);
+    else this.stream.write(`▸ ${name}\n`);
+  };
+
+  onPage = (pages: number): void => {
+    this.pages = pages;
+    if (this.live) this.render(`▸ ${STAGE_NAMES[this.stage] ?? this.stage}：已排 ${pages} 页`);
+  };
+
+  /** Clear the live line before other output is printed. */
+  clear(): void {
+    if (this.live) this.stream.write('\r\x1b[2K');
+  }
+
+  done(summary: string): void {
+    this.clear();
+    if (!this.quiet) this.stream.write(`${summary}（${((performance.now() - this.started) / 1000).toFixed(1)} 秒）\n`);
+  }
+
+  private render(line: string): void {
+    this.stream.write(`\r\x1b[2K${line}`);
+  }
+
+  get pagesLaidOut(): number {
+    return this.pages;
+  }
+}
