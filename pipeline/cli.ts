@@ -3,10 +3,6 @@
  * The only place that prints or decides exit codes; everything below throws JuanError.
  */
 import { parseArgs } from 'node:util';
-import { runNormalize } from './commands/normalize.ts';
-import { runBuild } from './commands/build.ts';
-import { runCheck } from './commands/check.ts';
-import { formatCheckTable } from './check/index.ts';
 import { JuanError } from './report/errors.ts';
 import { Progress } from './report/progress.ts';
 import { formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
@@ -71,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'normalize': {
+        const { runNormalize } = await import('./commands/normalize.ts');
         const result = await runNormalize(common, callbacks);
         progress.clear();
         printMessages(result.file, result.report.counts.byRule, quiet);
@@ -78,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'build': {
+        const { runBuild } = await import('./commands/build.ts');
         const result = await runBuild({ ...common, printReady: values['print-ready'], epub: !values['no-epub'] }, callbacks);
         progress.clear();
         printMessages(result.file, result.report.counts.byRule, quiet);
@@ -85,6 +83,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'check': {
+        // Loaded per command: pdfjs-dist and the browser driver are heavy.
+        const { runCheck } = await import('./commands/check.ts');
+        const { formatCheckTable } = await import('./check/index.ts');
         const report = await runCheck({ out: values.out }, callbacks);
         progress.clear();
         if (report.ok) {
