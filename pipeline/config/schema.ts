@@ -32,7 +32,7 @@ const Page = Type.Object(
     innerMarginRatio: Type.Number({ default: 0.55, minimum: 0.3, maximum: 0.7, description: '左右留白中订口（内侧）所占比例' }),
     bleed: Type.Number({ default: 3, minimum: 0, maximum: 10, description: '出血（mm），仅 --print-ready 时加上' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: '版面（印刷版）' },
 );
 
 const Fonts = Type.Object(
@@ -41,7 +41,7 @@ const Fonts = Type.Object(
     heading: Type.String({ default: 'noto-sans-sc', description: '标题黑体' }),
     kai: Type.String({ default: 'lxgw-wenkai', description: '单位、引文楷体' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: '字体（均为 npm 固定版本的开源字体，嵌入 PDF）' },
 );
 
 const Toc = Type.Object(
@@ -53,14 +53,14 @@ const Toc = Type.Object(
     showSubtitle: Type.Boolean({ default: true, description: '目录中是否列出副标题' }),
     showUnit: Type.Boolean({ default: true, description: '目录中是否列出作者单位' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: '重新生成的目录' },
 );
 
 const Build = Type.Object(
   {
     timeoutSeconds: Type.Number({ default: 120, minimum: 5, description: '每个浏览器阶段的时限（秒），超时重试一次后失败' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: '构建' },
 );
 
 export const BookConfigSchema = Type.Object(
