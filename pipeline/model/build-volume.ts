@@ -1,0 +1,209 @@
+/**
+ * buildVolume: normalized mdast (+ what the rules recorded in file.data) → the Volume model.
+ * Structure comes from the 目录 (篇 → 章 → papers; only parts/chapters with delivered papers);
+ * without a 目录, every paper title found in the body goes into one implicit part/chapter (warning).
+ * A normalized manuscript (ours) carries in its YAML front matter what its regenerated 目录 no longer
+ * shows: the 目录 index, old page and 目录 title of each paper and the papers not delivered (`juan:`).
+ */
+import { createHash } from 'node:crypto';
+import type { Heading, Root, RootContent } from 'mdast';
+import type { VFile } from 'vfile';
+import YAML from 'yaml';
+import { defaultConfig } from '../config/defaults.ts';
+import type { BookConfig, BookConfigInput } from '../config/schema.ts';
+import { JuanError } from '../report/errors.ts';
+import type { PaperHead } from '../normalize/rules/paper-header.ts';
+import type { ReconcileData } from '../normalize/rules/reconcile-toc.ts';
+import type { TocData } from '../normalize/rules/toc-entries.ts';
+import { FINAL, juan, plain, roleOf, type Place } from '../normalize/text.ts';
+import type { Chapter, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
+
+/** What the normalized Markdown's front matter keeps beyond the metadata. */
+export interface JuanFrontMatter {
+  papers?: Array<{ id: string; index: number; title: string; tocTitle: string | null; oldPage: string | null }>;
+  missing?: Array<Omit<MissingPaper, 'position'>>;
+}
+
+const CONFIG_KEYS = ['title', 'subtitle', 'genre', 'organisers', 'publisher', 'date', 'language', 'identifier', 'description', 'keywords', 'page', 'fonts', 'toc', 'build'];
+
+function frontMatter(tree: Root): Record<string, unknown> | null {
+  const y = tree.children.find((n) => n.type === 'yaml');
+  if (!y || y.type !== 'yaml') return null;
+  try {
+    const data = YAML.parse(y.value);
+    return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Metadata the manuscript itself gives: its YAML front matter (a normalized manuscript), else the
+ * title-page block before the 目录: title = first H1, subtitle = the `##` after it, genre = a short
+ * H1 like `论文集`, date from `2018 年 10 月` → `2018-10`.
+ */
+export function metaFromManuscript(tree: Root): Partial<BookConfig> {
+  const fm = frontMatter(tree);
+  if (fm) {
+    const out: Record<string, unknown> = {};
+    for (const k of CONFIG_KEYS) if (fm[k] != null) out[k] = k === 'date' ? String(fm[k]) : fm[k];
+    return out as Partial<BookConfig>;
+  }
+  const meta: Partial<BookConfig> = {};
+  const kids = tree.children;
+  for (let i = 0; i < kids.length; i++) {
+    const n = kids[i];
+    const role = roleOf(n);
+    if (role === 'toc' || role === 'paper-title') break;
+    const text = plain(n).trim();
+    if (n.type === 'heading' && n.depth === 1) {
+      if (!meta.title) {
+        meta.title = text;
+        const next = kids[i + 1];
+        if (next?.type === 'heading' && next.depth === 2) meta.subtitle = plain(next).trim();
+      } else if (!meta.genre && text.length <= 8) meta.genre = text;
+      continue;
+    }
+    const d = text.match(/^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$/);
+    if (d && !meta.date) meta.date = `${d[1]}-${d[2].padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
+  }
+  return meta;
+}
+
+const pos = (p: Place | undefined): SourcePosition => {
+  if (!p) return { line: 1, column: 1 };
+  const s = 'start' in p ? p.start : p;
+  return { line: s.line, column: s.column };
+};
+const nodePos = (n: RootContent): SourcePosition => pos(n.position?.start);
+const hash6 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 6);
+export const paperId = (index: number, title: string) => `p${String(index).padStart(2, '0')}-${hash6(title)}`;
+
+function warn(file: VFile, reason: string, place?: SourcePosition) {
+  const m = file.message(reason, { place, ruleId: 'build-volume', source: 'juan' });
+  m.fatal = false;
+}
+
+export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volume {
+  const data = file.data as { toc?: TocData; papers?: PaperHead[]; reconcile?: ReconcileData };
+  const heads = data.papers ?? [];
+  const path = file.path ?? '';
+  if (!heads.length)
+    throw new JuanError('content', `书稿中没有找到任何论文正文：${path}`, {
+      file: path,
+      hint: '论文标题应是 Markdown 标题行（# 标题），后接作者单位和正文',
+    });
+  const fm = frontMatter(tree);
+  const fmJuan = (fm?.juan ?? {}) as JuanFrontMatter;
+  let meta = config;
+  if (!meta) {
+    const m = metaFromManuscript(tree);
+    meta = defaultConfig({ ...(m as Partial<BookConfigInput>), title: m.title ?? '未命名', date: m.date ?? '1970-01', identifier: m.identifier ?? `urn:juan:${hash6(String(file.value))}` });
+  }
+  const toc = data.toc;
+  if (!toc) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
+
+  // bodies, in body order
+  const kids = tree.children;
+  const starts = heads.map((h) => kids.indexOf(h.node));
+  const papers: Array<{ paper: Paper; entry: number }> = [];
+  heads.forEach((h, k) => {
+    const from = starts[k];
+    let to = from + 1;
+    while (to < kids.length && !['paper-title', 'part', 'chapter', 'toc'].includes(roleOf(kids[to]) ?? '')) to++;
+    const body: RootContent[] = [];
+    let title = plain(h.node).trim();
+    let subtitle: string | null = null;
+    const dash = title.indexOf('——');
+    if (dash > 0) { subtitle = title.slice(dash + 2).trim(); title = title.slice(0, dash).trim(); }
+    let unit: string | null = null;
+    for (let i = from + 1; i < to; i++) {
+      const n = kids[i];
+      const role = roleOf(n);
+      if (role === 'paper-subtitle') { subtitle = plain(n).trim().replace(/^(?:——|—|--|－－)\s*/, ''); continue; }
+      if (role === 'paper-unit') { unit = plain(n).trim(); continue; }
+      if (n.type === 'heading') {
+        const level = juan(n).level ?? Math.max(1, Math.min(4, n.depth - h.node.depth));
+        const copy: Heading = { ...n, depth: level as Heading['depth'] };
+        body.push(copy);
+      } else body.push(n);
+    }
+    const k2 = data.reconcile?.match[k] ?? -1;
+    const entry = k2 >= 0 ? toc?.entries[k2] : undefined;
+    const kind = data.reconcile?.kind[k];
+    const stored = fmJuan.papers?.find((p) => p.title === title);
+    const index = stored?.index ?? entry?.index ?? (toc ? toc.entries.length : 0) + k + 1;
+    const last = body[body.length - 1];
+    const truncated = !last || last.type === 'heading' || (last.type === 'paragraph' && !FINAL.test(plain(last)));
+    if (truncated)
+      warn(file, `论文「${title}」的正文似乎不完整：${!last ? '没有正文' : last.type === 'heading' ? `结尾是标题「${plain(last).trim()}」` : '最后一段没有结束'}`, last ? nodePos(last) : nodePos(h.node));
+    papers.push({
+      entry: k2,
+      paper: {
+        id: paperId(index, title),
+        index,
+        title,
+        subtitle,
+        unit,
+        tocTitle: stored ? stored.tocTitle : kind === 'near' && entry ? entry.mainTitle : null,
+        oldPage: stored ? stored.oldPage : entry?.oldPage ?? null,
+        body,
+        truncated,
+        position: nodePos(h.node),
+      },
+    });
+  });
+
+  // structure
+  const parts: Part[] = [];
+  const partOf = new Map<number, Part>();
+  const chapterOf = new Map<string, Chapter>();
+  const tocParts = toc?.parts ?? [];
+  let lastKey: [number, number] = [-1, -1];
+  for (const { paper, entry } of papers) {
+    const e = entry >= 0 ? toc!.entries[entry] : undefined;
+    const [pi, ci] = e ? [e.part, e.chapter] : lastKey;
+    lastKey = [pi, ci];
+    let part = partOf.get(pi);
+    if (!part) {
+      const tp = tocParts[pi];
+      part = { id: `part-${pi + 1}`, label: tp?.label ?? '', title: tp?.title ?? '', chapters: [], position: tp ? pos(tp.position) : undefined };
+      if (!tp) part.id = 'part-0';
+      partOf.set(pi, part);
+      parts.push(part);
+    }
+    const key = `${pi}/${ci}`;
+    let chapter = chapterOf.get(key);
+    if (!chapter) {
+      const tc = tocParts[pi]?.chapters[ci];
+      chapter = { id: `${part.id}-ch-${ci + 1}`, label: tc?.label ?? null, title: tc?.title ?? null, papers: [], position: tc ? pos(tc.position) : undefined };
+      if (!tc) chapter.id = `${part.id}-ch-0`;
+      chapterOf.set(key, chapter);
+      part.chapters.push(chapter);
+    }
+    chapter.papers.push(paper);
+  }
+  // keep book order of parts/chapters as the 目录 gives it
+  parts.sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
+  for (const p of parts) p.chapters.sort((a, b) => Number(a.id.split('-ch-')[1]) - Number(b.id.split('-ch-')[1]));
+
+  const missing: MissingPaper[] = [];
+  for (const i of data.reconcile?.missing ?? []) {
+    const e = toc!.entries[i];
+    const tp = tocParts[e.part];
+    const tc = tp?.chapters[e.chapter];
+    missing.push({
+      index: e.index,
+      title: e.title,
+      unit: e.unit,
+      part: tp ? `${tp.label} ${tp.title}`.trim() : null,
+      chapter: tc ? `${tc.label} ${tc.title}`.trim() : null,
+      oldPage: e.oldPage,
+      position: pos(e.position),
+    });
+  }
+  for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
+  missing.sort((a, b) => a.index - b.index);
+
+  return { meta, source: path, parts, missing };
+}

@@ -1,0 +1,30 @@
+/**
+ * The ordered list of normalization rules. Order matters: text hygiene first, then the structure
+ * (目录, paper headers), then the rules that need to know where the papers are.
+ */
+import type { Rule } from './define-rule.ts';
+import encodingHygiene from './rules/encoding-hygiene.ts';
+import pageFurniture from './rules/page-furniture.ts';
+import letterSpacedTitle from './rules/letter-spaced-title.ts';
+import tocEntries from './rules/toc-entries.ts';
+import paperHeader from './rules/paper-header.ts';
+import runInHeadStyle from './rules/run-in-head-style.ts';
+import fullwidthPunctuation from './rules/fullwidth-punctuation.ts';
+import reconcileToc from './rules/reconcile-toc.ts';
+import headingLevelFromNumbering from './rules/heading-level-from-numbering.ts';
+import joinPageBreakParagraphs from './rules/join-page-break-paragraphs.ts';
+
+export const preset: Rule[] = [
+  encodingHygiene,
+  pageFurniture,
+  letterSpacedTitle,
+  tocEntries,
+  paperHeader,
+  runInHeadStyle,
+  fullwidthPunctuation,
+  reconcileToc,
+  headingLevelFromNumbering,
+  joinPageBreakParagraphs,
+];
+
+export const ruleIds = preset.map((r) => r.id);

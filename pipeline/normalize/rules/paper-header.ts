@@ -1,0 +1,95 @@
+/**
+ * paper-header — finds the papers in the body: the title heading, a subtitle (`——…` right after the
+ * title, as a heading or a paragraph, or after `——` inside the title line) and the byline unit
+ * (the short line after title/subtitle, checked against the 目录's unit). Marks the nodes with their
+ * role; records `file.data.papers`. 篇/章 headings in the body (normalized files) are marked too.
+ * A subtitle recovered from a heading → info; a paper without a unit line or a unit that differs from
+ * the 目录 → warning.
+ */
+import type { Heading, RootContent } from 'mdast';
+import type { RuleExamples } from '../define-rule.ts';
+import { defineRule } from '../define-rule.ts';
+import { CHAPTER_RE, PART_RE, juan, numberingLevel, plain, roleOf } from '../text.ts';
+import type { TocData } from './toc-entries.ts';
+
+export interface PaperHead {
+  node: Heading;
+  title: string;
+  subtitle: string | null;
+  unit: string | null;
+  subtitleNode?: RootContent;
+  unitNode?: RootContent;
+}
+
+export const examples: RuleExamples = {
+  ok: ['# 科技创新与高质量发展\n\n——我市科技创新的成效\n\n市科技局\n\n正文。\n'],
+  notOk: [
+    { in: '# 科技创新与高质量发展\n\n## ——我市科技创新的成效\n\n市科技局\n\n正文。\n', messages: ['3:1 paper-header'] },
+    { in: '# 科技创新与高质量发展\n\n当前经济转型主要有两条主线，一条是从旧动能转向新动能。\n', messages: ['1:1 paper-header'] },
+  ],
+};
+
+export const norm = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, '');
+const SUB_RE = /^(?:——|—|--|－－)\s*/;
+
+export function isUnitLine(text: string): boolean {
+  const t = text.trim();
+  return t.length > 0 && t.length <= 30 && !t.includes('\n') && !/[。，；！？：,;!?]/.test(t) && numberingLevel(t) === 0 && !t.startsWith('*');
+}
+
+export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
+  const toc = (file.data as { toc?: TocData }).toc;
+  const kids = tree.children;
+  let begin = 0;
+  for (let i = 0; i < kids.length; i++) if (roleOf(kids[i]) === 'toc') begin = i + 1;
+  const tocTitles = new Set(toc?.entries.flatMap((e) => [norm(e.title), norm(e.mainTitle)]) ?? []);
+  const isCandidate = (n: RootContent): n is Heading => {
+    if (n.type !== 'heading') return false;
+    const t = plain(n).trim();
+    return !!t && numberingLevel(t) === 0 && !PART_RE.test(t) && !CHAPTER_RE.test(t) && !SUB_RE.test(t);
+  };
+  let titleDepth = 0;
+  const papers: PaperHead[] = [];
+  for (let i = begin; i < kids.length; i++) {
+    const n = kids[i];
+    if (n.type === 'heading') {
+      const t = plain(n).trim();
+      if (PART_RE.test(t)) { juan(n).role = 'part'; continue; }
+      if (CHAPTER_RE.test(t)) { juan(n).role = 'chapter'; continue; }
+    }
+    if (!isCandidate(n)) continue;
+    if (!titleDepth) titleDepth = n.depth;
+    const text = plain(n).trim();
+    if (n.depth > titleDepth && !tocTitles.has(norm(text))) continue; // an unnumbered section heading
+    juan(n).role = 'paper-title';
+    const head: PaperHead = { node: n, title: text, subtitle: null, unit: null };
+    const inTitle = text.search(/——/);
+    if (inTitle > 0) {
+      head.title = text.slice(0, inTitle).trim();
+      head.subtitle = text.slice(inTitle).replace(SUB_RE, '').trim();
+      ctx.info(`标题行中的副标题已拆出：「${head.subtitle}」`, ctx.at(n, inTitle));
+    }
+    let j = i + 1;
+    const next = kids[j];
+    if (!head.subtitle && next && (next.type === 'heading' || next.type === 'paragraph') && SUB_RE.test(plain(next).trim())) {
+      head.subtitle = plain(next).trim().replace(SUB_RE, '').trim();
+      head.subtitleNode = next;
+      juan(next).role = 'paper-subtitle';
+      if (next.type === 'heading') ctx.info(`标题行「${plain(next).trim()}」是论文副标题，不是节标题`, ctx.at(next));
+      j++;
+    }
+    const u = kids[j];
+    const entry = toc?.entries.find((e) => norm(e.title) === norm(head.title + (head.subtitle ?? '')) || norm(e.mainTitle) === norm(head.title));
+    if (u && u.type === 'paragraph' && isUnitLine(plain(u))) {
+      head.unit = plain(u).trim();
+      head.unitNode = u;
+      juan(u).role = 'paper-unit';
+      if (entry?.unit && norm(entry.unit) !== norm(head.unit))
+        ctx.warn(`作者单位与目录不一致：正文「${head.unit}」，目录「${entry.unit}」`, ctx.at(u));
+    } else {
+      ctx.warn(`论文「${head.title}」标题后没有找到作者单位行`, ctx.at(n));
+    }
+    papers.push(head);
+  }
+  (file.data as { papers?: PaperHead[] }).papers = papers;
+});

@@ -1,0 +1,90 @@
+/**
+ * run-in-head-style — bold run-in heads start a paragraph and are written one way:
+ * `**（1）要…。**text`. `**(1) 要…。**` and `(7) **要…。**` (numbering outside the bold) become that.
+ * CommonMark does not close `**` between `。` and a Han character, so the parser leaves these as
+ * literal asterisks; this rule turns a paragraph-initial `**…**` into a `strong` node (a parsing
+ * fix, silent) and reports only real changes of the text (numbering moved or made full-width) → info.
+ */
+import type { Paragraph, Strong, Text } from 'mdast';
+import type { RuleExamples } from '../define-rule.ts';
+import { defineRule } from '../define-rule.ts';
+import { editText, roleOf, splitText, type Edit } from '../text.ts';
+
+export const examples: RuleExamples = {
+  ok: ['**（一）工业规模不断壮大。**我市制造业。\n', '**一是要解放思想。**慈溪工业。\n'],
+  notOk: [
+    { in: '**(1) 要立足解放思想。**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
+    { in: '(7) **要在更加开放条件下。**习近平指出。\n', out: '**（7）要在更加开放条件下。**习近平指出。\n', messages: ['1:1 run-in-head-style'] },
+    { in: '**(一) 调结构，发展高质量产业。**对标。\n', out: '**（一）调结构，发展高质量产业。**对标。\n', messages: ['1:3 run-in-head-style'] },
+  ],
+};
+
+const NUM = /^([（(])\s*(\d{1,2}|[一二三四五六七八九十]+)\s*([）)])\s*/;
+const OUTSIDE = /^([（(]\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[）)])\s*(?=\*\*)/;
+
+/** Edits that turn a leading `(1) ` in `s` into `（1）`; [] when already canonical. */
+function numberEdits(s: string, at = 0): Edit[] {
+  const m = s.slice(at).match(NUM);
+  if (!m) return [];
+  const canon = `（${m[2]}）`;
+  if (m[0] === canon) return [];
+  return [{ start: at, end: at + m[0].length, insert: canon }];
+}
+
+export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
+  for (const p of tree.children) {
+    if (p.type !== 'paragraph' || roleOf(p) === 'toc') continue;
+    const first = p.children[0];
+    if (first?.type === 'strong') {
+      // parsed bold: only its numbering may need fixing
+      const t = first.children[0];
+      if (t?.type === 'text') {
+        const edits = numberEdits(t.value);
+        if (edits.length) {
+          ctx.info(`加粗小标题的编号已统一为「${edits[0].insert}」：「${t.value.slice(0, 12)}…」`, ctx.at(t, 0));
+          editText(file, t, edits);
+        }
+      }
+      continue;
+    }
+    if (first?.type !== 'text') continue;
+    const second = p.children[1];
+    const out = first.value.match(OUTSIDE);
+    // `(7) ` text followed by a parsed strong
+    if (out && first.value.trim() === out[1] && second?.type === 'strong') {
+      const inner = second.children[0];
+      if (inner?.type === 'text') {
+        const canon = `（${out[1].replace(/[\s（()）]/g, '')}）`;
+        ctx.info(`加粗小标题的编号已移入加粗并统一为「${canon}」：「${first.value.trim()} **${inner.value.slice(0, 10)}…」`, ctx.at(first, 0));
+        inner.value = canon + inner.value;
+        p.children.shift();
+      }
+      continue;
+    }
+    // literal `**…**` at paragraph start (optionally preceded by `(7) `)
+    const v = first.value;
+    const open = out ? out[0].length : 0;
+    if (!v.startsWith('**', open) || /\s/.test(v[open + 2] ?? ' ')) continue;
+    const close = v.indexOf('**', open + 2);
+    if (close < 0 || close === open + 2) continue;
+    const [head, tail] = splitText(file, first, close);
+    const edits: Edit[] = [];
+    if (out) {
+      const canon = `（${out[1].replace(/[\s（()）]/g, '')}）`;
+      edits.push({ start: 0, end: open + 2, insert: canon });
+      ctx.info(`加粗小标题的编号已移入加粗并统一为「${canon}」：「${v.slice(0, open + 12)}…」`, ctx.at(first, 0));
+    } else {
+      edits.push({ start: 0, end: 2, insert: '' });
+      const num = numberEdits(head.value, 2);
+      if (num.length) {
+        edits.push(...num);
+        ctx.info(`加粗小标题的编号已统一为「${num[0].insert}」：「${v.slice(0, 14)}…」`, ctx.at(first, 2));
+      }
+    }
+    editText(file, head, edits);
+    editText(file, tail, [{ start: 0, end: 2, insert: '' }]);
+    const strong: Strong = { type: 'strong', children: [head], position: first.position };
+    const rest: Text[] = tail.value ? [tail] : [];
+    (p as Paragraph).children.splice(0, 1, strong, ...rest);
+  }
+});
