@@ -75,9 +75,26 @@ const pos = (p: Place | undefined): SourcePosition => {
   const s = 'start' in p ? p.start : p;
   return { line: s.line, column: s.column };
 };
-const nodePos = (n: RootContent): SourcePosition => pos(n.position?.start);
+const nodePos = (n: RootContent): SourcePosition => pos((n as { position?: { start: Place } }).position?.start);
 const hash6 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 6);
 export const paperId = (index: number, title: string) => `p${String(index).padStart(2, '0')}-${hash6(title)}`;
+
+/** A copy of a body node with adjacent text nodes merged (rules keep them apart to track positions). */
+function compact<T extends RootContent>(node: T): T {
+  if (!('children' in node)) return { ...node };
+  const children: RootContent[] = [];
+  for (const c of (node as unknown as { children: RootContent[] }).children) {
+    const prev = children[children.length - 1];
+    if (c.type === 'text' && prev?.type === 'text') {
+      children[children.length - 1] = {
+        ...prev,
+        value: prev.value + c.value,
+        position: prev.position && c.position ? { start: prev.position.start, end: c.position.end } : prev.position,
+      };
+    } else children.push(compact(c));
+  }
+  return { ...node, children } as T;
+}
 
 function warn(file: VFile, reason: string, place?: SourcePosition) {
   const m = file.message(reason, { place, ruleId: 'build-volume', source: 'juan' });
@@ -124,9 +141,9 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
       if (role === 'paper-unit') { unit = plain(n).trim(); continue; }
       if (n.type === 'heading') {
         const level = juan(n).level ?? Math.max(1, Math.min(4, n.depth - h.node.depth));
-        const copy: Heading = { ...n, depth: level as Heading['depth'] };
+        const copy: Heading = { ...compact(n), depth: level as Heading['depth'] };
         body.push(copy);
-      } else body.push(n);
+      } else body.push(compact(n));
     }
     const k2 = data.reconcile?.match[k] ?? -1;
     const entry = k2 >= 0 ? toc?.entries[k2] : undefined;

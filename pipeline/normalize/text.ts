@@ -79,7 +79,7 @@ export function pointAt(file: VFile, node: Nodes, index?: number): Place {
       rest -= t.value.length;
     }
   }
-  const pos = node.position;
+  const pos = (node as { position?: { start: Point } }).position;
   if (!pos) return { line: 1, column: 1 };
   return { line: pos.start.line, column: pos.start.column, offset: pos.start.offset };
 }

@@ -1,0 +1,97 @@
+/**
+ * volumeToMarkdown: Volume (+ optional PageMap) → the normalized manuscript (remark-stringify).
+ *
+ *   ---                         YAML: the metadata, plus `juan:` — per paper its 目录 index, 目录 title
+ *   title: …                    and old page, and the papers the 目录 listed but the body lacks
+ *   juan: {papers, missing}     (so re-reading gives the same model and the same paper ids)
+ *   ---
+ *   # 目录
+ *   ## 第一篇 围涂篇            per part; `### 第一章 …` per chapter (implicit chapters: no line)
+ *   title——subtitle<TAB>unit<TAB>page     one line per DELIVERED paper; page from the page map
+ *   # 第一篇 围涂篇 / ## 第一章 … / ### paper title / ——subtitle / unit / body
+ *   sections: #### 一、  ##### （一）  ###### 1.（and （1） headings, which Markdown cannot nest deeper）
+ *
+ * Papers not delivered stay out of the 目录 and the body (they are reported, and kept in `juan.missing`);
+ * toc.json lists only delivered papers too.
+ * Run-in heads are written `**（1）要…。**text`: CommonMark does not close `**` between `。` and a Han
+ * character, but our reader (run-in-head-style) does; the default writer would instead encode the next
+ * character as `&#x…;`, so `strong` has its own handler.
+ */
+import type { Heading, Paragraph, Root, RootContent, Strong } from 'mdast';
+import type { Handle } from 'mdast-util-to-markdown';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkStringify from 'remark-stringify';
+import { unified } from 'unified';
+import YAML from 'yaml';
+import type { JuanFrontMatter } from '../model/build-volume.ts';
+import type { PageMap, Volume } from '../model/types.ts';
+
+const META_KEYS = ['title', 'subtitle', 'genre', 'organisers', 'publisher', 'date', 'language', 'identifier', 'description', 'keywords', 'page', 'fonts', 'toc', 'build'];
+
+export function formatPage(folio: string | undefined, style: 'plain' | 'parenthesized' = 'plain'): string {
+  if (!folio) return '';
+  if (style === 'parenthesized') return `(${/^\d$/.test(folio) ? folio.padStart(2, '0') : folio})`;
+  return folio;
+}
+
+const strong: Handle = (node, _parent, state, info) => {
+  const exit = state.enter('strong');
+  const value = state.containerPhrasing(node as Strong, { ...info, before: '*', after: '*' });
+  exit();
+  return `**${value}**`;
+};
+(strong as Handle & { peek: () => string }).peek = () => '*';
+
+const heading = (depth: number, text: string): Heading => ({ type: 'heading', depth: Math.min(6, depth) as Heading['depth'], children: [{ type: 'text', value: text }] });
+const para = (text: string): Paragraph => ({ type: 'paragraph', children: [{ type: 'text', value: text }] });
+const stripData = <T extends RootContent>(n: T): T => JSON.parse(JSON.stringify(n, (k, v) => (k === 'position' || k === 'data' ? undefined : v)));
+
+export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
+  const style = volume.meta.toc?.pageNumberStyle ?? 'plain';
+  const juan: JuanFrontMatter = {
+    papers: volume.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers.map((x) => ({ id: x.id, index: x.index, title: x.title, tocTitle: x.tocTitle, oldPage: x.oldPage })))),
+    missing: volume.missing.map(({ position: _p, ...m }) => m),
+  };
+  // metadata in the schema's key order, so writing is independent of how the config was assembled
+  const meta: Record<string, unknown> = {};
+  const m = volume.meta as unknown as Record<string, unknown>;
+  for (const k of META_KEYS) if (m[k] != null) meta[k] = m[k];
+  for (const k of Object.keys(m)) if (!(k in meta) && m[k] != null) meta[k] = m[k];
+  const yaml = YAML.stringify({ ...meta, juan }, { lineWidth: 0 }).trimEnd();
+  const children: RootContent[] = [{ type: 'yaml', value: yaml }, heading(1, '目录')];
+  for (const part of volume.parts) {
+    if (part.label) children.push(heading(2, `${part.label} ${part.title}`.trim()));
+    for (const ch of part.chapters) {
+      if (ch.label) children.push(heading(3, `${ch.label} ${ch.title ?? ''}`.trim()));
+      const lines = ch.papers.map((x) => {
+        const title = x.subtitle ? `${x.title}——${x.subtitle}` : x.title;
+        return [title, x.unit ?? '', formatPage(pageMap?.targets[x.id]?.folio, style)].join('\t').replace(/\t+$/, '');
+      });
+      if (lines.length) children.push(para(lines.join('\n')));
+    }
+  }
+  for (const part of volume.parts) {
+    if (part.label) children.push(heading(1, `${part.label} ${part.title}`.trim()));
+    for (const ch of part.chapters) {
+      if (ch.label) children.push(heading(2, `${ch.label} ${ch.title ?? ''}`.trim()));
+      for (const x of ch.papers) {
+        children.push(heading(3, x.title));
+        if (x.subtitle) children.push(para(`——${x.subtitle}`));
+        if (x.unit) children.push(para(x.unit));
+        for (const n of x.body) {
+          const c = stripData(n);
+          if (c.type === 'heading') c.depth = Math.min(6, 3 + c.depth) as Heading['depth'];
+          children.push(c);
+        }
+      }
+    }
+  }
+  return { type: 'root', children };
+}
+
+export function volumeToMarkdown(volume: Volume, pageMap?: PageMap): string {
+  const processor = unified()
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers: { strong } });
+  return processor.stringify(volumeToMdast(volume, pageMap));
+}
