@@ -89,9 +89,14 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
   return { type: 'root', children };
 }
 
-export function volumeToMarkdown(volume: Volume, pageMap?: PageMap): string {
+/** Stringify any mdast root the way the normalized manuscript is written. */
+export function stringifyMarkdown(tree: Root): string {
   const processor = unified()
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers: { strong } });
-  return processor.stringify(volumeToMdast(volume, pageMap));
+  return processor.stringify(tree);
+}
+
+export function volumeToMarkdown(volume: Volume, pageMap?: PageMap): string {
+  return stringifyMarkdown(volumeToMdast(volume, pageMap));
 }

@@ -13,7 +13,7 @@ export const examples: RuleExamples = {
   notOk: [
     { in: '\uFEFF# 标题\n', out: '# 标题\n', messages: ['1:1 encoding-hygiene'] },
     { in: '# 标题\r\n\r\n正文。\r\n', out: '# 标题\n\n正文。\n', messages: ['1:5 encoding-hygiene'] },
-    { in: '甲\u00A0乙\n', out: '甲 乙\n', messages: ['1:2 encoding-hygiene'] },
+    { in: '正文甲\u00A0乙文。\n', out: '正文甲 乙文。\n', messages: ['1:4 encoding-hygiene'] },
     { in: '甲\u200B乙\n', out: '甲乙\n', messages: ['1:2 encoding-hygiene'] },
     { in: '正文\u3000\u3000\n', out: '正文\n', messages: ['1:3 encoding-hygiene'] },
   ],

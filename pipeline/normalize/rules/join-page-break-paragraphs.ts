@@ -19,7 +19,7 @@ export const examples: RuleExamples = {
   notOk: [
     { in: '# 题目\n\n市甲局\n\n衡量人民幸\n\n福感的重要指标之一。\n', out: '# 题目\n\n市甲局\n\n衡量人民幸福感的重要指标之一。\n', messages: ['5:6 join-page-break-paragraphs'] },
     { in: '# 题目\n\n市甲局\n\n产值从\n\n2003年的96亿元。\n', out: '# 题目\n\n市甲局\n\n产值从2003年的96亿元。\n', messages: ['5:4 join-page-break-paragraphs'] },
-    { in: '# 题目\n\n市甲局\n\n甲\n\n乙\n\n丙。\n', out: '# 题目\n\n市甲局\n\n甲乙丙。\n', messages: ['5:2 join-page-break-paragraphs', '5:2 join-page-break-paragraphs'] },
+    { in: '# 题目\n\n市甲局\n\n甲\n\n乙\n\n丙。\n', out: '# 题目\n\n市甲局\n\n甲乙丙。\n', messages: ['5:2 join-page-break-paragraphs', '7:2 join-page-break-paragraphs'] },
   ],
 };
 

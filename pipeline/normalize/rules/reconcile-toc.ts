@@ -18,9 +18,9 @@ export const examples: RuleExamples = {
   notOk: [
     {
       in: '# 目录\n\n促进制造业发展的对策研究\t市经信局\t(01)\n没有交稿的论文\t市乙局\t(05)\n\n# 促进制造业发展的对策建议\n\n市经信局\n\n正文。\n',
-      messages: ['7:1 reconcile-toc', '4:1 reconcile-toc'],
+      messages: ['6:1 reconcile-toc', '4:1 reconcile-toc'],
     },
-    { in: '# 目录\n\n甲乙丙丁戊己\t市甲局\t(01)\n\n# 完全不同的题目\n\n市乙局\n\n正文。\n', messages: ['6:1 reconcile-toc', '3:1 reconcile-toc'] },
+    { in: '# 目录\n\n甲乙丙丁戊己\t市甲局\t(01)\n\n# 完全不同的题目\n\n市乙局\n\n正文。\n', messages: ['5:1 reconcile-toc', '3:1 reconcile-toc'] },
   ],
 };
 

@@ -37,7 +37,7 @@ export const examples: RuleExamples = {
       in: '# 目录\n\n## 第一篇 围涂篇\n\n### 第一章 提高质量\n\n甲文.....\t市甲局 (01)\n乙文\t市乙局\t(141)\n丙文……市丙局（07）\n丁文···市丁局 23\n',
       messages: ['1:1 toc-entries'],
     },
-    { in: '# 目录\n\n甲文.....\t市甲局 (01)\n这一行什么也不是\n', messages: ['1:1 toc-entries', '4:1 toc-entries'] },
+    { in: '# 目录\n\n甲文.....\t市甲局 (01)\n这一行什么也不是\n', messages: ['4:1 toc-entries', '1:1 toc-entries'] },
   ],
 };
 
