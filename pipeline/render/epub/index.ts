@@ -1,0 +1,385 @@
+/**
+ * The EPUB 3 writer: volume model (+ the print build's page map) → book.epub bytes.
+ *
+ * Files (all under OEBPS/, ASCII names):
+ *   cover.xhtml + cover.svg   generated cover (cover-image)
+ *   titlepage.xhtml           扉页
+ *   toc.xhtml                 目录 nav (篇 → 章 → paper), landmarks, page-list
+ *   part-N.xhtml              篇 pages
+ *   <paper.id>.xhtml          one file per paper, page-break markers where the PDF's pages begin
+ *   toc.ncx                   for EPUB 2 reading systems
+ *   shared.css + style.css    typography shared with print + EPUB-only rules (styles/epub.css)
+ *   fonts/*                   optional subset of the body font (exactly the book's characters)
+ *
+ * Deterministic: same volume + page map → byte-identical EPUB.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import type { Chapter as EpubChapter } from 'epub-gen-memory';
+import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
+import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
+import { JuanError } from '../../report/errors.ts';
+import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
+import { chineseDate, coverSvg, escapeXml } from './cover.ts';
+import { fontsourceFamily, subsetBodyFont, unicodeRange } from './fonts.ts';
+import { JuanEpub, type ExtraFile } from './juan-epub.ts';
+
+const ROOT = new URL('../../../', import.meta.url);
+const TEMPLATES = new URL('templates/epub/', ROOT);
+const STYLES = new URL('styles/', ROOT);
+
+export interface RenderEpubOptions {
+  onStage?: (stage: string) => void;
+  /** Embed a subset of the body font (default true). */
+  embedFont?: boolean;
+}
+
+function template(name: string): string {
+  return readFileSync(new URL(name, TEMPLATES), 'utf8');
+}
+
+/** `2018-10` → dcterms:modified `2018-10-01T00:00:00Z` and the zip date. */
+function fixedDate(date: string): { modified: string; mtime: Date } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number | undefined];
+  const mtime = new Date(Date.UTC(y, m - 1, d ?? 1));
+  return { modified: mtime.toISOString().replace(/\.\d{3}Z$/, 'Z'), mtime };
+}
+
+/** MARC relator for an organiser role as book.yaml writes it. */
+const RELATORS: Record<string, string> = { 指导: 'spn', 主办: 'orm', 承办: 'hst', 协办: 'spn', 编: 'edt', 主编: 'edt', 编者: 'edt' };
+
+/** Stylesheets: the print colleague's shared typography (when present) and ours. */
+function stylesheets(): { shared: string | null; epub: string } {
+  const sharedUrl = new URL('shared.css', STYLES);
+  const shared = existsSync(sharedUrl) ? epubSafeCss(readFileSync(sharedUrl, 'utf8')) : null;
+  return { shared, epub: readFileSync(new URL('epub.css', STYLES), 'utf8') };
+}
+
+/**
+ * shared.css is written for the print browser too: drop what an EPUB cannot carry
+ * (@font-face and @import pointing into node_modules, @page rules).
+ */
+export function epubSafeCss(css: string): string {
+  return css
+    .replace(/@import[^;]*;/g, '')
+    .replace(/@font-face\s*\{[^}]*\}/g, '')
+    .replace(/@page[^{]*\{(?:[^{}]|\{[^{}]*\})*\}/g, '');
+}
+
+interface NavPaper { kind: 'paper'; href: string; label: string; unit: string | null; id: string }
+interface NavChapter { kind: 'chapter'; href: string; label: string; id: string; children: NavPaper[] }
+interface NavPart { href: string; label: string; id: string; children: Array<NavPaper | NavChapter> }
+
+/** Id of a paper's title heading (set on the EPUB's copy of the tree). */
+export function paperTitleId(paper: Paper): string {
+  return `${paper.id}-title`;
+}
+
+function navPaper(paper: Paper, showUnit: boolean, opensChapter: boolean): NavPaper {
+  // A paper that opens a chapter starts with the chapter heading, which the nav links first;
+  // the paper's own entry must point after it (nav links in reading order).
+  const href = opensChapter ? `${paper.id}.xhtml#${paperTitleId(paper)}` : `${paper.id}.xhtml`;
+  return { kind: 'paper', href, label: paper.title, unit: showUnit ? paper.unit : null, id: paper.id };
+}
+
+function buildNav(volume: Volume): NavPart[] {
+  const showUnit = volume.meta.toc.showUnit;
+  return volume.parts.map((part) => ({
+    href: `${part.id}.xhtml`,
+    label: partHeading(part),
+    id: part.id,
+    children: part.chapters.flatMap((chapter): Array<NavPaper | NavChapter> => {
+      const heading = chapterHeading(chapter);
+      if (!heading || !chapter.papers.length) return chapter.papers.map((p) => navPaper(p, showUnit, false));
+      const papers = chapter.papers.map((p, i) => navPaper(p, showUnit, i === 0));
+      return [{ kind: 'chapter', href: `${chapter.papers[0]!.id}.xhtml#${chapter.id}`, label: heading, id: chapter.id, children: papers }];
+    }),
+  }));
+}
+
+function ncxNavMap(nav: NavPart[]): { xml: string; depth: number } {
+  let order = 0;
+  let depth = 1;
+  const point = (id: string, label: string, src: string, inner: string, indent: string) =>
+    `${indent}<navPoint id="ncx-${id}" playOrder="${++order}"><navLabel><text>${escapeXml(label)}</text></navLabel><content src="${src}"/>` +
+    (inner ? `\n${inner}\n${indent}` : '') +
+    `</navPoint>`;
+  const xml = nav
+    .map((part) => {
+      const i1 = '    ';
+      const head = `${i1}<navPoint id="ncx-${part.id}" playOrder="${++order}"><navLabel><text>${escapeXml(part.label)}</text></navLabel><content src="${part.href}"/>`;
+      const children = part.children.map((entry) => {
+        if (entry.kind === 'paper') {
+          depth = Math.max(depth, 2);
+          return point(entry.id, entry.label, entry.href, '', i1 + '  ');
+        }
+        depth = Math.max(depth, 3);
+        const chHead = `${i1}  <navPoint id="ncx-${entry.id}" playOrder="${++order}"><navLabel><text>${escapeXml(entry.label)}</text></navLabel><content src="${entry.href}"/>`;
+        const papers = entry.children.map((p) => point(p.id, p.label, p.href, '', i1 + '    '));
+        return `${chHead}\n${papers.join('\n')}\n${i1}  </navPoint>`;
+      });
+      return `${head}\n${children.join('\n')}\n${i1}</navPoint>`;
+    })
+    .join('\n');
+  return { xml, depth };
+}
+
+interface FileSpec {
+  filename: string;
+  title: string;
+  body: string;
+  bodyClass: string;
+  epubType: string | null;
+  beforeToc: boolean;
+  excludeFromToc: boolean;
+}
+
+/** One paper as XHTML body content, with its page breaks. */
+function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>): string {
+  const tree = paperToHast(paper, opensChapter);
+  const section = tree.children.find((c) => c.type === 'element');
+  if (section && section.type === 'element') {
+    section.properties = { ...section.properties, 'epub:type': 'chapter', role: 'doc-chapter' };
+    const header = section.children.find((c) => c.type === 'element' && c.tagName === 'header');
+    const title = header?.type === 'element' ? header.children.find((c) => c.type === 'element' && c.tagName === 'h3') : undefined;
+    if (title?.type === 'element') title.properties = { ...title.properties, id: paperTitleId(paper) };
+  }
+  for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+  return stringifyHast(tree, { xhtml: true });
+}
+
+/** Visible text of the generated XHTML (for the font subset). */
+function textOf(xhtml: string): string {
+  return xhtml.replace(/<[^>]*>/g, '').replace(/&(?:#x[0-9a-f]+|#\d+|[a-z]+);/gi, (ref) => {
+    if (ref.startsWith('&#x')) return String.fromCodePoint(parseInt(ref.slice(3, -1), 16));
+    if (ref.startsWith('&#')) return String.fromCodePoint(parseInt(ref.slice(2, -1), 10));
+    return ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" } as Record<string, string>)[ref] ?? '';
+  });
+}
+
+export async function renderEpub(volume: Volume, pageMap: PageMap | null, options: RenderEpubOptions = {}): Promise<Uint8Array> {
+  const stage = options.onStage ?? (() => {});
+  const meta = volume.meta;
+  const lang = meta.language || 'zh-CN';
+  if (!volume.parts.some((p) => p.chapters.some((c) => c.papers.length))) {
+    throw new JuanError('content', '书中没有可以写入 EPUB 的论文', { file: volume.source, source: 'epub' });
+  }
+  const { modified, mtime } = fixedDate(meta.date);
+
+  stage('epub:content');
+  const breaks = planPageBreaks(pageMap);
+  const placed = new Set<string>();
+  const files: FileSpec[] = [];
+
+  const cover = await coverSvg(meta);
+  files.push({
+    filename: 'cover.xhtml',
+    title: '封面',
+    body: ejs.render(template('cover.ejs'), { src: 'cover.svg', alt: cover.alt }),
+    bodyClass: 'cover-page',
+    epubType: null,
+    beforeToc: true,
+    excludeFromToc: true,
+  });
+  files.push({
+    filename: 'titlepage.xhtml',
+    title: meta.title,
+    body: ejs.render(template('titlepage.ejs'), {
+      title: meta.title,
+      subtitle: meta.subtitle ?? null,
+      genre: meta.genre ?? null,
+      organisers: meta.organisers,
+      publisher: meta.publisher ?? null,
+      date: chineseDate(meta.date),
+    }),
+    bodyClass: 'titlepage-page',
+    epubType: 'frontmatter',
+    beforeToc: true,
+    excludeFromToc: true,
+  });
+  for (const part of volume.parts) {
+    const papers = part.chapters.flatMap((c) => c.papers);
+    if (!papers.length) continue;
+    const partBreaks = breaks.filter((pb) => pb.targetId === part.id);
+    partBreaks.forEach((pb) => placed.add(pb.id));
+    files.push({
+      filename: `${part.id}.xhtml`,
+      title: partHeading(part),
+      body:
+        partBreaks.map(pageBreakXhtml).join('') +
+        ejs.render(template('part.ejs'), { id: part.id, label: part.label, name: part.title }),
+      bodyClass: 'part-page',
+      epubType: 'bodymatter',
+      beforeToc: false,
+      excludeFromToc: false,
+    });
+    for (const chapter of part.chapters) {
+      chapter.papers.forEach((paper, i) => {
+        files.push({
+          filename: `${paper.id}.xhtml`,
+          title: paper.title,
+          body: paperXhtml(paper, i === 0 ? chapter : null, breaks, placed),
+          bodyClass: 'paper-page',
+          epubType: 'bodymatter',
+          beforeToc: false,
+          excludeFromToc: false,
+        });
+      });
+    }
+  }
+  assertAllPlaced(breaks, placed);
+  const fileOfBreak = new Map<string, string>();
+  for (const f of files) for (const m of f.body.matchAll(/epub:type="pagebreak"[^>]*\sid="([^"]+)"/g)) fileOfBreak.set(m[1]!, f.filename);
+
+  const nav = buildNav(volume);
+  const pageList = breaks.map((pb) => ({ href: `${fileOfBreak.get(pb.id)}#${pb.id}`, label: pb.label }));
+  const numericFolios = breaks.map((pb) => Number(pb.label)).filter((n) => Number.isInteger(n));
+  const ncx = ncxNavMap(nav);
+
+  stage('epub:styles');
+  const css = stylesheets();
+  const extraFiles: ExtraFile[] = [];
+  const sheetHrefs: string[] = [];
+  if (css.shared !== null) {
+    extraFiles.push({ path: 'shared.css', data: css.shared });
+    sheetHrefs.push('shared.css');
+  }
+  sheetHrefs.push('style.css');
+  let epubCss = css.epub;
+
+  const fonts: Array<{ filename: string; data: Uint8Array; mediaType: string }> = [];
+  if (options.embedFont !== false) {
+    stage('epub:font');
+    const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.unit ?? '')) : [c.unit ?? ''])])]), '目录'].join('');
+    const family = fontsourceFamily(meta.fonts.body);
+    const subsets = await subsetBodyFont(meta.fonts.body, allText);
+    const faces: string[] = [];
+    subsets.forEach((s, i) => {
+      const ext = s.format === 'opentype' ? 'otf' : 'ttf';
+      const filename = `body-${i + 1}.${ext}`;
+      fonts.push({ filename, data: s.data, mediaType: s.format === 'opentype' ? 'font/otf' : 'font/ttf' });
+      faces.push(
+        `@font-face {\n  font-family: "${family}";\n  font-style: normal;\n  font-weight: 400;\n  src: url("fonts/${filename}") format("${s.format}");\n  unicode-range: ${unicodeRange(s.codepoints)};\n}`,
+      );
+    });
+    const total = fonts.reduce((n, f) => n + f.data.byteLength, 0);
+    if (total > 3 * 1024 * 1024) {
+      throw new JuanError('render', `嵌入的正文字体子集过大：${(total / 1048576).toFixed(1)} MB（上限 3 MB）`, { source: 'epub:font', hint: '用 embedFont: false 构建，改用阅读器的系统字体' });
+    }
+    epubCss = `/* Body font: a subset of ${family} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
+  }
+
+  stage('epub:package');
+  const manifest: Array<{ id: string; href: string; mediaType: string; properties?: string }> = [
+    { id: 'nav', href: 'toc.xhtml', mediaType: 'application/xhtml+xml', properties: 'nav' },
+    { id: 'ncx', href: 'toc.ncx', mediaType: 'application/x-dtbncx+xml' },
+    ...(css.shared !== null ? [{ id: 'css-shared', href: 'shared.css', mediaType: 'text/css' }] : []),
+    { id: 'css-epub', href: 'style.css', mediaType: 'text/css' },
+    { id: 'cover-image', href: 'cover.svg', mediaType: 'image/svg+xml', properties: 'cover-image' },
+    ...fonts.map((f, i) => ({ id: `font-${i + 1}`, href: `fonts/${f.filename}`, mediaType: f.mediaType })),
+    ...files.map((f) => ({ id: `x-${f.filename.replace(/\.xhtml$/, '')}`, href: f.filename, mediaType: 'application/xhtml+xml' })),
+  ];
+  const itemId = (filename: string) => `x-${filename.replace(/\.xhtml$/, '')}`;
+  const spine = [...files.filter((f) => f.beforeToc).map((f) => itemId(f.filename)), 'nav', ...files.filter((f) => !f.beforeToc).map((f) => itemId(f.filename))];
+  const firstBody = files.find((f) => !f.beforeToc)!;
+  const landmarks = [
+    { type: 'cover', href: 'cover.xhtml', label: '封面' },
+    { type: 'titlepage', href: 'titlepage.xhtml', label: '扉页' },
+    { type: 'toc', href: 'toc.xhtml#toc', label: '目录' },
+    { type: 'bodymatter', href: firstBody.filename, label: '正文' },
+  ];
+
+  const agents = meta.organisers.flatMap((o) =>
+    o.names.map((name) => ({ name, role: o.role, relator: RELATORS[o.role] ?? 'ctb', element: o.role === '主办' ? 'creator' : 'contributor' })),
+  );
+  agents.sort((a, b) => (a.element === b.element ? 0 : a.element === 'creator' ? -1 : 1));
+  const paperCount = volume.parts.reduce((n, p) => n + p.chapters.reduce((m, c) => m + c.papers.length, 0), 0);
+  const description =
+    meta.description ??
+    `${meta.title}${meta.subtitle ? `——${meta.subtitle}` : ''}。${meta.genre ?? '论文集'}，收录论文 ${paperCount} 篇${meta.publisher ? `，${meta.publisher}编印` : ''}。`;
+  const pagination = breaks.length
+    ? { source: `${meta.title}（印刷版${meta.publisher ? `，${meta.publisher}` : ''}，${chineseDate(meta.date)}）` }
+    : null;
+  const features = ['tableOfContents', 'readingOrder', 'structuralNavigation', ...(pagination ? ['printPageNumbers', 'pageBreakMarkers'] : [])];
+  const accessibility = [
+    { property: 'schema:accessMode', value: 'textual' },
+    { property: 'schema:accessMode', value: 'visual' },
+    { property: 'schema:accessModeSufficient', value: 'textual' },
+    ...features.map((value) => ({ property: 'schema:accessibilityFeature', value })),
+    { property: 'schema:accessibilityHazard', value: 'none' },
+    {
+      property: 'schema:accessibilitySummary',
+      value:
+        '本书为文字出版物，以 UTF-8 文本编排，标题层级与阅读顺序同印刷版，目录按篇、章、论文分级导航' +
+        (pagination ? '；正文中标有印刷版页码，并提供页码列表' : '') +
+        '；封面图片附有文字说明；不含声音、闪烁或动画内容。符合 EPUB Accessibility 1.1 与 WCAG 2.1 AA 级要求。',
+    },
+    { property: 'dcterms:conformsTo', value: 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA' },
+  ];
+
+  const juan = {
+    subtitle: meta.subtitle ?? null,
+    date: meta.date,
+    modified,
+    agents: agents.map((a, i) => ({ ...a, id: `agent-${i + 1}` })),
+    keywords: meta.keywords,
+    pagination,
+    accessibility,
+    manifest,
+    spine,
+    nav,
+    landmarks,
+    pageList,
+    stylesheets: sheetHrefs,
+    ncx: { navMap: ncx.xml, depth: ncx.depth, maxPageNumber: numericFolios.length ? Math.max(...numericFolios) : 0 },
+  };
+
+  const content: EpubChapter[] = files.map((f) => ({
+    title: f.title,
+    content: f.body,
+    filename: f.filename,
+    beforeToc: f.beforeToc,
+    excludeFromToc: f.excludeFromToc,
+    // extra fields for our chapter template
+    ...({ bodyClass: f.bodyClass, epubType: f.epubType, stylesheets: sheetHrefs } as object),
+  }));
+
+  const epub = new JuanEpub(
+    {
+      title: meta.title,
+      author: agents.filter((a) => a.element === 'creator').map((a) => a.name),
+      publisher: meta.publisher ?? '',
+      description,
+      date: meta.date,
+      lang,
+      tocTitle: '目录',
+      css: epubCss,
+      version: 3,
+      prependChapterTitles: false,
+      verbose: false,
+      contentOPF: template('content.opf.ejs'),
+      tocXHTML: template('nav.xhtml.ejs'),
+      tocNCX: template('toc.ncx.ejs'),
+      chapterXHTML: template('chapter.xhtml.ejs'),
+      juan,
+    },
+    content,
+    {
+      identifier: meta.identifier,
+      rawContent: files.map((f) => f.body),
+      cover: { data: cover.svg, extension: 'svg', mediaType: 'image/svg+xml' },
+      fonts: fonts.map((f) => ({ filename: f.filename, data: f.data })),
+      files: extraFiles,
+      mtime,
+    },
+  );
+  try {
+    const bytes = await epub.build();
+    stage('epub:done');
+    return bytes;
+  } catch (cause) {
+    if (cause instanceof JuanError) throw cause;
+    throw new JuanError('render', `EPUB 生成失败：${(cause as Error).message}`, { source: 'epub', cause });
+  }
+}

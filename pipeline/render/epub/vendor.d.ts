@@ -1,0 +1,19 @@
+/** Minimal types for the untyped font packages the EPUB writer uses. */
+declare module 'fontverter' {
+  const fontverter: {
+    convert(buffer: Uint8Array, toFormat: 'truetype' | 'sfnt' | 'woff' | 'woff2', fromFormat?: string): Promise<Buffer>;
+    detectFormat(buffer: Uint8Array): string;
+  };
+  export default fontverter;
+}
+declare module 'subset-font' {
+  export default function subsetFont(
+    font: Uint8Array,
+    text: string,
+    options?: { targetFormat?: 'sfnt' | 'woff' | 'woff2'; preserveNameIds?: number[]; keepFeatures?: string[]; noLayoutClosure?: boolean },
+  ): Promise<Buffer>;
+}
+declare module 'ejs' {
+  const ejs: { render(template: string, data?: Record<string, unknown>): string };
+  export default ejs;
+}
