@@ -1,0 +1,39 @@
+/**
+ * PDF post-processing (pdf-lib), after Chromium printed the laid-out book:
+ * metadata and language, page labels as printed, outline 篇 → 章 → paper, page boxes.
+ * Deterministic: the same PDF, volume and page map give the same bytes.
+ */
+import { PDFDocument } from 'pdf-lib';
+import type { PageMap, Volume } from '../../model/types.ts';
+import { JuanError } from '../../report/errors.ts';
+import { setBoxes } from './pdf/boxes.ts';
+import { setMetadata } from './pdf/metadata.ts';
+import { outlineTree, setOutline } from './pdf/outline.ts';
+import { setPageLabels } from './pdf/page-labels.ts';
+
+export interface PostprocessOptions {
+  printReady: boolean;
+  bleedMm: number;
+  trimMm: { width: number; height: number };
+}
+
+export async function postprocessPdf(pdf: Uint8Array, volume: Volume, pageMap: PageMap, options: PostprocessOptions): Promise<Uint8Array> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch (cause) {
+    throw new JuanError('render', `Chromium 输出的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:postprocess', cause });
+  }
+  const pageCount = doc.getPageCount();
+  if (pageMap.pages.length !== pageCount) {
+    throw new JuanError('render', `页面映射有 ${pageMap.pages.length} 页，PDF 却有 ${pageCount} 页`, {
+      source: 'print:postprocess',
+      hint: '排版后读取页面映射与打印 PDF 之间页面发生了变化',
+    });
+  }
+  setMetadata(doc, volume.meta);
+  setPageLabels(doc, pageMap);
+  setOutline(doc, outlineTree(volume, pageMap));
+  setBoxes(doc, options);
+  return doc.save();
+}
