@@ -1,0 +1,117 @@
+/**
+ * Headless Chromium for the print build: found on the system (never downloaded),
+ * launched once per build and reused across stages, every request outside our loopback
+ * server blocked, every stage under a time limit.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { JuanError } from '../../report/errors.ts';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const KNOWN_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Path of a Chromium/Chrome binary: $JUAN_CHROMIUM, $CHROME_PATH, then the usual Debian paths. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = existsSync): string {
+  for (const name of ['JUAN_CHROMIUM', 'CHROME_PATH'] as const) {
+    const value = env[name];
+    if (value) {
+      if (exists(value)) return value;
+      throw new JuanError('render', `环境变量 ${name} 指向的 Chromium 不存在：\`${value}\``, {
+        source: 'print:browser',
+        hint: '改正该路径，或删去该变量以使用 /usr/bin/chromium',
+      });
+    }
+  }
+  const found = KNOWN_PATHS.find((p) => exists(p));
+  if (found) return found;
+  throw new JuanError('render', `找不到 Chromium 浏览器（已查找 JUAN_CHROMIUM、CHROME_PATH、${KNOWN_PATHS.join('、')}）`, {
+    source: 'print:browser',
+    hint: '运行 npm run setup，或 apt-get install chromium，或设置 JUAN_CHROMIUM=/path/to/chrome',
+  });
+}
+
+/** Runs `fn` with a time limit; on timeout or failure throws a JuanError naming the stage. */
+export async function withStage<T>(stage: string, timeoutMs: number, fn: () => Promise<T>, abort?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort?.();
+      reject(
+        new JuanError('render', `排版阶段「${stage}」超时（${Math.round(timeoutMs / 1000)} 秒）`, {
+          source: `print:${stage}`,
+          hint: '书稿很大时在 book.yaml 中调大 build.timeoutSeconds；用 --debug 查看浏览器日志',
+        }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } catch (error) {
+    if (error instanceof JuanError) throw error;
+    throw new JuanError('render', `排版阶段「${stage}」失败：${(error as Error)?.message ?? String(error)}`, {
+      source: `print:${stage}`,
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One Chromium for a whole build. Create with `BrowserSession.launch()`, always `close()`. */
+export class BrowserSession {
+  private closed = false;
+  /** Browser console lines and page errors, for --debug and error messages. */
+  readonly log: string[] = [];
+
+  private constructor(
+    readonly browser: Browser,
+    readonly executablePath: string,
+  ) {}
+
+  static async launch(options: { executablePath?: string; timeoutMs?: number } = {}): Promise<BrowserSession> {
+    const executablePath = options.executablePath ?? findChromium();
+    const browser = await withStage('launch', options.timeoutMs ?? 60_000, () =>
+      chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }),
+    );
+    return new BrowserSession(browser, executablePath);
+  }
+
+  /**
+   * A fresh page whose requests may only go to `origin` (our loopback server); everything
+   * else is aborted. A crash of the page rejects `crashed`.
+   */
+  async newPage(origin: string): Promise<{ page: Page; context: BrowserContext; crashed: Promise<never> }> {
+    if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
+    const context = await this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === origin || url.startsWith(origin + '/')) return route.continue();
+      this.log.push(`blocked: ${url}`);
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    page.on('console', (msg) => this.log.push(`console.${msg.type()}: ${msg.text()}`));
+    page.on('pageerror', (err) => this.log.push(`pageerror: ${err.message}`));
+    const crashed = new Promise<never>((_, reject) => {
+      page.on('crash', () => reject(new Error('浏览器页面崩溃')));
+      this.browser.on('disconnected', () => reject(new Error('浏览器意外退出')));
+    });
+    crashed.catch(() => {});
+    return { page, context, crashed };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.browser.close().catch(() => {});
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Page geometry from book.yaml → the @page rules and CSS variables print.css is set in.
+ *
+ * The type area is exactly `fontSize × charsPerLine` wide and `linesPerPage × line height`
+ * tall. Chromium lays text out in 1/64 px units and Paged.js flows each page into a CSS
+ * column whose width it rounds, so the line height is rounded to 1/64 px and the area gets
+ * a quarter pixel of slack: 38 characters of 14 px must fit a 532 px line, not 531.99.
+ */
+import { TRIM_PRESETS, type BookConfig } from '../../config/schema.ts';
+import { JuanError } from '../../report/errors.ts';
+
+const PX_PER_PT = 96 / 72;
+const PX_PER_MM = 96 / 25.4;
+const SLACK_PX = 0.25;
+/** Smallest margin we accept, in mm: running heads and folios live there. */
+const MIN_MARGIN_MM = 8;
+
+export interface PageGeometry {
+  trim: { width: number; height: number }; // mm
+  bleed: number; // mm, 0 unless print-ready
+  fontSizePx: number;
+  linePx: number;
+  measurePx: number;
+  areaHeightPx: number;
+  margins: { top: number; bottom: number; inner: number; outer: number }; // px
+}
+
+const round64 = (px: number) => Math.round(px * 64) / 64;
+
+export function pageGeometry(page: BookConfig['page'], printReady: boolean): PageGeometry {
+  const trim = TRIM_PRESETS[page.trim];
+  const fontSizePx = page.fontSize * PX_PER_PT;
+  const linePx = round64(fontSizePx * page.lineHeight);
+  const measurePx = fontSizePx * page.charsPerLine;
+  const areaHeightPx = linePx * page.linesPerPage;
+  const widthPx = trim.width * PX_PER_MM;
+  const heightPx = trim.height * PX_PER_MM;
+  const horizontal = widthPx - measurePx - SLACK_PX;
+  const vertical = heightPx - areaHeightPx - SLACK_PX;
+  const inner = horizontal * page.innerMarginRatio;
+  const top = vertical * 0.45;
+  const margins = { top, bottom: vertical - top, inner, outer: horizontal - inner };
+  const smallest = Math.min(...Object.values(margins)) / PX_PER_MM;
+  if (smallest < MIN_MARGIN_MM) {
+    const maxLines = Math.floor((heightPx - 2 * MIN_MARGIN_MM * PX_PER_MM - SLACK_PX) / linePx);
+    const maxChars = Math.floor((widthPx - 2 * MIN_MARGIN_MM * PX_PER_MM - SLACK_PX) / fontSizePx);
+    throw new JuanError(
+      'config',
+      `版心超出成品尺寸：${page.trim} 上 ${page.charsPerLine} 字 × ${page.linesPerPage} 行（${page.fontSize}pt，行距 ${page.lineHeight}）只留 ${smallest.toFixed(1)} mm 页边，至少需要 ${MIN_MARGIN_MM} mm`,
+      { source: 'page', hint: `在 book.yaml 的 page 中把 linesPerPage 调到 ${maxLines} 以下、charsPerLine 调到 ${maxChars} 以下，或换更大的 trim` },
+    );
+  }
+  return { trim, bleed: printReady ? page.bleed : 0, fontSizePx, linePx, measurePx, areaHeightPx, margins };
+}
+
+/** A CSS string literal. */
+export function cssString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\a ')}"`;
+}
+
+/** The generated @page rules; print.css comes after and styles the margin boxes. */
+export function pageCss(meta: BookConfig, printReady: boolean): string {
+  const g = pageGeometry(meta.page, printReady);
+  const px = (v: number) => `${+v.toFixed(4)}px`;
+  return [
+    `:root{--juan-font-size:${px(g.fontSizePx)};--juan-line:${px(g.linePx)};--juan-measure:${px(g.measurePx)};--juan-area-height:${px(g.areaHeightPx)};--juan-folio:"";}`,
+    `@page{size:${g.trim.width}mm ${g.trim.height}mm;margin:${px(g.margins.top)} ${px(g.margins.outer)} ${px(g.margins.bottom)} ${px(g.margins.inner)};` +
+      (printReady ? `bleed:${g.bleed}mm;marks:crop;` : '') +
+      `}`,
+    `@page :left{margin-left:${px(g.margins.outer)};margin-right:${px(g.margins.inner)};@top-center{content:${cssString(meta.title)};}}`,
+    `@page :right{margin-left:${px(g.margins.inner)};margin-right:${px(g.margins.outer)};}`,
+  ].join('\n');
+}

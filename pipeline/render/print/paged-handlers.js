@@ -1,0 +1,159 @@
+/*
+ * Browser-side Paged.js handlers for juan's print build (plain JS, loaded after paged.js,
+ * before the layout starts). Each class is named after the hook it implements.
+ *
+ * window.__juan collects what the Node side reads back:
+ *   pages    one entry per physical page: folio, printed, section, blank, and the text it starts with
+ *   targets  part/chapter/paper id → { page, folio }
+ *   pageMap  the finished map (afterRendered)
+ * The Node side may expose window.__juanProgress(pagesSoFar) before the layout starts.
+ */
+/* global Paged */
+(function () {
+  'use strict';
+
+  const BLOCK_ID = /-b\d+$/;
+  const juan = (window.__juan = { pages: [], targets: {}, pageMap: null, tocFilled: false });
+
+  const ROMAN = [
+    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
+    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
+  ];
+  function roman(n) {
+    let out = '';
+    for (const [value, letters] of ROMAN) while (n >= value) { out += letters; n -= value; }
+    return out;
+  }
+  function cssString(s) {
+    return '"' + String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+  }
+  function codePoints(s) {
+    let n = 0;
+    for (const _ of s) n++; // eslint-disable-line no-unused-vars
+    return n;
+  }
+  function idOf(el) {
+    return el.getAttribute('id') || el.getAttribute('data-id') || '';
+  }
+
+  /**
+   * After each page is laid out: classify it (front/body, blank, title, 目录, part, paper
+   * first page), give it its folio (the one and only place folios are decided), hide
+   * heads/folios where the book has none, note where its text starts, report progress.
+   */
+  class AfterPageLayoutFolios extends Paged.Handler {
+    constructor(chunker, polisher, caller) {
+      super(chunker, polisher, caller);
+      this.section = 'front';
+      this.frontCount = 0;
+      this.bodyCount = 0;
+      /** data-ref of a block → code points laid out on earlier pages. */
+      this.blockDone = new Map();
+    }
+
+    afterPageLayout(pageElement) {
+      const content = pageElement.querySelector('.pagedjs_page_content');
+      const hasText = !!content && content.textContent.trim().length > 0;
+      const blank = pageElement.classList.contains('pagedjs_blank_page') || !hasText;
+      if (!blank && content.querySelector('.book-body')) this.section = 'body';
+      const section = this.section;
+      const folio = section === 'front' ? roman(++this.frontCount) : String(++this.bodyCount);
+      const physical = juan.pages.length + 1;
+
+      const is = (selector) => !blank && !!content.querySelector(selector);
+      const titlePage = is('.title-page:not([data-split-from])');
+      const tocPage = is('.toc');
+      const partPage = is('.part-title:not([data-split-from])');
+      const paperFirst = is('.paper:not([data-split-from])');
+      const printed = !blank && !titlePage && !partPage;
+      const head = section === 'body' && !blank && !partPage && !paperFirst;
+
+      const classes = pageElement.classList;
+      classes.add(section === 'front' ? 'juan-front' : 'juan-body');
+      if (blank) classes.add('juan-blank');
+      if (titlePage) classes.add('juan-title-page');
+      if (tocPage) classes.add('juan-toc-page');
+      if (partPage) classes.add('juan-part-page');
+      if (paperFirst) classes.add('juan-paper-first');
+      if (!head) classes.add('juan-no-head');
+      if (!printed) classes.add('juan-no-folio');
+      pageElement.style.setProperty('--juan-folio', cssString(printed ? folio : ''));
+      pageElement.dataset.juanFolio = folio;
+
+      // Where the parts, chapters and papers start (first fragments keep their id).
+      if (!blank) {
+        for (const el of content.querySelectorAll('section.part[id], section.paper[id], h2.chapter-title[id]')) {
+          if (!juan.targets[el.id]) juan.targets[el.id] = { page: physical, folio };
+        }
+      }
+
+      // The text this page starts with: the first block (…-b<n>) or, on a part page or a
+      // paper's first page, the part/paper itself; continuation fragments carry data-id.
+      let start = null;
+      if (!blank && section === 'body') {
+        const candidates = content.querySelectorAll('[id], [data-id]');
+        for (const el of candidates) {
+          const id = idOf(el);
+          const split = el.hasAttribute('data-split-from');
+          if (BLOCK_ID.test(id)) {
+            start = { blockId: id, offset: split ? this.blockDone.get(el.dataset.ref) || 0 : 0 };
+            break;
+          }
+          if (!split && (el.matches('section.paper') || el.matches('section.part'))) {
+            start = { blockId: id, offset: 0 };
+            break;
+          }
+        }
+        for (const el of candidates) {
+          if (!BLOCK_ID.test(idOf(el)) || !el.dataset.ref) continue;
+          const ref = el.dataset.ref;
+          this.blockDone.set(ref, (this.blockDone.get(ref) || 0) + codePoints(el.textContent));
+        }
+      }
+
+      juan.pages.push({ page: physical, folio, printed, section, blank, start });
+      if (typeof window.__juanProgress === 'function') {
+        try { window.__juanProgress(physical); } catch (e) { /* progress is best effort */ }
+      }
+    }
+  }
+
+  /** After the whole book is laid out: assemble the page map the Node side reads. */
+  class AfterRenderedPageMap extends Paged.Handler {
+    afterRendered() {
+      const pages = juan.pages.map(({ start, ...rest }) => rest);
+      // A blank body page starts where the next page with text starts.
+      const pageStarts = [];
+      for (let i = 0; i < juan.pages.length; i++) {
+        const p = juan.pages[i];
+        if (p.section !== 'body') continue;
+        let start = p.start;
+        for (let j = i + 1; !start && j < juan.pages.length; j++) start = juan.pages[j].start;
+        if (start) pageStarts.push({ page: p.page, folio: p.folio, blockId: start.blockId, offset: start.offset });
+      }
+      juan.pageMap = { pageCount: juan.pages.length, pages, targets: juan.targets, pageStarts };
+    }
+  }
+
+  Paged.registerHandlers(AfterPageLayoutFolios, AfterRenderedPageMap);
+
+  /**
+   * Fill the 目录's page numbers (labels computed on the Node side from the page map).
+   * The slots have a fixed width; we check that no 目录 line changed height or overflowed.
+   */
+  juan.fillToc = function fillToc(labels) {
+    const slots = Array.from(document.querySelectorAll('.pagedjs_page .toc-page[data-target]'));
+    const lines = Array.from(document.querySelectorAll('.pagedjs_page .toc-list > li'));
+    const before = lines.map((li) => li.getBoundingClientRect().height);
+    const missing = [];
+    for (const slot of slots) {
+      const label = labels[slot.dataset.target];
+      if (label == null) missing.push(slot.dataset.target);
+      else slot.textContent = label;
+    }
+    const changed = lines.filter((li, i) => Math.abs(li.getBoundingClientRect().height - before[i]) > 0.5).length;
+    const overflowing = slots.filter((s) => s.scrollWidth > s.clientWidth + 0.5).map((s) => s.dataset.target);
+    juan.tocFilled = true;
+    return { filled: slots.length - missing.length, missing, changed, overflowing };
+  };
+})();

@@ -1,0 +1,56 @@
+/**
+ * The print edition's HTML before pagination: 扉页 → 目录 → body (volumeToHast), with the
+ * stylesheets inlined. Paged.js is NOT part of it; the renderer injects it. The @font-face
+ * rules sit in their own <style data-pagedjs-ignore> so Paged.js leaves the loaded faces alone.
+ */
+import type { Element, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import type { Volume } from '../pipeline/model/types.ts';
+import { volumeToHast } from '../pipeline/render/html.ts';
+import { h } from './print-hast.ts';
+import { titlePage } from './title-page.ts';
+import { tocNav } from './toc.ts';
+
+export interface PrintStyles {
+  /** @font-face rules (relative URLs to assets/fonts/). */
+  fonts: string;
+  /** Generated @page geometry. */
+  page: string;
+  /** styles/shared.css */
+  shared: string;
+  /** styles/print.css */
+  print: string;
+}
+
+/** The <body> content: title page, 目录, the book body. */
+export function printBody(volume: Volume): Element[] {
+  const body = volumeToHast(volume);
+  return [
+    titlePage(volume.meta),
+    tocNav(volume),
+    h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
+  ];
+}
+
+export function printDocument(volume: Volume, styles: PrintStyles): string {
+  const style = (id: string, css: string, ignore = false) =>
+    h('style', { id, ...(ignore ? { dataPagedjsIgnore: '' } : {}) }, [{ type: 'text', value: `\n${css}\n` }]);
+  const tree: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', { lang: volume.meta.language || 'zh-CN' }, [
+        h('head', {}, [
+          h('meta', { charSet: 'utf-8' }),
+          h('title', {}, [volume.meta.title]),
+          style('juan-fonts', styles.fonts, true),
+          style('juan-page', styles.page),
+          style('juan-shared', styles.shared),
+          style('juan-print', styles.print),
+        ]),
+        h('body', {}, printBody(volume)),
+      ]),
+    ],
+  };
+  return toHtml(tree, { characterReferences: { useNamedReferences: false } });
+}

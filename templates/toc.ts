@@ -1,0 +1,61 @@
+/**
+ * 目录 of the print edition, regenerated from the model (never copied from the OCR'd one):
+ * 篇 and 章 lines, then one line per paper — title (——subtitle), unit, dotted leader, page.
+ *
+ * The page number slot `.toc-page[data-target]` is empty here and has a fixed width
+ * (print.css); the browser-side handler fills it from the page map after layout, so
+ * filling never changes the 目录's length.
+ */
+import type { Element } from 'hast';
+import type { Volume } from '../pipeline/model/types.ts';
+import { h } from './print-hast.ts';
+
+/** A folio as the 目录 prints it: `1` (plain) or `(01)` (parenthesized, the old edition's style). */
+export function formatTocNumber(folio: string, style: 'plain' | 'parenthesized'): string {
+  if (style === 'plain') return folio;
+  return /^\d$/.test(folio) ? `(0${folio})` : `(${folio})`;
+}
+
+export function tocNav(volume: Volume): Element {
+  const { toc } = volume.meta;
+  const items: Element[] = [];
+  for (const part of volume.parts) {
+    items.push(
+      h('li', { className: ['toc-part'], dataTarget: part.id }, [
+        h('span', { className: ['toc-part-label'] }, [part.label]),
+        ' ',
+        h('span', { className: ['toc-part-name'] }, [part.title]),
+      ]),
+    );
+    for (const chapter of part.chapters) {
+      if (chapter.title) {
+        items.push(
+          h('li', { className: ['toc-chapter'], dataTarget: chapter.id }, [
+            chapter.label ? h('span', { className: ['toc-chapter-label'] }, [chapter.label]) : null,
+            chapter.label ? ' ' : null,
+            h('span', { className: ['toc-chapter-name'] }, [chapter.title]),
+          ]),
+        );
+      }
+      for (const paper of chapter.papers) {
+        items.push(
+          h('li', { className: ['toc-paper'] }, [
+            h('a', { className: ['toc-link'], href: `#${paper.id}` }, [
+              h('span', { className: ['toc-text'] }, [
+                h('span', { className: ['toc-title'] }, [paper.title]),
+                toc.showSubtitle && paper.subtitle ? h('span', { className: ['toc-subtitle'] }, [`——${paper.subtitle}`]) : null,
+                toc.showUnit && paper.unit ? h('span', { className: ['toc-unit'] }, [paper.unit]) : null,
+              ]),
+              h('span', { className: ['toc-leader'], ariaHidden: 'true' }, []),
+              h('span', { className: ['toc-page'], dataTarget: paper.id, dataStyle: toc.pageNumberStyle }, []),
+            ]),
+          ]),
+        );
+      }
+    }
+  }
+  return h('nav', { className: ['toc'], id: 'toc', role: 'doc-toc', ariaLabel: '目录' }, [
+    h('h1', { className: ['toc-heading'] }, ['目录']),
+    h('ol', { className: ['toc-list'] }, items),
+  ]);
+}
