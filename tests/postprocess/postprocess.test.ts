@@ -119,7 +119,7 @@ describe('outline', () => {
 describe('metadata', () => {
   it('sets title, author, subject, keywords, creator, language and dates from book.yaml', async () => {
     const doc = await open(out);
-    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    const info = (await doc.getMetadata()).info as unknown as Record<string, unknown>;
     await doc.destroy();
     expect(info.Title).toBe('“八八战略”慈溪实践——改革开放 40 周年、撤县设市 30 周年');
     expect(info.Author).toBe('宁波市社会科学院、中共慈溪市委宣传部、慈溪市社会科学界联合会');
