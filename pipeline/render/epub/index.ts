@@ -57,14 +57,32 @@ function stylesheets(): { shared: string | null; epub: string } {
 }
 
 /**
- * shared.css is written for the print browser too: drop what an EPUB cannot carry
- * (@font-face and @import pointing into node_modules, @page rules).
+ * shared.css is written for the print browser too: make it something every reading system
+ * (and epubcheck 4.2.6's CSS parser) takes — drop @import/@font-face/@page, and resolve
+ * custom properties (`--juan-song: …` / `var(--juan-song)`), which Adobe RMSDK, older Kobo
+ * firmware and epubcheck's parser do not understand.
  */
 export function epubSafeCss(css: string): string {
-  return css
+  let out = css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/@import[^;]*;/g, '')
     .replace(/@font-face\s*\{[^}]*\}/g, '')
     .replace(/@page[^{]*\{(?:[^{}]|\{[^{}]*\})*\}/g, '');
+  const vars = new Map<string, string>();
+  out = out.replace(/(^|\n)\s*:root\s*\{([^}]*)\}/g, (_all, lead: string, body: string) => {
+    const rest = body
+      .replace(/--([\w-]+)\s*:\s*([^;]+);?/g, (_m, name: string, value: string) => {
+        vars.set(name, value.trim());
+        return '';
+      })
+      .trim();
+    return rest ? `${lead}:root {\n  ${rest}\n}` : lead;
+  });
+  out = out.replace(/^[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  for (let round = 0; round < 5 && /var\(--/.test(out); round++) {
+    out = out.replace(/var\(--([\w-]+)(?:\s*,\s*([^()]*))?\)/g, (all, name: string, fallback?: string) => vars.get(name) ?? fallback?.trim() ?? all);
+  }
+  return `/* styles/shared.css (typography shared with the print edition), prepared for EPUB reading systems. */\n${out}\n`;
 }
 
 interface NavPaper { kind: 'paper'; href: string; label: string; unit: string | null; id: string }
