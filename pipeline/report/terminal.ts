@@ -1,11 +1,25 @@
 /** Terminal output of the CLI: vfile-reporter for normalization messages, one-line errors. */
-import { reporter } from 'vfile-reporter';
 import type { VFile } from 'vfile';
 import { JuanError } from './errors.ts';
 
-/** The normalization messages, unified-style (`line:column  severity  reason  rule-id`). */
+const SEVERITY = { error: '错误', warning: '警告', info: '修改' } as const;
+
+/**
+ * The normalization messages, unified-style (`line:column  severity  reason  rule-id`), sorted
+ * by position. Unlike vfile-reporter we do not pad every line to the longest message: Chinese
+ * messages are long and the padding made the report unreadable in an 80-column terminal.
+ */
 export function formatMessages(file: VFile, options: { quiet?: boolean } = {}): string {
-  return reporter([file], { quiet: options.quiet ?? false, verbose: false });
+  const messages = [...file.messages]
+    .filter((m) => !options.quiet || m.fatal != null)
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const lines = messages.map((m) => {
+    const place = `${m.line ?? 0}:${m.column ?? 0}`.padEnd(8);
+    const severity = SEVERITY[m.fatal === true ? 'error' : m.fatal === false ? 'warning' : 'info'];
+    return `  ${place} ${severity}  ${m.reason}  ${m.ruleId ?? ''}`;
+  });
+  const warnings = messages.filter((m) => m.fatal === false).length;
+  return [file.path, ...lines, `共 ${messages.length} 条（其中警告 ${warnings} 条）`].join('\n');
 }
 
 /** Counts per rule, for a short summary under the long list. */
