@@ -41,8 +41,8 @@ beforeAll(async () => {
       session,
       inspect: (page) =>
         page.evaluate(() => {
-          for (const slot of document.querySelectorAll<HTMLElement>('.pagedjs_page .toc-page[data-target^="p"]')) {
-            slot.textContent = (slot.textContent ?? '').replace(/\d+/, (n) => String(Number(n) + 1).padStart(n.length, '0'));
+          for (const slot of Array.from(document.querySelectorAll<HTMLElement>('.pagedjs_page .toc-page[data-target^="p"]'))) {
+            slot.textContent = (slot.textContent ?? '').replace(/\d+/, (n: string) => String(Number(n) + 1).padStart(n.length, '0'));
           }
         }),
     });
@@ -108,7 +108,7 @@ describe('post-processing of the real output', () => {
     expect(outline.map((o) => o.title)).toEqual(['目录', '第一篇 围涂篇']);
     const chapter = outline[1]!.items[0]!;
     expect(chapter.title).toBe('第一章 提高经济发展质量');
-    expect(chapter.items.map((i) => i.title)).toEqual(papers().map((p) => p.title));
+    expect(chapter.items.map((i: { title: string }) => i.title)).toEqual(papers().map((p) => p.title));
     await doc.destroy();
   });
 });
