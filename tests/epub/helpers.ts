@@ -8,6 +8,7 @@ import { parseDocument } from 'htmlparser2';
 import { selectAll as cssSelectAll, selectOne as cssSelectOne } from 'css-select';
 import { textContent } from 'domutils';
 import type { Document, Element } from 'domhandler';
+import type { PageMap } from '../../pipeline/model/types.ts';
 
 export { textContent };
 
@@ -128,3 +129,13 @@ export async function withEntry(epub: Uint8Array, name: string, edit: (text: str
   zip.file('mimetype', 'application/epub+zip', { compression: 'STORE' });
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
 }
+
+/**
+ * The PDF's folios of the body pages, in order: every body page up to the last one that has
+ * text (a blank page begins where the next page with text begins; trailing blanks have no place).
+ */
+export function bodyFolios(map: PageMap): string[] {
+  const last = Math.max(...map.pageStarts.map((s) => s.page));
+  return map.pages.filter((p) => p.section === 'body' && p.page <= last).map((p) => p.folio);
+}
+

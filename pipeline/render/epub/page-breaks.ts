@@ -4,8 +4,8 @@
  *
  * The print build's page map gives, for every body page, the id of the block the page starts
  * in (`${paper.id}-b${n}`, or a paper/chapter/part id when the page starts with its heading)
- * and the offset of the page start in that block's text, counted in UTF-16 code units of the
- * text content (what a DOM Range in the print browser counts). Offset 0 puts the marker
+ * and the offset of the page start in that block's text, counted in Unicode code points of the
+ * text content (as pipeline/render/print/paged-handlers.js counts). Offset 0 puts the marker
  * right before the element; a larger offset splits the text node it falls in, so a paragraph
  * that runs over a page stays ONE `<p>` with the marker inside.
  */
@@ -82,18 +82,18 @@ function insertInside(element: Element, markers: Array<{ offset: number; node: E
     const out: ElementContent[] = [];
     for (const child of parent.children) {
       if (child.type === 'text') {
-        let value = child.value;
+        let rest = [...child.value]; // code points, as the print page map counts
         let start = pos;
-        while (next < markers.length && markers[next]!.offset < start + value.length) {
+        while (next < markers.length && markers[next]!.offset < start + rest.length) {
           const cut = markers[next]!.offset - start;
-          if (cut > 0) out.push({ type: 'text', value: value.slice(0, cut) });
+          if (cut > 0) out.push({ type: 'text', value: rest.slice(0, cut).join('') });
           out.push(markers[next]!.node);
-          value = value.slice(cut);
+          rest = rest.slice(cut);
           start += cut;
           next++;
         }
-        if (value) out.push({ type: 'text', value });
-        pos = start + value.length;
+        if (rest.length) out.push({ type: 'text', value: rest.join('') });
+        pos = start + rest.length;
       } else {
         if (child.type === 'element') walk(child);
         out.push(child);
