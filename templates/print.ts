@@ -10,6 +10,7 @@ import { volumeToHast } from '../pipeline/render/html.ts';
 import { h } from './print-hast.ts';
 import { titlePage } from './title-page.ts';
 import { tocNav } from './toc.ts';
+import { compressPunctuation } from '../pipeline/render/print/punctuation.ts';
 
 export interface PrintStyles {
   /** @font-face rules (relative URLs to assets/fonts/). */
@@ -29,7 +30,7 @@ export function printBody(volume: Volume): Element[] {
     titlePage(volume.meta),
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
-  ];
+  ].map((el) => compressPunctuation(el));
 }
 
 export function printDocument(volume: Volume, styles: PrintStyles): string {
