@@ -1,0 +1,26 @@
+/** --print-ready: the PDF page grows by the bleed on every side (crop marks live there); otherwise it is the trim size. */
+import { beforeAll, expect, it } from 'vitest';
+import { renderPrint, type PrintResult } from '../../pipeline/render/print/index.ts';
+import { sampleVolume } from '../fixtures/sample-volume.ts';
+import { PT_PER_MM, readPdf, squeeze, type PdfPage } from './helpers.ts';
+
+let result: PrintResult;
+let pages: PdfPage[];
+
+beforeAll(async () => {
+  result = await renderPrint(sampleVolume(), { printReady: true });
+  pages = await readPdf(result.pdf);
+}, 300_000);
+
+it('adds 3 mm bleed on every side', () => {
+  for (const page of pages) {
+    expect(Math.abs(page.width / PT_PER_MM - (185 + 6))).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(page.height / PT_PER_MM - (260 + 6))).toBeLessThanOrEqual(0.5);
+  }
+});
+
+it('lays the book out exactly as without bleed', () => {
+  expect(result.pageMap.pages.map((p) => p.folio)).toContain('1');
+  expect(squeeze(pages[0]!.text)).toContain('论文集');
+  expect(result.html).toMatch(/bleed:3mm;marks:crop/);
+});

@@ -1,0 +1,98 @@
+/** Fast unit tests of the print writer's pieces (no browser). */
+import { describe, expect, it } from 'vitest';
+import { findChromium } from '../../pipeline/render/print/browser.ts';
+import { bookFaces, fontFaceCss, parseUnicodeRange, selectSlices, uncoveredCodePoints, usedCodePoints } from '../../pipeline/render/print/fonts.ts';
+import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
+import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
+import { JuanError } from '../../pipeline/report/errors.ts';
+import { formatTocNumber } from '../../templates/toc.ts';
+import { formatChineseDate } from '../../templates/title-page.ts';
+import { sampleVolume } from '../fixtures/sample-volume.ts';
+
+describe('findChromium', () => {
+  it('prefers JUAN_CHROMIUM, then CHROME_PATH, then known paths', () => {
+    const exists = (p: string) => ['/opt/a', '/opt/b', '/usr/bin/chromium'].includes(p);
+    expect(findChromium({ JUAN_CHROMIUM: '/opt/a', CHROME_PATH: '/opt/b' }, exists)).toBe('/opt/a');
+    expect(findChromium({ CHROME_PATH: '/opt/b' }, exists)).toBe('/opt/b');
+    expect(findChromium({}, exists)).toBe('/usr/bin/chromium');
+  });
+  it('says how to install one when none is found', () => {
+    let error: unknown;
+    try {
+      findChromium({}, () => false);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(JuanError);
+    expect((error as JuanError).kind).toBe('render');
+    expect((error as JuanError).message).toContain('找不到 Chromium');
+    expect((error as JuanError).hint).toContain('JUAN_CHROMIUM=');
+    expect(() => findChromium({ JUAN_CHROMIUM: '/nope' }, () => false)).toThrow(/JUAN_CHROMIUM/);
+  });
+});
+
+describe('fonts', () => {
+  it('parses unicode-range', () => {
+    expect(parseUnicodeRange('U+4e00-4e0f, U+3002,U+1f1e?')).toEqual([[0x4e00, 0x4e0f], [0x3002, 0x3002], [0x1f1e0, 0x1f1ef]]);
+  });
+  it('keeps only the slices a text needs, in every weight used', () => {
+    const faces = bookFaces(sampleVolume().meta.fonts);
+    const used = usedCodePoints('高质量发展。');
+    const slices = selectSlices(faces, used);
+    expect(slices.length).toBeLessThan(20);
+    for (const family of ['Noto Serif SC', 'Noto Sans SC', 'LXGW WenKai']) expect(slices.some((s) => s.family === family)).toBe(true);
+    expect(new Set(slices.filter((s) => s.family === 'Noto Serif SC').map((s) => s.weight))).toEqual(new Set([400, 700]));
+    expect(fontFaceCss(slices)).toContain("src:url(assets/fonts/");
+  });
+  it('reports characters no font covers', () => {
+    const faces = bookFaces(sampleVolume().meta.fonts);
+    // U+30EDE is a CJK Extension G character outside every slice.
+    expect(uncoveredCodePoints(faces, usedCodePoints('高\u{30EDE}'))).toEqual([0x30ede]);
+    expect(uncoveredCodePoints(faces, usedCodePoints('高质量 发展'))).toEqual([]);
+  });
+});
+
+describe('page geometry', () => {
+  it('makes the type area exactly fontSize × charsPerLine wide and lines × line height tall', () => {
+    const g = pageGeometry(sampleVolume().meta.page, false);
+    expect(g.measurePx).toBe(532); // 10.5pt × 38 = 399pt
+    expect(g.areaHeightPx / g.linePx).toBe(36);
+    const width = (185 * 96) / 25.4;
+    expect(width - g.margins.inner - g.margins.outer - g.measurePx).toBeCloseTo(0.25, 5);
+    expect(g.margins.inner).toBeGreaterThan(g.margins.outer);
+  });
+  it('adds bleed and crop marks only when print-ready', () => {
+    const meta = sampleVolume().meta;
+    expect(pageCss(meta, false)).not.toMatch(/bleed|marks/);
+    expect(pageCss(meta, true)).toMatch(/bleed:3mm;marks:crop/);
+  });
+  it('refuses a type area that does not fit the trim', () => {
+    const meta = sampleVolume().meta;
+    expect(() => pageGeometry({ ...meta.page, trim: '大32开' }, false)).toThrow(/版心超出成品尺寸/);
+  });
+});
+
+describe('punctuation compression', () => {
+  it('halves a closing mark before a closing mark and an opening mark after any mark', () => {
+    expect(halvedIndices([...'。」（'])).toEqual([0, 2]);
+    expect(halvedIndices([...'字，“字'])).toEqual([2]);
+    expect(halvedIndices([...'字（字）'])).toEqual([]);
+    expect(halvedIndices([...'》、'])).toEqual([0]);
+  });
+  it('keeps the text unchanged', () => {
+    const tree = compressPunctuation({ type: 'element', tagName: 'p', properties: {}, children: [{ type: 'text', value: '他说：“好。”（完）' }] });
+    const text = (n: any): string => (n.type === 'text' ? n.value : n.children.map(text).join(''));
+    expect(text(tree)).toBe('他说：“好。”（完）');
+    expect(tree.children.length).toBeGreaterThan(1);
+  });
+});
+
+describe('templates', () => {
+  it('formats 目录 numbers and the date', () => {
+    expect(formatTocNumber('7', 'plain')).toBe('7');
+    expect(formatTocNumber('7', 'parenthesized')).toBe('(07)');
+    expect(formatTocNumber('123', 'parenthesized')).toBe('(123)');
+    expect(formatChineseDate('2018-10')).toBe('2018 年 10 月');
+    expect(formatChineseDate('2018-10-05')).toBe('2018 年 10 月 5 日');
+  });
+});
