@@ -89,13 +89,22 @@ export function parseTocJson(text: string, file = 'toc.json'): CheckPaper[] {
 }
 
 /** Paper lines of the `# 目录` section of manuscript.normalized.md: `title——subtitle<TAB>unit<TAB>page`. */
-export function parseMarkdownToc(markdown: string, file = 'manuscript.normalized.md'): Array<{ title: string; page: string | null; line: number }> {
+export interface MarkdownTocEntry {
+  /** The first field: title, possibly with `——subtitle`. */
+  title: string;
+  /** The last field when it is a page number (`8`, `(08)`), else null. */
+  page: string | null;
+  /** 1-based line in the Markdown file. */
+  line: number;
+}
+
+export function parseMarkdownToc(markdown: string, file = 'manuscript.normalized.md'): MarkdownTocEntry[] {
   const lines = markdown.split(/\r?\n/);
   const start = lines.findIndex((l) => /^#\s*目\s*录\s*$/u.test(l.trim()));
   if (start < 0) {
     throw new JuanError('content', 'manuscript.normalized.md 里没有「# 目录」一节', { file, source: 'check', hint: HINT });
   }
-  const out: Array<{ title: string; page: string | null; line: number }> = [];
+  const out: MarkdownTocEntry[] = [];
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^#\s/.test(line)) break;
@@ -184,7 +193,7 @@ function mode(values: number[]): number {
 }
 
 /** The core, on already extracted text (the tests also call it directly). */
-export function checkPdfText(text: PdfText, papers: CheckPaper[], markdown: string): CheckReport {
+export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: MarkdownTocEntry[]): CheckReport {
   const { pages, labels } = text;
   const rows: CheckRow[] = [];
   const notes: string[] = [];
@@ -286,8 +295,6 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], markdown: stri
   });
 
   // 3. Compare the three sources with what is printed.
-  let mdEntries: ReturnType<typeof parseMarkdownToc>;
-  mdEntries = parseMarkdownToc(markdown);
   const mdTitles = mdEntries.map((e) => norm(e.title));
   papers.forEach((paper, i) => {
     const real = actual.get(i) ?? null;
@@ -318,17 +325,12 @@ export async function checkBook(paths: { pdf: string; tocJson: string; markdown:
   const tocJson = readRequired(paths.tocJson).toString('utf8');
   const markdown = readRequired(paths.markdown).toString('utf8');
   const papers = parseTocJson(tocJson, paths.tocJson);
-  try {
-    parseMarkdownToc(markdown, paths.markdown);
-  } catch (e) {
-    if (e instanceof JuanError) throw new JuanError(e.kind, e.message, { file: paths.markdown, source: 'check', hint: e.hint });
-    throw e;
-  }
+  const mdEntries = parseMarkdownToc(markdown, paths.markdown);
   let text: PdfText;
   try {
     text = await readPdfText(new Uint8Array(pdf));
   } catch (cause) {
     throw new JuanError('content', `无法读取 PDF：${(cause as Error).message}`, { file: paths.pdf, source: 'check', hint: HINT, cause });
   }
-  return checkPdfText(text, papers, markdown);
+  return checkPdfText(text, papers, mdEntries);
 }
