@@ -28,7 +28,7 @@ const Page = Type.Object(
     fontSize: Type.Number({ default: 10.5, minimum: 8, maximum: 14, description: '正文字号（pt），五号 = 10.5' }),
     lineHeight: Type.Number({ default: 1.8, minimum: 1.5, maximum: 2.2, description: '行距（字号的倍数），1.75–1.9' }),
     charsPerLine: Type.Integer({ default: 38, minimum: 20, maximum: 50, description: '每行字数：版心宽 = 字号 × 字数' }),
-    linesPerPage: Type.Integer({ default: 36, minimum: 20, maximum: 60, description: '每页行数：版心高 = 行高 × 行数' }),
+    linesPerPage: Type.Integer({ default: 30, minimum: 20, maximum: 60, description: '每页行数：版心高 = 行高 × 行数' }),
     innerMarginRatio: Type.Number({ default: 0.55, minimum: 0.3, maximum: 0.7, description: '左右留白中订口（内侧）所占比例' }),
     bleed: Type.Number({ default: 3, minimum: 0, maximum: 10, description: '出血（mm），仅 --print-ready 时加上' }),
   },
