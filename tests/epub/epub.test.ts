@@ -129,6 +129,20 @@ describe('package document', () => {
   });
 });
 
+describe('cover', () => {
+  it('draws every character of title, subtitle, genre, publisher and date as a glyph outline', () => {
+    const svg = book.text('OEBPS/cover.svg');
+    const m = volume.meta;
+    const [y, mo] = m.date.split('-');
+    const text = [m.title, m.subtitle ? `——${m.subtitle}` : '', m.genre ?? '', m.publisher ?? '', `${y}年${Number(mo)}月`].join('');
+    const paths = [...svg.matchAll(/<path [^>]*d="([^"]*)"/g)].map((x) => x[1]!);
+    expect(paths.every((d) => d.length > 0)).toBe(true);
+    // Noto Sans SC joins —— (two U+2014) into one two-em glyph
+    expect(paths).toHaveLength([...text.replaceAll('——', '—')].filter((c) => c.trim() !== '').length);
+    expect(svg).toContain(`<title>封面　${m.title}`);
+  });
+});
+
 describe('navigation', () => {
   it('nests the 目录 篇 → 章 → paper', async () => {
     const nav = xml(book.text('OEBPS/toc.xhtml'));
@@ -295,7 +309,7 @@ describe('content documents', () => {
   it('links the stylesheets that exist and embeds a body font subset under 3 MB covering the text', async () => {
     const opf = xml(book.text('OEBPS/content.opf'));
     const fonts = selectAll('item[href^="fonts/"]', opf);
-    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.map((f) => f.attribs.href)).toEqual(expect.arrayContaining(['fonts/body-400-1.ttf', 'fonts/heading-700-1.ttf']));
     const total = fonts.reduce((n, f) => n + book.bytes(`OEBPS/${f.attribs.href}`).byteLength, 0);
     expect(total).toBeLessThan(3 * 1024 * 1024);
     const css = book.text('OEBPS/style.css');

@@ -27,8 +27,9 @@ export function chineseDate(date: string): string {
   return `${y}年${Number(m)}月${d ? `${Number(d)}日` : ''}`;
 }
 
-function fmt(n: number): string {
-  return String(Math.round(n * 100) / 100);
+function fmt(n: number, digits = 2): string {
+  const f = 10 ** digits;
+  return String(Math.round(n * f) / f);
 }
 
 async function drawLine(meta: BookConfig, line: Line): Promise<string> {
@@ -41,7 +42,7 @@ async function drawLine(meta: BookConfig, line: Line): Promise<string> {
   const x0 = (WIDTH - width * scale) / 2;
   const paths = glyphs
     .filter((g) => g.path)
-    .map((g) => `<path transform="translate(${fmt(x0 + g.x * scale)} ${fmt(line.y)}) scale(${fmt(scale)} ${fmt(-scale)})" d="${g.path}"/>`);
+    .map((g) => `<path transform="translate(${fmt(x0 + g.x * scale)} ${fmt(line.y)}) scale(${fmt(scale, 5)} ${fmt(-scale, 5)})" d="${g.path}"/>`);
   return `<g fill="${line.fill}">${paths.join('')}</g>`;
 }
 

@@ -46,12 +46,22 @@ interface LoadedFont {
 }
 
 const loaded = new Map<string, Promise<LoadedFont>>();
+/**
+ * WOFF2 decoding (wasm) is not safe to run concurrently: two overlapping conversions gave a
+ * font whose glyph outlines were all empty. Every conversion waits for the previous one.
+ */
+let conversions: Promise<unknown> = Promise.resolve();
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = conversions.then(task, task);
+  conversions = run.catch(() => undefined);
+  return run;
+}
 
 function loadFont(file: string): Promise<LoadedFont> {
   let p = loaded.get(file);
   if (!p) {
     p = (async () => {
-      const sfnt = await fontverter.convert(readFileSync(file), 'truetype');
+      const sfnt = await serially(() => fontverter.convert(readFileSync(file), 'truetype'));
       const face = new hb.Face(new hb.Blob(new Uint8Array(sfnt)));
       return { font: new hb.Font(face), upem: face.upem, unicodes: new Set(face.collectUnicodes()) };
     })();
@@ -102,13 +112,13 @@ function scalePath(d: string, s: number): string {
 }
 
 /**
- * Subset the body font to exactly `text`'s characters. Returns one OpenType file per
+ * Subset a font (a @fontsource package at one weight) to exactly `text`'s characters. Returns one OpenType file per
  * @fontsource slice that contributes characters (the CJK slice, the Latin slice),
  * each with the Unicode ranges it serves, so CSS can declare them with `unicode-range`.
  */
-export async function subsetBodyFont(pkg: string, text: string): Promise<Array<{ data: Uint8Array; codepoints: number[]; format: 'opentype' | 'truetype' }>> {
+export async function subsetFontsource(pkg: string, weight: number, text: string): Promise<Array<{ data: Uint8Array; codepoints: number[]; format: 'opentype' | 'truetype' }>> {
   const wanted = [...new Set([...text].map((c) => c.codePointAt(0)!))].filter((cp) => cp > 0x20).sort((a, b) => a - b);
-  const files = fontsourceFiles(pkg, 400);
+  const files = fontsourceFiles(pkg, weight);
   const fonts = await Promise.all(files.map(loadFont));
   const out: Array<{ data: Uint8Array; codepoints: number[]; format: 'opentype' | 'truetype' }> = [];
   const taken = new Set<number>();
@@ -116,7 +126,7 @@ export async function subsetBodyFont(pkg: string, text: string): Promise<Array<{
     const mine = wanted.filter((cp) => !taken.has(cp) && fonts[k]!.unicodes.has(cp));
     if (!mine.length) continue;
     mine.forEach((cp) => taken.add(cp));
-    const data = new Uint8Array(await subsetFont(readFileSync(files[k]!), String.fromCodePoint(...mine), { targetFormat: 'sfnt' }));
+    const data = new Uint8Array(await serially(() => subsetFont(readFileSync(files[k]!), String.fromCodePoint(...mine), { targetFormat: 'sfnt' })));
     const format = data[0] === 0x4f && data[1] === 0x54 && data[2] === 0x54 && data[3] === 0x4f ? 'opentype' : 'truetype';
     out.push({ data, codepoints: mine, format });
   }

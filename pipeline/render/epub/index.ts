@@ -22,7 +22,7 @@ import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
 import { chineseDate, coverSvg, escapeXml } from './cover.ts';
-import { fontsourceFamily, subsetBodyFont, unicodeRange } from './fonts.ts';
+import { fontsourceFamily, subsetFontsource, unicodeRange } from './fonts.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -269,23 +269,33 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
   const fonts: Array<{ filename: string; data: Uint8Array; mediaType: string }> = [];
   if (options.embedFont !== false) {
     stage('epub:font');
-    const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.unit ?? '')) : [c.unit ?? ''])])]), '目录'].join('');
-    const family = fontsourceFamily(meta.fonts.body);
-    const subsets = await subsetBodyFont(meta.fonts.body, allText);
+    // Body (Song) regular: every character of the book. Headings (Hei, shared.css gives them
+    // weights 700 and 500): the characters of the headings only. Reading systems without these
+    // families would otherwise fall back to whatever they have — or to nothing (tofu).
+    const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.unit ?? '')) : [c.unit ?? ''])])]), '目录导览正文扉页封面'].join('');
+    const headingText = ['目录', ...files.flatMap((f) => [...f.body.matchAll(/<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/g)].map((m) => textOf(m[1]!)))].join('');
     const faces: string[] = [];
-    subsets.forEach((s, i) => {
-      const ext = s.format === 'opentype' ? 'otf' : 'ttf';
-      const filename = `body-${i + 1}.${ext}`;
-      fonts.push({ filename, data: s.data, mediaType: s.format === 'opentype' ? 'font/otf' : 'font/ttf' });
-      faces.push(
-        `@font-face {\n  font-family: "${family}";\n  font-style: normal;\n  font-weight: 400;\n  src: url("fonts/${filename}") format("${s.format}");\n  unicode-range: ${unicodeRange(s.codepoints)};\n}`,
-      );
-    });
+    const embed = async (pkg: string, weight: number, text: string, prefix: string) => {
+      const family = fontsourceFamily(pkg);
+      const subsets = await subsetFontsource(pkg, weight, text);
+      subsets.forEach((s, i) => {
+        const ext = s.format === 'opentype' ? 'otf' : 'ttf';
+        const filename = `${prefix}-${weight}-${i + 1}.${ext}`;
+        fonts.push({ filename, data: s.data, mediaType: s.format === 'opentype' ? 'font/otf' : 'font/ttf' });
+        faces.push(
+          `@font-face {\n  font-family: "${family}";\n  font-style: normal;\n  font-weight: ${weight};\n  src: url("fonts/${filename}") format("${s.format}");\n  unicode-range: ${unicodeRange(s.codepoints)};\n}`,
+        );
+      });
+      return family;
+    };
+    const bodyFamily = await embed(meta.fonts.body, 400, allText, 'body');
+    const headingFamily = await embed(meta.fonts.heading, 700, headingText, 'heading');
+    await embed(meta.fonts.heading, 500, headingText, 'heading');
     const total = fonts.reduce((n, f) => n + f.data.byteLength, 0);
     if (total > 3 * 1024 * 1024) {
-      throw new JuanError('render', `嵌入的正文字体子集过大：${(total / 1048576).toFixed(1)} MB（上限 3 MB）`, { source: 'epub:font', hint: '用 embedFont: false 构建，改用阅读器的系统字体' });
+      throw new JuanError('render', `嵌入的字体子集过大：${(total / 1048576).toFixed(1)} MB（上限 3 MB）`, { source: 'epub:font', hint: '用 embedFont: false 构建，改用阅读器的系统字体' });
     }
-    epubCss = `/* Body font: a subset of ${family} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
+    epubCss = `/* Embedded: subsets of ${bodyFamily} and ${headingFamily} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
   }
 
   stage('epub:package');
