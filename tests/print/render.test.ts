@@ -67,11 +67,11 @@ describe('print PDF', () => {
     }
   });
 
-  it('sets the type area to 38 characters × 36 lines of the body size', () => {
+  it('sets the type area to 38 characters × 30 lines (book.yaml default) of the body size', () => {
     expect(measured.em).toBeCloseTo((10.5 * 4) / 3, 3);
     expect(measured.areaWidth! / measured.em!).toBeGreaterThanOrEqual(38);
     expect(measured.areaWidth! / measured.em!).toBeLessThan(38.05);
-    expect(measured.areaHeight! / (measured.em! * 1.8)).toBeCloseTo(36, 1);
+    expect(measured.areaHeight! / (measured.em! * 1.8)).toBeCloseTo(30, 1);
   });
 
   it('compresses adjacent punctuation 。」（ below 3 em', () => {

@@ -56,7 +56,7 @@ describe('page geometry', () => {
   it('makes the type area exactly fontSize × charsPerLine wide and lines × line height tall', () => {
     const g = pageGeometry(sampleVolume().meta.page, false);
     expect(g.measurePx).toBe(532); // 10.5pt × 38 = 399pt
-    expect(g.areaHeightPx / g.linePx).toBe(36);
+    expect(g.areaHeightPx / g.linePx).toBe(30);
     const width = (185 * 96) / 25.4;
     expect(width - g.margins.inner - g.margins.outer - g.measurePx).toBeCloseTo(0.25, 5);
     expect(g.margins.inner).toBeGreaterThan(g.margins.outer);
