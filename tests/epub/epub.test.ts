@@ -6,6 +6,11 @@
  * Page map: the print writer's real one once `renderPrint` exists (pipeline/render/print/index.ts),
  * else a synthetic one shaped like it (tests/fixtures/epub/page-map.ts).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EPub } from 'epub-gen-memory';
 import type { PageMap, Volume } from '../../pipeline/model/types.ts';
@@ -64,6 +69,14 @@ describe('container', () => {
   it('two builds from the same input are byte-identical', async () => {
     const again = await renderEpub(seedVolume(), syntheticPageMap(seedVolume()));
     expect(Buffer.from(again).equals(Buffer.from(epub))).toBe(true);
+  });
+
+  it('a build in another process, in another time zone, is byte-identical too', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'juan-epub-')), 'book.epub');
+    const script = fileURLToPath(new URL('../fixtures/epub/build-seed-epub.ts', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    execFileSync(tsx, [script, out], { env: { ...process.env, TZ: 'Pacific/Kiritimati' }, stdio: 'pipe' });
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(epub))).toBe(true);
   });
 });
 
