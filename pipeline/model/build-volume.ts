@@ -120,6 +120,19 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const toc = data.toc;
   if (!toc) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
 
+  // What the front matter stored per paper. It lists the papers in volume order, which is the body
+  // order of a normalized manuscript: take the k-th entry when its title matches, else the first
+  // unused one with the same title (titles can repeat, so never just the first with that title).
+  const storedPapers = fmJuan.papers ?? [];
+  const storedUsed = new Set<number>();
+  const storedFor = (k: number, title: string) => {
+    let i = storedPapers[k]?.title === title && !storedUsed.has(k) ? k : -1;
+    if (i < 0) i = storedPapers.findIndex((p, j) => p.title === title && !storedUsed.has(j));
+    if (i < 0) return undefined;
+    storedUsed.add(i);
+    return storedPapers[i];
+  };
+
   // bodies, in body order
   const kids = tree.children;
   const starts = heads.map((h) => kids.indexOf(h.node));
@@ -148,7 +161,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
     const k2 = data.reconcile?.match[k] ?? -1;
     const entry = k2 >= 0 ? toc?.entries[k2] : undefined;
     const kind = data.reconcile?.kind[k];
-    const stored = fmJuan.papers?.find((p) => p.title === title);
+    const stored = storedFor(k, title);
     const index = stored?.index ?? entry?.index ?? (toc ? toc.entries.length : 0) + k + 1;
     const last = body[body.length - 1];
     const truncated = !last || last.type === 'heading' || (last.type === 'paragraph' && !FINAL.test(plain(last)));

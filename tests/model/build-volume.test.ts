@@ -50,6 +50,16 @@ describe('buildVolume', () => {
     expect(again.volume.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers)).map((p) => [p.title, p.subtitle, p.unit])).toEqual(papers.map((p) => [p.title, p.subtitle, p.unit]));
   });
 
+  it('keeps the indexes and ids of papers with the same title when read back (fuzz counterexample)', () => {
+    const { volume } = normalizeManuscript({ path: 'dup.md', text: '# 论文甲\n# 论文甲\n# 论文甲' });
+    const papers = (v: typeof volume) => v.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers)).map((p) => [p.index, p.id]);
+    expect(papers(volume).map(([i]) => i)).toEqual([1, 2, 3]);
+    const md = volumeToMarkdown(volume);
+    const again = normalizeManuscript({ path: 'dup2.md', text: md });
+    expect(papers(again.volume)).toEqual(papers(volume));
+    expect(volumeToMarkdown(again.volume)).toBe(md);
+  });
+
   it('keeps a part without 章 as one implicit chapter', () => {
     const text = '# 目录\n\n## 第二篇 河网篇\n\n甲文题目 .....\t市环保局 (125)\n\n# 甲文题目\n\n市环保局\n\n正文。\n';
     const { volume } = normalizeManuscript({ path: 'p2.md', text });
