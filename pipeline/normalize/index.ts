@@ -1,5 +1,6 @@
 /**
- * normalizeManuscript: parse the manuscript once (remark-parse + remark-frontmatter), run the rule
+ * normalizeManuscript: clean the source (encoding hygiene, see hygiene.ts), parse it once
+ * (remark-parse + remark-frontmatter) with positions in the original file, run the rule
  * preset on the tree (messages with positions in the original file), build the volume model.
  * The returned tree keeps every node; roles are in `node.data.juan` (front/toc/part/chapter/paper-…).
  */
@@ -13,7 +14,7 @@ import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
 import { readManuscript } from './read-manuscript.ts';
-import { sourceOf } from './text.ts';
+import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
 export { readManuscript, decodeManuscript } from './read-manuscript.ts';
@@ -35,8 +36,9 @@ export interface NormalizeResult {
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
   for (const rule of preset) processor.use(rule.plugin, { config });
-  const source = sourceOf(file);
-  const tree = processor.parse(source) as Root;
+  // the parser reads the text after encoding hygiene; positions are then moved to the original file
+  const tree = processor.parse(sourceOf(file)) as Root;
+  toOriginalPositions(tree, file);
   return processor.runSync(tree, file) as Root;
 }
 

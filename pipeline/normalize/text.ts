@@ -5,8 +5,10 @@
  */
 import type { Nodes, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import type { Node } from 'unist';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
+import { cleanSource, type Hygiene } from './hygiene.ts';
 
 export interface Point { line: number; column: number; offset?: number }
 export type Place = Point | { start: Point; end: Point };
@@ -30,16 +32,66 @@ export function juan(node: Nodes): JuanData {
 export const roleOf = (node: Nodes): Role | undefined =>
   ((node as { data?: { juan?: JuanData } }).data?.juan?.role);
 
-/** The text the parser saw (BOM removed); positions' offsets index into it. */
+interface SourceData { original?: string; hygiene?: Hygiene; location?: ReturnType<typeof location> }
+
+/** The manuscript as written, BOM removed: positions (line, column, offset) index into it. */
+export function originalOf(file: VFile): string {
+  const data = file.data as SourceData;
+  return (data.original ??= String(file.value ?? '').replace(/^\uFEFF/, ''));
+}
+
+/** Encoding hygiene of the whole source (done once, before the parse; see hygiene.ts). */
+export function hygieneOf(file: VFile): Hygiene {
+  const data = file.data as SourceData;
+  return (data.hygiene ??= cleanSource(originalOf(file)));
+}
+
+/** The text the parser saw: the original after encoding hygiene. Map offsets with `hygieneOf(file).map`. */
 export function sourceOf(file: VFile): string {
-  const data = file.data as { source?: string };
-  if (data.source == null) data.source = String(file.value ?? '').replace(/^\uFEFF/, '');
-  return data.source;
+  return hygieneOf(file).text;
 }
 
 function locOf(file: VFile) {
-  const data = file.data as { location?: ReturnType<typeof location> };
-  return (data.location ??= location(sourceOf(file)));
+  const data = file.data as SourceData;
+  return (data.location ??= location(originalOf(file)));
+}
+
+/** Line/column/offset of an offset into the original text. */
+export function pointOfOffset(file: VFile, offset: number): Point | undefined {
+  const p = locOf(file).toPoint(offset);
+  return p ? { line: p.line, column: p.column, offset: p.offset } : undefined;
+}
+
+/**
+ * The parser ran on the clean text: move every position of the tree to the original file
+ * (nothing to do when hygiene only replaced characters one for one).
+ */
+export function toOriginalPositions(tree: Root, file: VFile): void {
+  const map = hygieneOf(file).map;
+  if (map.identity) return;
+  const loc = locOf(file);
+  const point = (o: number) => {
+    const p = loc.toPoint(o);
+    return p ? { line: p.line, column: p.column, offset: o } : undefined;
+  };
+  const walk = (node: Nodes) => {
+    const pos = (node as Node).position;
+    if (pos && pos.start.offset != null && pos.end.offset != null) {
+      const start = point(map.toOriginal(pos.start.offset));
+      const end = point(Math.max(map.toOriginalEnd(pos.end.offset), start?.offset ?? 0));
+      if (start && end) (node as Node).position = { start, end };
+    }
+    if ('children' in node) for (const c of node.children) walk(c as Nodes);
+  };
+  walk(tree);
+}
+
+/** The clean text the parser read for a node (positions are in the original file). */
+export function sourceSlice(file: VFile, node: Nodes): string | undefined {
+  const pos = (node as Node).position;
+  if (!pos || pos.start.offset == null || pos.end.offset == null) return undefined;
+  const map = hygieneOf(file).map;
+  return sourceOf(file).slice(map.toClean(pos.start.offset), map.toClean(pos.end.offset));
 }
 
 /** Original-offset map of a text node, built lazily (identity, or a greedy alignment past escapes). */
@@ -48,16 +100,19 @@ export function mapOf(file: VFile, node: Text): number[] | undefined {
   if (j.map) return j.map;
   const pos = node.position;
   if (!pos || pos.start.offset == null || pos.end.offset == null) return undefined;
-  const src = sourceOf(file).slice(pos.start.offset, pos.end.offset);
-  const base = pos.start.offset;
-  const map: number[] = [];
-  let s = 0;
-  for (let i = 0; i < node.value.length; i++) {
-    while (s < src.length && src[s] !== node.value[i]) s++;
-    map.push(base + Math.min(s, src.length));
-    if (s < src.length) s++;
+  const { map: sm, text } = hygieneOf(file);
+  const from = sm.toClean(pos.start.offset);
+  const to = sm.toClean(pos.end.offset);
+  const value = node.value;
+  const map: number[] = new Array(value.length + 1);
+  let s = from;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    while (s < to && text.charCodeAt(s) !== ch) s++;
+    map[i] = s < to ? sm.toOriginal(s) : pos.end.offset;
+    if (s < to) s++;
   }
-  map.push(base + src.length);
+  map[value.length] = pos.end.offset;
   j.map = map;
   return map;
 }
@@ -66,10 +121,8 @@ export function mapOf(file: VFile, node: Text): number[] | undefined {
 export function pointAt(file: VFile, node: Nodes, index?: number): Place {
   if (node.type === 'text' && index != null) {
     const map = mapOf(file, node);
-    if (map) {
-      const p = locOf(file).toPoint(map[Math.max(0, Math.min(index, map.length - 1))]);
-      if (p) return { line: p.line, column: p.column, offset: p.offset };
-    }
+    const p = map && pointOfOffset(file, map[Math.max(0, Math.min(index, map.length - 1))]);
+    if (p) return p;
   }
   if (node.type !== 'text' && index != null && 'children' in node) {
     // find the text node holding character `index` of the parent's plain text

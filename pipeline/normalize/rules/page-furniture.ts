@@ -6,7 +6,7 @@
 import type { Paragraph, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { editText, plain, sourceOf, type Edit } from '../text.ts';
+import { editText, plain, sourceSlice, type Edit } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: ['# 标题\n\n正文。\n\n2018 年 10 月\n'],
@@ -28,12 +28,11 @@ export const FOLIO = /^\s*(?:[-—–－·]\s*\d{1,4}\s*[-—–－·]|\d{1,3}|�
 export default defineRule({ id: 'page-furniture' }, (tree, file, ctx) => {
   const remove = new Set<RootContent>();
   const counts = new Map<string, Paragraph[]>();
-  const src = sourceOf(file);
   tree.children.forEach((node, i) => {
-    if (node.type === 'list' && node.position?.start.offset != null && node.position.end.offset != null) {
+    if (node.type === 'list') {
       // `- 12 -` parses as a one-item bullet list
-      const raw = src.slice(node.position.start.offset, node.position.end.offset).trim();
-      if (FOLIO.test(raw)) {
+      const raw = sourceSlice(file, node)?.trim();
+      if (raw != null && FOLIO.test(raw)) {
         ctx.info(`删除了旧版页码行「${raw}」`, ctx.at(node));
         remove.add(node);
       }

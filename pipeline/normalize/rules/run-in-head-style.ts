@@ -16,6 +16,13 @@ export const examples: RuleExamples = {
     { in: '**(1) 要立足解放思想。**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
     { in: '(7) **要在更加开放条件下。**习近平指出。\n', out: '**（7）要在更加开放条件下。**习近平指出。\n', messages: ['1:1 run-in-head-style'] },
     { in: '**(一) 调结构，发展高质量产业。**对标。\n', out: '**（一）调结构，发展高质量产业。**对标。\n', messages: ['1:3 run-in-head-style'] },
+    // a zero-width space after 。 made `**` close in the parse; hygiene runs before it (fuzz counterexample)
+    {
+      in: '(7) **要在更加开放条件下通过全面深化改革实现高质量发展。\u200b**习近平指出。\n',
+      out: '**（7）要在更加开放条件下通过全面深化改革实现高质量发展。**习近平指出。\n',
+      messages: ['1:1 run-in-head-style'],
+    },
+    { in: '**(1) 要立足解放思想。\u200b**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
   ],
 };
 
