@@ -17,6 +17,7 @@ import type { Root as MdastRoot, RootContent } from 'mdast';
 import type { Handler, State } from 'mdast-util-to-hast';
 import { unified } from 'unified';
 import remarkRehype from 'remark-rehype';
+import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import type { Chapter, Paper, Part, Volume } from '../model/types.ts';
 
@@ -57,6 +58,40 @@ function text(value: string): ElementContent {
 
 const SECTION_TAG = ['h4', 'h5', 'h6'];
 
+/**
+ * Allow-list for what a manuscript body may put into either output (GitHub's schema, minus
+ * id clobbering, plus our section classes). Raw HTML never gets this far (remark-rehype drops
+ * it); this is the second line: no `javascript:`/`data:` URLs, no event handlers, no
+ * script/iframe/object/style, whatever a future reader produces.
+ */
+const BODY_SCHEMA: Schema = {
+  ...defaultSchema,
+  clobber: [],
+  clobberPrefix: '',
+  attributes: {
+    ...defaultSchema.attributes,
+    '*': [...(defaultSchema.attributes?.['*'] ?? []), 'className', 'role', 'ariaLevel'],
+  },
+  // `src`: no protocol at all (relative only) — an empty list would mean "anything goes".
+  protocols: { href: ['http', 'https', 'mailto'], cite: ['http', 'https'], src: ['relative-only'] },
+};
+
+/** The sanitized children of a paper body (manuscript-derived content only). */
+function sanitizeBody(children: ElementContent[]): ElementContent[] {
+  const clean = sanitize({ type: 'root', children } as HastRoot, BODY_SCHEMA) as HastRoot;
+  return dropEscapingSources(clean.children as ElementContent[]);
+}
+
+/** Relative sources that climb out of the manuscript folder or are absolute paths never load. */
+function dropEscapingSources(children: ElementContent[]): ElementContent[] {
+  return children.flatMap((child): ElementContent[] => {
+    if (child.type !== 'element') return [child];
+    const src = child.properties?.src;
+    if (child.tagName === 'img' && (typeof src !== 'string' || src.startsWith('/') || src.split(/[\\/]/).includes('..'))) return [];
+    return [{ ...child, children: dropEscapingSources(child.children) }];
+  });
+}
+
 /** The paper header: chapter title when this paper opens a chapter, title, subtitle, unit. */
 function paperHeader(paper: Paper, chapter: Chapter | null): Element {
   const header: ElementContent[] = [];
@@ -92,7 +127,7 @@ const handlers: Record<string, Handler> = {
   },
   juanPaper(state: State, node: JuanPaperNode): Element {
     const { paper } = node;
-    const body = state.all(node as never).filter((child) => child.type === 'element') as Element[];
+    const body = sanitizeBody(state.all(node as never)).filter((child) => child.type === 'element') as Element[];
     body.forEach((el, n) => {
       el.properties = { ...el.properties, id: blockId(paper, n) };
     });
