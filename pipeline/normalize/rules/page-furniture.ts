@@ -15,6 +15,10 @@ export const examples: RuleExamples = {
     { in: '# 标题\n\n正文。\n\n第12页\n', out: '# 标题\n\n正文。\n', messages: ['5:1 page-furniture'] },
     { in: '# 标题\n\n正文。\n\n13\n', out: '# 标题\n\n正文。\n', messages: ['5:1 page-furniture'] },
     { in: '# 标题\n\n正文。\n— 14 —\n后文。\n', out: '# 标题\n\n正文。\n后文。\n', messages: ['4:1 page-furniture'] },
+    // a folio first line, and a paragraph of folios only (fuzz counterexample: the paragraph became a
+    // paper's unit line, which reading the normalized text again removed as a folio)
+    { in: '# 标题\n\n12\n正文。\n', out: '# 标题\n\n正文。\n', messages: ['3:1 page-furniture'] },
+    { in: '# 标题\n\n第3页\n第3页\n\n正文。\n', out: '# 标题\n\n正文。\n', messages: ['3:1 page-furniture', '4:1 page-furniture'] },
     {
       in: '# 标题\n\n甲。\n\n书眉\n\n乙。\n\n书眉\n\n丙。\n\n书眉\n',
       out: '# 标题\n\n甲。\n\n乙。\n\n丙。\n',
@@ -52,20 +56,30 @@ export default defineRule({ id: 'page-furniture' }, (tree, file, ctx) => {
       list.push(node);
       counts.set(text, list);
     }
-    // folio lines inside a paragraph
-    for (const child of node.children) {
-      if (child.type !== 'text' || !child.value.includes('\n')) continue;
-      const edits: Edit[] = [];
+    // folio lines inside a paragraph: whole lines only (the first line of the paragraph too — a paragraph
+    // left with a folio first line would lose it when the normalized text is read again)
+    node.children.forEach((child, c) => {
+      if (child.type !== 'text' || !child.value.includes('\n')) return;
+      const lines = child.value.split('\n');
+      const starts: number[] = [];
       let offset = 0;
-      for (const line of child.value.split('\n')) {
-        if (FOLIO.test(line) && offset > 0) {
-          edits.push({ start: offset - 1, end: offset + line.length, insert: '' });
-          ctx.info(`删除了段落中的旧版页码行「${line.trim()}」`, ctx.at(child, offset));
-        }
-        offset += line.length + 1;
+      for (const line of lines) { starts.push(offset); offset += line.length + 1; }
+      const last = lines.length - 1;
+      const folio = lines.map((line, k) => (k > 0 || c === 0) && (k < last || c === node.children.length - 1) && FOLIO.test(line));
+      const edits: Edit[] = [];
+      for (let i = 0; i <= last; i++) {
+        if (!folio[i]) continue;
+        let j = i;
+        while (j < last && folio[j + 1]) j++;
+        for (let k = i; k <= j; k++) ctx.info(`删除了段落中的旧版页码行「${lines[k].trim()}」`, ctx.at(child, starts[k]));
+        // a run of folio lines i..j goes with the line break after it (or, at the end, the one before it)
+        if (j < last) edits.push({ start: starts[i], end: starts[j + 1], insert: '' });
+        else edits.push({ start: Math.max(0, starts[i] - 1), end: child.value.length, insert: '' });
+        i = j;
       }
       editText(file, child, edits);
-    }
+    });
+    if (!plain(node).trim()) remove.add(node);
   });
   for (const [text, list] of counts) {
     if (list.length < 3) continue;
