@@ -1,6 +1,7 @@
 /**
  * The ordered list of normalization rules. Order matters: text hygiene first, then the structure
- * (目录, paper headers), then the rules that need to know where the papers are.
+ * (目录, paper headers), then the rules that need to know where the papers are. Paragraphs cut at old
+ * page breaks are joined before the run-in heads are read: a page break can fall inside a `**…**` head.
  */
 import type { Rule } from './define-rule.ts';
 import encodingHygiene from './rules/encoding-hygiene.ts';
@@ -20,11 +21,11 @@ export const preset: Rule[] = [
   letterSpacedTitle,
   tocEntries,
   paperHeader,
+  joinPageBreakParagraphs,
   runInHeadStyle,
   fullwidthPunctuation,
   reconcileToc,
   headingLevelFromNumbering,
-  joinPageBreakParagraphs,
 ];
 
 export const ruleIds = preset.map((r) => r.id);

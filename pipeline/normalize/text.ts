@@ -171,6 +171,26 @@ export function splitText(file: VFile, node: Text, index: number): [Text, Text] 
   return [left, right];
 }
 
+/** Append text node `b` to `a` (its next sibling, to be removed by the caller), keeping the maps. */
+export function appendText(file: VFile, a: Text, b: Text): void {
+  const ma = mapOf(file, a) ?? Array.from({ length: a.value.length + 1 }, () => 0);
+  const mb = mapOf(file, b) ?? Array.from({ length: b.value.length + 1 }, () => 0);
+  const map = ma.slice(0, a.value.length);
+  for (const o of mb) map.push(o);
+  a.value += b.value;
+  juan(a).map = map;
+  if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+}
+
+/** Is character `index` of a text node a literal character of the source (not written `\\x`, `&…;`)? */
+export function isLiteralAt(file: VFile, node: Text, index: number): boolean {
+  const map = mapOf(file, node);
+  if (!map) return true;
+  const src = originalOf(file);
+  const o = map[index];
+  return src[o] === node.value[index] && src[o - 1] !== '\\';
+}
+
 export function* textNodes(node: Nodes): Generator<Text> {
   if (node.type === 'text') yield node;
   else if ('children' in node) for (const c of (node as Parent).children) yield* textNodes(c as Nodes);

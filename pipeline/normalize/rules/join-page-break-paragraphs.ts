@@ -3,11 +3,12 @@
  * that does not end a sentence (。！？…”」』）》：；) followed by a paragraph that is not a heading, not a
  * run-in head (starts bold) and not a numbered item (一、 （一） 1、 （1）). Also before digits
  * (`产值从` + `2003年`). Never across headings, paper headers or finished sentences. Certain → info.
+ * Runs before run-in-head-style (a page break can cut a `**…**` head) and fullwidth-punctuation.
  */
 import type { Paragraph, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { FINAL, numberingLevel, plain, roleOf, textNodes } from '../text.ts';
+import { numberingLevel, plain, roleOf, textNodes } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: [
@@ -22,6 +23,9 @@ export const examples: RuleExamples = {
     { in: '# 题目\n\n市甲局\n\n甲\n\n乙\n\n丙。\n', out: '# 题目\n\n市甲局\n\n甲乙丙。\n', messages: ['5:2 join-page-break-paragraphs', '7:2 join-page-break-paragraphs'] },
   ],
 };
+
+/** Ends a sentence (text.ts FINAL plus half-width `: ; )`: this rule runs before fullwidth-punctuation). */
+const ENDS = /[。！？…”」』）》：；!?.:;)]\s*$/;
 
 const startsRunIn = (p: Paragraph) => p.children[0]?.type === 'strong' || /^\s*\*\*/.test(plain(p));
 
@@ -39,7 +43,7 @@ export default defineRule({ id: 'join-page-break-paragraphs' }, (tree, file, ctx
       if (!b || b.type !== 'paragraph' || roleOf(b)) break;
       const ta = plain(a);
       const tb = plain(b);
-      if (!ta.trim() || FINAL.test(ta) || startsRunIn(b) || numberingLevel(tb) > 0) break;
+      if (!ta.trim() || ENDS.test(ta) || startsRunIn(b) || numberingLevel(tb) > 0) break;
       const last = [...textNodes(a)].pop();
       const place = last ? ctx.at(last, last.value.length) : ctx.at(a);
       ctx.info(`段落在旧页码处被截断，已与下一段合并：「…${ta.trimEnd().slice(-4)}」+「${tb.trimStart().slice(0, 4)}…」`, place);

@@ -8,10 +8,10 @@
 import type { Paragraph, Strong, Text } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { editText, roleOf, splitText, type Edit } from '../text.ts';
+import { appendText, editText, isLiteralAt, roleOf, splitText, type Edit } from '../text.ts';
 
 export const examples: RuleExamples = {
-  ok: ['**（一）工业规模不断壮大。**我市制造业。\n', '**一是要解放思想。**慈溪工业。\n'],
+  ok: ['**（一）工业规模不断壮大。**我市制造业。\n', '**一是要解放思想。**慈溪工业。\n', '\\*\\*（1）要点。\\*\\*内容。\n'],
   notOk: [
     { in: '**(1) 要立足解放思想。**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
     { in: '(7) **要在更加开放条件下。**习近平指出。\n', out: '**（7）要在更加开放条件下。**习近平指出。\n', messages: ['1:1 run-in-head-style'] },
@@ -23,6 +23,12 @@ export const examples: RuleExamples = {
       messages: ['1:1 run-in-head-style'],
     },
     { in: '**(1) 要立足解放思想。\u200b**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
+    // a head cut by an old page break (fuzz counterexample: written as `\*\*`, then read back as bold)
+    {
+      in: '# 题目\n\n市甲局\n\n**(1) 要立足解\n\n放思想,展现新气象。**惟先解放思想。\n',
+      out: '# 题目\n\n市甲局\n\n**（1）要立足解放思想，展现新气象。**惟先解放思想。\n',
+      messages: ['5:3 run-in-head-style'],
+    },
   ],
 };
 
@@ -68,11 +74,25 @@ export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
       }
       continue;
     }
-    // literal `**…**` at paragraph start (optionally preceded by `(7) `)
-    const v = first.value;
+    // literal `**…**` at paragraph start (optionally preceded by `(7) `); asterisks the source escapes
+    // (`\*\*`, as our writer does for literal ones) are text
     const open = out ? out[0].length : 0;
-    if (!v.startsWith('**', open) || /\s/.test(v[open + 2] ?? ' ')) continue;
-    const close = v.indexOf('**', open + 2);
+    if (!first.value.startsWith('**', open) || /\s/.test(first.value[open + 2] ?? ' ')) continue;
+    if (!isLiteralAt(file, first, open) || !isLiteralAt(file, first, open + 1)) continue;
+    const literalClose = (from: number) => {
+      for (let c = first.value.indexOf('**', from); c >= 0; c = first.value.indexOf('**', c + 1))
+        if (isLiteralAt(file, first, c) && isLiteralAt(file, first, c + 1)) return c;
+      return -1;
+    };
+    let close = literalClose(open + 2);
+    // a head cut by an old page break: join-page-break-paragraphs left its pieces as sibling text nodes
+    while (close < 0 && p.children[1]?.type === 'text') {
+      const from = Math.max(open + 2, first.value.length - 1);
+      appendText(file, first, p.children[1]);
+      p.children.splice(1, 1);
+      close = literalClose(from);
+    }
+    const v = first.value;
     if (close < 0 || close === open + 2) continue;
     const [head, tail] = splitText(file, first, close);
     const edits: Edit[] = [];
