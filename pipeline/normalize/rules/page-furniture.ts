@@ -12,6 +12,8 @@ export const examples: RuleExamples = {
   ok: ['# 标题\n\n正文。\n\n2018 年 10 月\n'],
   notOk: [
     { in: '# 标题\n\n正文。\n\n- 12 -\n\n正文。\n', out: '# 标题\n\n正文。\n\n正文。\n', messages: ['5:1 page-furniture'] },
+    // two folios in a row parse as one list of two items (fuzz counterexample)
+    { in: '# 标题\n\n正文。\n\n- 12 -\n\n\n- 13 -\n\n正文。\n', out: '# 标题\n\n正文。\n\n正文。\n', messages: ['5:1 page-furniture', '8:1 page-furniture'] },
     { in: '# 标题\n\n正文。\n\n第12页\n', out: '# 标题\n\n正文。\n', messages: ['5:1 page-furniture'] },
     { in: '# 标题\n\n正文。\n\n13\n', out: '# 标题\n\n正文。\n', messages: ['5:1 page-furniture'] },
     { in: '# 标题\n\n正文。\n— 14 —\n后文。\n', out: '# 标题\n\n正文。\n后文。\n', messages: ['4:1 page-furniture'] },
@@ -34,12 +36,15 @@ export default defineRule({ id: 'page-furniture' }, (tree, file, ctx) => {
   const counts = new Map<string, Paragraph[]>();
   tree.children.forEach((node, i) => {
     if (node.type === 'list') {
-      // `- 12 -` parses as a one-item bullet list
-      const raw = sourceSlice(file, node)?.trim();
-      if (raw != null && FOLIO.test(raw)) {
-        ctx.info(`删除了旧版页码行「${raw}」`, ctx.at(node));
-        remove.add(node);
-      }
+      // `- 12 -` parses as a bullet list item; folios on consecutive pages make one list of several
+      const folios = node.children.filter((item) => {
+        const raw = sourceSlice(file, item)?.trim();
+        if (raw == null || !FOLIO.test(raw)) return false;
+        ctx.info(`删除了旧版页码行「${raw}」`, ctx.at(item));
+        return true;
+      });
+      if (folios.length === node.children.length) remove.add(node);
+      else if (folios.length) node.children = node.children.filter((item) => !folios.includes(item));
       return;
     }
     if (node.type !== 'paragraph') return;
