@@ -203,7 +203,8 @@ export const HAN = '\\p{Script=Han}';
 export const hanRe = /\p{Script=Han}/u;
 export const isHan = (ch: string | undefined) => !!ch && hanRe.test(ch);
 /** Chinese text characters: Han plus full-width punctuation. */
-export const isCjk = (ch: string | undefined) => !!ch && /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF5E“”‘’…—·]/u.test(ch);
+const cjkRe = /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF5E“”‘’…—·]/u;
+export const isCjk = (ch: string | undefined) => !!ch && cjkRe.test(ch);
 
 /** A paragraph (or line) that ends a sentence. */
 export const FINAL = /[。！？…”」』）》：；!?.]\s*$/;

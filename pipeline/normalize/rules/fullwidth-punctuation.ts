@@ -25,41 +25,58 @@ export const examples: RuleExamples = {
 };
 
 const SIMPLE: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！' };
+/** Characters that can start a change; text without any of them is left alone at once. */
+const TRIGGER = /[,:;?!(.。·…\-－—–]/;
+const SCAN = /[,:;?!.。·…\-－—–]/g;
+// sticky: matched at a position without slicing the rest of the string
+const ELLIPSIS = /\.{3,}|。{3,}|·{3,}|…(?!…)/y;
+const DASH = /-{2,3}|－{1,2}|—(?!—)|–/y;
+const HAN_RE = /\p{Script=Han}/u;
+const DIGIT = /\d/;
+const isDigit = (ch: string | undefined) => ch != null && DIGIT.test(ch);
 
 export interface PunctChange extends Edit { from: string }
 
 /** Compute the punctuation fixes of a string (edits against the input) and the fixed text. */
 export function fixPunctuation(s: string): { text: string; edits: PunctChange[] } {
   const edits: PunctChange[] = [];
+  if (!TRIGGER.test(s)) return { text: s, edits };
   const prevNonSpace = (i: number) => { let k = i - 1; while (k >= 0 && s[k] === ' ') k--; return k; };
   const nextNonSpace = (i: number) => { let k = i; while (k < s.length && s[k] === ' ') k++; return k; };
-  const covered = new Set<number>();
+  let covered: Uint8Array | null = null;
   // bracket pairs
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== '(') continue;
+  for (let i = s.indexOf('('); i >= 0 && i < s.length; i = s.indexOf('(', i + 1)) {
     const close = s.indexOf(')', i + 1);
-    if (close < 0 || s.slice(i + 1, close).includes('(')) continue;
+    if (close < 0) break; // no `)` after this `(`, nor after any later one
+    const nested = s.indexOf('(', i + 1);
+    if (nested >= 0 && nested < close) continue;
     const inner = s.slice(i + 1, close);
     const p = prevNonSpace(i);
     const n = nextNonSpace(close + 1);
-    if (/\p{Script=Han}/u.test(inner) || isCjk(s[p]) || (p < 0 && isHan(s[n]))) {
+    if (HAN_RE.test(inner) || isCjk(s[p]) || (p < 0 && isHan(s[n]))) {
       const a = isCjk(s[p]) ? p + 1 : i;
       edits.push({ start: a, end: i + 1, insert: '（', from: s.slice(a, i + 1) });
       const b = isCjk(s[n]) ? n : close + 1;
       edits.push({ start: close, end: b, insert: '）', from: s.slice(close, b) });
-      for (let k = a; k < b; k++) covered.add(k);
+      covered ??= new Uint8Array(s.length);
+      covered.fill(1, a, b);
       i = close;
     }
   }
-  for (let i = 0; i < s.length; i++) {
+  // only the characters that can start a change (the regex skips the rest without a string per character)
+  const next = (from: number) => {
+    SCAN.lastIndex = from;
+    return SCAN.exec(s)?.index ?? -1;
+  };
+  for (let i = next(0); i >= 0; i = next(i + 1)) {
     const ch = s[i];
-    if (covered.has(i)) continue;
+    if (covered && covered[i]) continue;
     if (SIMPLE[ch]) {
       const p = prevNonSpace(i);
       const n = nextNonSpace(i + 1);
       const before = s[p];
       const after = s[n];
-      if (/\d/.test(before ?? '') && /\d/.test(after ?? '') && p === i - 1 && n === i + 1) continue;
+      if (isDigit(before) && isDigit(after) && p === i - 1 && n === i + 1) continue;
       if (ch === ':' && s[i + 1] === '/') continue;
       if (isCjk(before) || isHan(after)) {
         const a = isCjk(before) ? p + 1 : i;
@@ -69,20 +86,27 @@ export function fixPunctuation(s: string): { text: string; edits: PunctChange[] 
       }
       continue;
     }
-    const ell = s.slice(i).match(/^(?:\.{3,}|。{3,}|·{3,}|…(?!…))/);
-    if (ell && (isCjk(s[i - 1]) || isCjk(s[i + ell[0].length]))) {
-      if (ell[0] !== '……') edits.push({ start: i, end: i + ell[0].length, insert: '……', from: ell[0] });
-      i += ell[0].length - 1;
+    if (ch === '.' || ch === '。' || ch === '·' || ch === '…') {
+      ELLIPSIS.lastIndex = i;
+      const ell = ELLIPSIS.exec(s);
+      if (ell && (isCjk(s[i - 1]) || isCjk(s[i + ell[0].length]))) {
+        if (ell[0] !== '……') edits.push({ start: i, end: i + ell[0].length, insert: '……', from: ell[0] });
+        i += ell[0].length - 1;
+        continue;
+      }
+      if (ch === '…' && s[i + 1] === '…') { i++; continue; }
       continue;
     }
-    if (ch === '…' && s[i + 1] === '…') { i++; continue; }
-    const dash = s.slice(i).match(/^(?:-{2,3}|－{1,2}|—(?!—)|–)/);
-    if (dash && (isHan(s[i - 1]) || isHan(s[i + dash[0].length])) && !(/\d/.test(s[i - 1] ?? '') && /\d/.test(s[i + dash[0].length] ?? ''))) {
-      edits.push({ start: i, end: i + dash[0].length, insert: '——', from: dash[0] });
-      i += dash[0].length - 1;
-      continue;
+    if (ch === '-' || ch === '－' || ch === '—' || ch === '–') {
+      DASH.lastIndex = i;
+      const dash = DASH.exec(s);
+      if (dash && (isHan(s[i - 1]) || isHan(s[i + dash[0].length])) && !(isDigit(s[i - 1]) && isDigit(s[i + dash[0].length]))) {
+        edits.push({ start: i, end: i + dash[0].length, insert: '——', from: dash[0] });
+        i += dash[0].length - 1;
+        continue;
+      }
+      if (ch === '—' && s[i + 1] === '—') { i++; continue; }
     }
-    if (ch === '—' && s[i + 1] === '—') { i++; continue; }
   }
   edits.sort((x, y) => x.start - y.start);
   let text = '';
