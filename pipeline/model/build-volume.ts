@@ -12,6 +12,7 @@ import YAML from 'yaml';
 import { defaultConfig } from '../config/defaults.ts';
 import type { BookConfig, BookConfigInput } from '../config/schema.ts';
 import { JuanError } from '../report/errors.ts';
+import { withoutStack } from '../normalize/define-rule.ts';
 import type { PaperHead } from '../normalize/rules/paper-header.ts';
 import type { ReconcileData } from '../normalize/rules/reconcile-toc.ts';
 import type { TocData } from '../normalize/rules/toc-entries.ts';
@@ -97,7 +98,7 @@ function compact<T extends RootContent>(node: T): T {
 }
 
 function warn(file: VFile, reason: string, place?: SourcePosition) {
-  const m = file.message(reason, { place, ruleId: 'build-volume', source: 'juan' });
+  const m = withoutStack(() => file.message(reason, { place, ruleId: 'build-volume', source: 'juan' }));
   m.fatal = false;
 }
 
@@ -135,7 +136,8 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
 
   // bodies, in body order
   const kids = tree.children;
-  const starts = heads.map((h) => kids.indexOf(h.node));
+  const indexOf = new Map<RootContent, number>(kids.map((n, i) => [n, i]));
+  const starts = heads.map((h) => indexOf.get(h.node) ?? -1);
   const papers: Array<{ paper: Paper; entry: number }> = [];
   heads.forEach((h, k) => {
     const from = starts[k];

@@ -42,11 +42,25 @@ export interface RuleExamples {
   notOk: Array<{ in: string; out?: string; messages?: string[] }>;
 }
 
+/**
+ * Run `f` without capturing a JavaScript stack trace: VFileMessage is an Error, but vfile-message
+ * empties `stack` right after `super()`, so the capture is pure cost (thousands of messages per book).
+ */
+export function withoutStack<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function defineRule(meta: RuleMeta, fn: RuleFn): Rule {
   const plugin: Plugin<[RuleOptions?], Root> = function (options?: RuleOptions) {
     return (tree: Root, file: VFile) => {
       const make = (reason: string, place: Place | undefined, fatal: boolean | undefined) => {
-        const message = file.message(reason, { place, ruleId: meta.id, source: 'juan' });
+        const message = withoutStack(() => file.message(reason, { place, ruleId: meta.id, source: 'juan' }));
         message.fatal = fatal;
         if (meta.url) message.url = meta.url;
         return message;

@@ -188,7 +188,7 @@ export function isLiteralAt(file: VFile, node: Text, index: number): boolean {
   if (!map) return true;
   const src = originalOf(file);
   const o = map[index];
-  return src[o] === node.value[index] && src[o - 1] !== '\\';
+  return src.charCodeAt(o) === node.value.charCodeAt(index) && src.charCodeAt(o - 1) !== 92; // `\\`
 }
 
 export function* textNodes(node: Nodes): Generator<Text> {

@@ -43,6 +43,19 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
   let begin = 0;
   for (let i = 0; i < kids.length; i++) if (roleOf(kids[i]) === 'toc') begin = i + 1;
   const tocTitles = new Set(toc?.entries.flatMap((e) => [norm(e.title), norm(e.mainTitle)]) ?? []);
+  // first 目录 entry per normalized title / main title (normalized once, not per paper)
+  const byTitle = new Map<string, number>();
+  const byMain = new Map<string, number>();
+  toc?.entries.forEach((e, i) => {
+    const t = norm(e.title);
+    const m = norm(e.mainTitle);
+    if (!byTitle.has(t)) byTitle.set(t, i);
+    if (!byMain.has(m)) byMain.set(m, i);
+  });
+  const entryOf = (full: string, main: string) => {
+    const k = Math.min(byTitle.get(norm(full)) ?? Infinity, byMain.get(norm(main)) ?? Infinity);
+    return k === Infinity ? undefined : toc!.entries[k];
+  };
   const isCandidate = (n: RootContent): n is Heading => {
     if (n.type !== 'heading') return false;
     const t = plain(n).trim();
@@ -79,7 +92,7 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
       j++;
     }
     const u = kids[j];
-    const entry = toc?.entries.find((e) => norm(e.title) === norm(head.title + (head.subtitle ?? '')) || norm(e.mainTitle) === norm(head.title));
+    const entry = entryOf(head.title + (head.subtitle ?? ''), head.title);
     if (u && u.type === 'paragraph' && isUnitLine(plain(u))) {
       head.unit = plain(u).trim();
       head.unitNode = u;

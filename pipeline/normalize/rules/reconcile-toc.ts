@@ -25,15 +25,27 @@ export const examples: RuleExamples = {
 };
 
 export function editDistance(a: string, b: string): number {
+  return editDistanceWithin(a, b, Infinity);
+}
+
+/**
+ * Levenshtein distance of `a` and `b` when it is at most `max`, else any value > `max`: the length
+ * difference is a lower bound, and a row whose minimum exceeds `max` ends the computation.
+ */
+export function editDistanceWithin(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];
     prev[0] = i;
+    let rowMin = prev[0];
     for (let j = 1; j <= b.length; j++) {
       const tmp = prev[j];
       prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = tmp;
+      if (prev[j] < rowMin) rowMin = prev[j];
     }
+    if (rowMin > max) return max + 1;
   }
   return prev[b.length];
 }
@@ -45,24 +57,31 @@ export default defineRule({ id: 'reconcile-toc' }, (tree, file, ctx) => {
   if (!toc) return;
   const used = new Set<number>();
   const result: ReconcileData = { match: [], kind: [], missing: [] };
+  // normalized once per entry, not once per (paper, entry)
+  const titles = toc.entries.map((e) => norm(e.title));
+  const mains = toc.entries.map((e) => norm(e.mainTitle));
   for (const p of papers) {
     const full = norm(p.title + (p.subtitle ?? ''));
     const main = norm(p.title);
-    let k = toc.entries.findIndex((e, i) => !used.has(i) && norm(e.title) === full);
+    let k = titles.findIndex((t, i) => !used.has(i) && t === full);
     let kind: ReconcileData['kind'][number] = 'exact';
     if (k < 0) {
-      k = toc.entries.findIndex((e, i) => !used.has(i) && (norm(e.mainTitle) === main || norm(e.title) === main));
+      k = titles.findIndex((t, i) => !used.has(i) && (mains[i] === main || t === main));
       kind = 'subtitle';
     }
     if (k < 0) {
+      // nearest unused entry (first on ties) if within the limit; entries that cannot beat the limit
+      // or the best so far are cut short (length difference, then row minimum)
+      const limit = Math.max(2, Math.floor(main.length * 0.2));
       let best = -1;
       let bestD = Infinity;
-      toc.entries.forEach((e, i) => {
-        if (used.has(i)) return;
-        const d = Math.min(editDistance(norm(e.title), full), editDistance(norm(e.mainTitle), main));
-        if (d < bestD) { bestD = d; best = i; }
-      });
-      const limit = Math.max(2, Math.floor(main.length * 0.2));
+      for (let i = 0; i < titles.length; i++) {
+        if (used.has(i)) continue;
+        const cap = Math.min(limit, bestD - 1);
+        if (cap < 0) break;
+        const d = Math.min(editDistanceWithin(titles[i], full, cap), editDistanceWithin(mains[i], main, cap));
+        if (d <= cap) { bestD = d; best = i; }
+      }
       if (best >= 0 && bestD <= limit) {
         k = best;
         kind = 'near';
