@@ -60,6 +60,15 @@ describe('buildVolume', () => {
     expect(volumeToMarkdown(again.volume)).toBe(md);
   });
 
+  it('reads its own 目录 back when papers have neither unit nor page (fuzz counterexample)', () => {
+    const { volume } = normalizeManuscript({ path: 'ch.md', text: '# 目录\n### 第一章 甲章\n论文甲\t市甲局\t(01)\n# 论文甲\n# 论文甲\n# 论文甲' });
+    const md = volumeToMarkdown(volume);
+    const again = normalizeManuscript({ path: 'ch2.md', text: md });
+    expect(again.volume.parts[0].chapters.map((c) => [c.label, c.papers.length])).toEqual([['第一章', 3]]);
+    expect(again.volume.missing).toEqual([]);
+    expect(volumeToMarkdown(again.volume)).toBe(md);
+  });
+
   it('keeps a part without 章 as one implicit chapter', () => {
     const text = '# 目录\n\n## 第二篇 河网篇\n\n甲文题目 .....\t市环保局 (125)\n\n# 甲文题目\n\n市环保局\n\n正文。\n';
     const { volume } = normalizeManuscript({ path: 'p2.md', text });

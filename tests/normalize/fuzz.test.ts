@@ -92,7 +92,7 @@ describe('normalizer properties', () => {
 
   it('is idempotent on whatever random input yields a volume', () => {
     const paperish = fc
-      .array(fc.constantFrom('# 论文甲', '# 论文乙', '单位', '## 一、总述', '### （一）分述', '正文一句，没有结束', '正文一句。', '**(1) 要点。**内容。', '- 12 -', '', '第3页'), { minLength: 3, maxLength: 30 })
+      .array(fc.constantFrom('# 论文甲', '# 论文乙', '单位', '## 一、总述', '### （一）分述', '正文一句，没有结束', '正文一句。', '**(1) 要点。**内容。', '- 12 -', '', '第3页', '市甲局', '——副标题', '# 目录', '论文甲\t市甲局\t(01)', '### 第一章 甲章', '正文:冒号', '(7) **要点。**内容。', '**(2) 要点。\u200b**内容。', '— 13 —'), { minLength: 3, maxLength: 30 })
       .map((lines) => lines.join('\n'));
     fc.assert(
       fc.property(paperish, (text) => {

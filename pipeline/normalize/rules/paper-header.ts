@@ -10,7 +10,7 @@ import type { Heading, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
 import { CHAPTER_RE, PART_RE, juan, numberingLevel, plain, roleOf } from '../text.ts';
-import type { TocData } from './toc-entries.ts';
+import { LEADER, type TocData } from './toc-entries.ts';
 
 export interface PaperHead {
   node: Heading;
@@ -26,15 +26,26 @@ export const examples: RuleExamples = {
   notOk: [
     { in: '# 科技创新与高质量发展\n\n## ——我市科技创新的成效\n\n市科技局\n\n正文。\n', messages: ['3:1 paper-header'] },
     { in: '# 科技创新与高质量发展\n\n当前经济转型主要有两条主线，一条是从旧动能转向新动能。\n', messages: ['1:1 paper-header'] },
+    // half-width `:` is no unit line either (fullwidth-punctuation makes it `：`, and the re-read then
+    // found no unit: fuzz counterexample)
+    { in: '# 论文甲\n\n正文:冒号\n', messages: ['1:1 paper-header'] },
+    // nor a 目录 line with a leader (written as the unit into the regenerated 目录, it parsed differently)
+    { in: '# 论文甲\n\n论文乙……市乙局（02）\n', messages: ['1:1 paper-header'] },
+    // a subtitle is one line (fuzz counterexample: the rest of the paragraph went into the 目录 line)
+    { in: '# 论文甲\n——副标题\n**(1) 要点。**内容。\n', messages: ['1:1 paper-header'] },
   ],
 };
 
 export const norm = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, '');
 const SUB_RE = /^(?:——|—|--|－－)\s*/;
 
+/**
+ * A byline: short, one line, no sentence punctuation (half-width too: this runs before
+ * fullwidth-punctuation) and no 目录 leader (`title……unit（02）` is a stray 目录 line).
+ */
 export function isUnitLine(text: string): boolean {
   const t = text.trim();
-  return t.length > 0 && t.length <= 30 && !t.includes('\n') && !/[。，；！？：,;!?]/.test(t) && numberingLevel(t) === 0 && !t.startsWith('*');
+  return t.length > 0 && t.length <= 30 && !t.includes('\n') && !/[。，；！？：,;!?:]/.test(t) && !LEADER.test(t) && numberingLevel(t) === 0 && !t.startsWith('*');
 }
 
 export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
@@ -84,7 +95,8 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     let j = i + 1;
     const next = kids[j];
-    if (!head.subtitle && next && (next.type === 'heading' || next.type === 'paragraph') && SUB_RE.test(plain(next).trim())) {
+    // a subtitle is one line (a `——…` paragraph that goes on is body text)
+    if (!head.subtitle && next && (next.type === 'heading' || next.type === 'paragraph') && SUB_RE.test(plain(next).trim()) && !plain(next).trim().includes('\n')) {
       head.subtitle = plain(next).trim().replace(SUB_RE, '').trim();
       head.subtitleNode = next;
       juan(next).role = 'paper-subtitle';

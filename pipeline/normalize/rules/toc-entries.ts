@@ -38,10 +38,12 @@ export const examples: RuleExamples = {
       messages: ['1:1 toc-entries'],
     },
     { in: '# 目录\n\n甲文.....\t市甲局 (01)\n这一行什么也不是\n', messages: ['4:1 toc-entries', '1:1 toc-entries'] },
+    // our normalized manuscript writes a paper without unit or page as its bare title
+    { in: '---\njuan: {}\n---\n\n# 目录\n\n论文甲\n论文乙\n\n# 论文甲\n', messages: ['5:1 toc-entries'] },
   ],
 };
 
-const LEADER = /\s*(?:\.{2,}|…+|·{2,}|．{2,}|。{2,}|-{3,}|_{3,}|⋯+)\s*/;
+export const LEADER = /\s*(?:\.{2,}|…+|·{2,}|．{2,}|。{2,}|-{3,}|_{3,}|⋯+)\s*/;
 const LEADER_EDGE = /^[\s.…·．。⋯_-]+|[\s.…·．。⋯_-]+$/g;
 
 export function parseTocLine(line: string): { title: string; unit: string | null; page: string | null } | null {
@@ -84,6 +86,10 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   );
   if (start < 0) return;
   const head = kids[start] as Heading | Paragraph;
+  // our own normalized manuscript (`juan:` in the front matter) writes a paper without unit or page
+  // as its bare title: a 目录 line there, not junk
+  const ours = kids.some((n) => n.type === 'yaml' && /^juan:/m.test(n.value));
+  const parseLine = (line: string) => parseTocLine(line) ?? (ours && line.trim() ? { title: line.trim(), unit: null, page: null } : null);
   const depth = head.type === 'heading' ? head.depth : 0;
   const toc: TocData = { position: ctx.at(head), parts: [], entries: [] };
   juan(head).role = 'toc';
@@ -119,7 +125,7 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
     }
     if (node.type === 'heading') break;
     const lines = text.split('\n');
-    const parsed = lines.map(parseTocLine);
+    const parsed = lines.map(parseLine);
     if (!parsed.some(Boolean)) break; // first paragraph that is no 目录 line ends the section
     juan(node).role = 'toc';
     let offset = plain(node).indexOf(lines[0]);
