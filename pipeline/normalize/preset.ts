@@ -5,6 +5,8 @@
  */
 import type { Rule } from './define-rule.ts';
 import encodingHygiene from './rules/encoding-hygiene.ts';
+import rawHtml from './rules/raw-html.ts';
+import imageSource from './rules/image-source.ts';
 import pageFurniture from './rules/page-furniture.ts';
 import letterSpacedTitle from './rules/letter-spaced-title.ts';
 import tocEntries from './rules/toc-entries.ts';
@@ -17,6 +19,9 @@ import joinPageBreakParagraphs from './rules/join-page-break-paragraphs.ts';
 
 export const preset: Rule[] = [
   encodingHygiene,
+  // pasted HTML and images that may not load go before anything reads the text around them
+  rawHtml,
+  imageSource,
   pageFurniture,
   letterSpacedTitle,
   tocEntries,
