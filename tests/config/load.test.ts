@@ -58,3 +58,11 @@ describe('book.yaml', () => {
     expect(readme).toContain(configTable());
   });
 });
+
+describe('README', () => {
+  it('lists every normalization rule of the preset', async () => {
+    const { ruleIds } = await import('../../pipeline/normalize/preset.ts');
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const id of ruleIds) expect(readme).toContain(`\`${id}\``);
+  });
+});
