@@ -20,6 +20,8 @@ const USAGE = `用法 / usage: juan <命令> [选项]
   --out DIR           输出文件夹（默认 dist/）
   --print-ready       印厂版：加 3 mm 出血和裁切标记
   --no-epub           只出 PDF（校对时更快）
+  --cache DIR         排版缓存文件夹（默认 .cache/juan）：只重排改动过的论文
+  --no-cache          冷构建：不读也不写排版缓存
   --quiet             不显示进度和逐条修改
   --debug             出错时显示堆栈
   -h, --help          显示本帮助
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         'print-ready': { type: 'boolean' },
         'no-epub': { type: 'boolean' },
+        cache: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -58,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const callbacks = {
     onStage: progress.onStage,
     onPage: progress.onPage,
+    onPaper: progress.onPaper,
     onWarning: (w: string) => {
       progress.clear();
       process.stderr.write(`警告 ${w}\n`);
@@ -76,7 +81,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'build': {
         const { runBuild } = await import('./commands/build.ts');
-        const result = await runBuild({ ...common, printReady: values['print-ready'], epub: !values['no-epub'] }, callbacks);
+        const result = await runBuild(
+          { ...common, printReady: values['print-ready'], epub: !values['no-epub'], cacheDir: values.cache, cache: !values['no-cache'] },
+          callbacks,
+        );
         progress.clear();
         printMessages(result.file, result.report.counts.byRule, quiet);
         progress.done(`完成：${result.pageMap.pageCount} 页；输出 ${result.written.filter((p) => !p.includes('/assets/')).join('、')}`);

@@ -3,10 +3,13 @@
  * manuscript.normalized.md (目录 with the real page numbers), report.json.
  * Everything is produced in memory/staging first and published only when all succeeded.
  */
+import { join } from 'node:path';
 import type { PageMap } from '../model/types.ts';
+import { BuildCache, type CacheStats } from '../cache/store.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
-import { writers, type WriterContext, type WriterName } from '../render/writers.ts';
+import { writers, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
+import { resolve } from 'node:path';
 import { readVolume, resolveInputs, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 import { Stopwatch } from './stopwatch.ts';
 
@@ -15,42 +18,84 @@ export interface BuildOptions extends CommonOptions {
   printReady?: boolean;
   /** Skip the EPUB (faster proofing builds). */
   epub?: boolean;
+  /** Layout cache folder (--cache DIR); default `.cache/juan` under the project (cwd). */
+  cacheDir?: string;
+  /** false = cold build (--no-cache): the cache is neither read nor written. */
+  cache?: boolean;
 }
 
 export interface BuildResult extends ReadResult {
   pageMap: PageMap;
-  report: BuildReport;
+  report: BuildReport & { cache: BuildCacheReport };
   written: string[];
+}
+
+/** What the layout cache did in this build (report.json `cache`). */
+export interface BuildCacheReport {
+  enabled: boolean;
+  dir: string | null;
+  /** Cache entries read / not found / written. */
+  hits: number;
+  misses: number;
+  writes: number;
+  /** Layout chunks (front matter + one per paper) and how many the browser laid out in this build. */
+  chunks: number;
+  chunksLaidOut: number;
+}
+
+export interface BuildCallbacks extends Callbacks {
+  /** Papers laid out (or taken from the cache) so far, of `total`. */
+  onPaper?: (done: number, total: number) => void;
 }
 
 /** Print first (it yields the page map); the other writers read the page map. */
 const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'epub'];
 
-export async function runBuild(options: BuildOptions, callbacks: Callbacks = {}): Promise<BuildResult> {
+export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
   const inputs = resolveInputs(options);
   const clock = new Stopwatch();
   const warnings: string[] = [];
   const onWarning = (w: string) => { warnings.push(w); callbacks.onWarning?.(w); };
   const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
+  const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
+  const stageTimings: Record<string, number> = {};
   const ctx: WriterContext = {
     volume: read.volume,
     pageMap: null,
     printReady: options.printReady ?? false,
     timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
+    cache,
+    timings: stageTimings,
     onStage: callbacks.onStage,
     onPage: callbacks.onPage,
+    onPaper: callbacks.onPaper,
   };
   const files: OutputFile[] = [];
   for (const name of ORDER) {
     if (name === 'epub' && options.epub === false) continue;
     callbacks.onStage?.(name);
-    const result = await clock.timeAsync(name, () => writers[name].write(ctx));
+    const writer: Writer = writers[name];
+    const result: WriterResult = await clock.timeAsync(name, () => writer.write(ctx));
     files.push(...result.files);
     if (result.pageMap) ctx.pageMap = result.pageMap;
     for (const w of result.warnings ?? []) onWarning(w);
   }
   const pageMap = ctx.pageMap!;
-  const report = buildReport(read.file, read.volume, { warnings, timings: clock.timings, pages: pageMap.pageCount });
+  cache?.prune();
+  const cacheReport: BuildCacheReport = {
+    enabled: Boolean(cache),
+    dir: cache ? cacheDir : null,
+    hits: cache?.stats.hits ?? 0,
+    misses: cache?.stats.misses ?? 0,
+    writes: cache?.stats.writes ?? 0,
+    chunks: ctx.printChunks?.total ?? 0,
+    chunksLaidOut: ctx.printChunks?.laidOut ?? 0,
+  };
+  const report = {
+    ...buildReport(read.file, read.volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),
+    cache: cacheReport,
+  };
   files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
   callbacks.onStage?.('publish');
   sweepStaleStaging(inputs.out);

@@ -6,6 +6,7 @@
 import type { PageMap, Volume } from '../model/types.ts';
 import type { OutputFile } from '../output/atomic.ts';
 import type { BrowserSession } from './print/browser.ts';
+import type { BuildCache } from '../cache/store.ts';
 import { volumeToMarkdown } from './markdown.ts';
 import { volumeToToc } from './toc-json.ts';
 
@@ -16,8 +17,15 @@ export interface WriterContext {
   printReady: boolean;
   timeoutMs: number;
   session?: BrowserSession;
+  /** Layout cache for the print writer (--cache DIR); none with --no-cache. */
+  cache?: BuildCache;
+  /** Per-stage timings of the writers' own steps (ms), merged into report.json's timings. */
+  timings?: Record<string, number>;
   onStage?: (stage: string) => void;
   onPage?: (pages: number) => void;
+  onPaper?: (done: number, total: number) => void;
+  /** Set by the print writer: layout chunks and how many the browser laid out. */
+  printChunks?: { total: number; laidOut: number; printed: number };
 }
 
 export interface WriterResult {
@@ -40,19 +48,36 @@ export const writers = {
       const { renderPrint } = await import('./print/index.ts');
       const { postprocessPdf } = await import('./print/postprocess.ts');
       const { TRIM_PRESETS } = await import('../config/schema.ts');
+      // Sub-stage timings (html, layout, merge, postprocess) for report.json.
+      let stage = '';
+      let since = performance.now();
+      const mark = (next: string) => {
+        const now = performance.now();
+        if (stage && ctx.timings) ctx.timings[`print:${stage}`] = Math.round((ctx.timings[`print:${stage}`] ?? 0) + now - since);
+        stage = next;
+        since = now;
+      };
       const result = await renderPrint(ctx.volume, {
         printReady: ctx.printReady,
         timeoutMs: ctx.timeoutMs,
         session: ctx.session,
-        onStage: ctx.onStage,
+        cache: ctx.cache,
+        onStage: (s) => {
+          if (!s.startsWith('layout ')) mark(s === 'browser' || s === 'toc' ? 'layout' : s);
+          ctx.onStage?.(s);
+        },
         onPage: ctx.onPage,
+        onPaper: ctx.onPaper,
       });
+      ctx.printChunks = result.chunks;
+      mark('postprocess');
       ctx.onStage?.('pdf');
       const pdf = await postprocessPdf(result.pdf, ctx.volume, result.pageMap, {
         printReady: ctx.printReady,
         bleedMm: ctx.volume.meta.page.bleed,
         trimMm: TRIM_PRESETS[ctx.volume.meta.page.trim],
       });
+      mark('');
       const warnings = result.uncovered.map(
         (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
       );

@@ -6,6 +6,9 @@ const STAGE_NAMES: Record<string, string> = {
   normalize: '规范化书稿',
   print: '排版（Paged.js）',
   layout: '分页',
+  html: '生成印刷 HTML',
+  browser: '启动浏览器',
+  merge: '合并 PDF',
   pdf: 'PDF 后处理',
   markdown: '写规范化书稿',
   toc: '写 toc.json',
@@ -35,8 +38,22 @@ export class Progress {
 
   onPage = (pages: number): void => {
     this.pages = pages;
-    if (this.live) this.render(`▸ ${STAGE_NAMES[this.stage] ?? this.stage}：已排 ${pages} 页`);
+    this.renderLayout();
   };
+
+  /** Papers laid out (or taken from the layout cache) so far. */
+  onPaper = (done: number, total: number): void => {
+    this.papers = [done, total];
+    this.renderLayout();
+  };
+
+  private papers: [number, number] | null = null;
+
+  private renderLayout(): void {
+    if (!this.live) return;
+    const papers = this.papers ? `，论文 ${this.papers[0]}/${this.papers[1]} 篇` : '';
+    this.render(`▸ ${STAGE_NAMES[this.stage] ?? this.stage}：已排 ${this.pages} 页${papers}`);
+  }
 
   /** Clear the live line before other output is printed. */
   clear(): void {

@@ -30,7 +30,9 @@ beforeAll(async () => {
   const run = toHtml(compressPunctuation({ type: 'element', tagName: 'span', properties: { id: 'probe' }, children: [{ type: 'text', value: '。」（' }] }));
   result = await renderPrint(volume, {
     onPage: (n) => progress.push(n),
+    // Called for every tab before it prints: the front matter's has no body paragraph.
     inspect: async (page) => {
+      if (measured.em !== undefined || !(await page.$('.pagedjs_page .paper-body p:not([data-split-from])'))) return;
       Object.assign(
         measured,
         await page.evaluate((probe) => {

@@ -89,15 +89,28 @@ export class BrowserSession {
    * A fresh page whose requests may only go to `origin` (our loopback server); everything
    * else is aborted. A crash of the page rejects `crashed`.
    */
-  async newPage(origin: string): Promise<{ page: Page; context: BrowserContext; crashed: Promise<never> }> {
+  async newPage(
+    origin: string,
+    options: { intercept?: boolean } = {},
+  ): Promise<{ page: Page; context: BrowserContext; crashed: Promise<never> }> {
     if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
     const context = await this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === origin || url.startsWith(origin + '/')) return route.continue();
-      this.log.push(`blocked: ${url}`);
-      return route.abort('blockedbyclient');
-    });
+    if (options.intercept ?? true) {
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url === origin || url.startsWith(origin + '/')) return route.continue();
+        this.log.push(`blocked: ${url}`);
+        return route.abort('blockedbyclient');
+      });
+    } else {
+      // Without interception (which turns Chromium's cache off: every chunk would fetch and
+      // decode every font again) the server's Content-Security-Policy keeps the page to our
+      // origin; anything else the page tries is still logged, and fails.
+      context.on('request', (request) => {
+        const url = request.url();
+        if (!(url === origin || url.startsWith(origin + '/') || url.startsWith('data:'))) this.log.push(`blocked: ${url}`);
+      });
+    }
     const page = await context.newPage();
     page.on('console', (msg) => this.log.push(`console.${msg.type()}: ${msg.text()}`));
     page.on('pageerror', (err) => this.log.push(`pageerror: ${err.message}`));

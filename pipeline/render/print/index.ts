@@ -2,17 +2,19 @@
  * The print writer: volume model → print.html → Paged.js in headless Chromium → PDF + page map.
  *
  *   html    build print.html (扉页, 目录, body) with our CSS inlined and the font slices the
- *           book's characters need (referenced as assets/fonts/<file>.woff2)
- *   browser launch Chromium (or reuse options.session)
- *   load    open print.html from a loopback server, inject Paged.js + our handlers
- *   layout  wait for the fonts, run the Paged.js previewer; the handlers give every page its
- *           folio and build the page map
- *   toc     write the 目录's page numbers from the page map (fixed-width slots)
- *   pdf     page.pdf() at the CSS page size
+ *           book's characters need (referenced as assets/fonts/<file>.woff2); cut the same
+ *           body into chunk documents — the front matter, then one per paper (chunks.ts)
+ *   browser launch Chromium (or reuse options.session) — only if something is not cached
+ *   layout  Paged.js lays the chunks out in a few tabs at once; the handlers give every page
+ *           its folio and record the page map; chunks are stamped with their real folios and
+ *           printed one PDF each (chunked.ts); the 目录 is filled from the assembled page map
+ *   merge   pdf-lib copies the chunk PDFs' pages into one PDF in book order (merge.ts)
  *
+ * With `cache`, every chunk's layout and PDF is kept by a hash of its document (content,
+ * styles, fonts, settings) and the engine, so a rebuild lays out only the papers that changed.
  * PDF post-processing (outline, labels, metadata, boxes) is postprocess.ts, not here.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +24,14 @@ import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
 import { formatTocNumber } from '../../../templates/toc.ts';
-import { BrowserSession, withStage } from './browser.ts';
+import { hashKey, type BuildCache } from '../../cache/store.ts';
+import { BrowserSession, findChromium } from './browser.ts';
+import { renderChunks, type ChunkJob } from './chunked.ts';
+import { CHUNK_CSS, chunkBodyHtml, planChunks, shellDocument } from './chunks.ts';
 import { bookFaces, fontFaceCss, selectSlices, uncoveredCodePoints, usedCodePoints, type FontSlice } from './fonts.ts';
+import { mergePdfs } from './merge.ts';
 import { pageCss } from './page-css.ts';
-import { serveBook, type Served } from './server.ts';
+import type { Served } from './server.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -47,6 +53,8 @@ export interface PrintResult {
   uncovered: UncoveredChar[];
   /** Files print.html references, paths relative to it. */
   assets: Array<{ path: string; data: Uint8Array }>;
+  /** Chunks (front matter + one per paper) and how many of them the browser laid out / printed in this build. */
+  chunks: { total: number; laidOut: number; printed: number };
 }
 
 export interface RenderPrintOptions {
@@ -56,9 +64,19 @@ export interface RenderPrintOptions {
   timeoutMs?: number;
   /** A browser to reuse; it is left open. Without one, a browser is launched and closed. */
   session?: BrowserSession;
+  /** Layout cache (pipeline/cache/store.ts); without one every chunk is laid out. */
+  cache?: BuildCache;
+  /** Browser tabs laying out papers at once (default 2: one per core of the build machine). */
+  tabs?: number;
   onStage?: (stage: string) => void;
+  /** Pages laid out (or taken from the cache) so far; ends at the page count. */
   onPage?: (pagesSoFar: number) => void;
-  /** Test/debug hook: called with the laid-out page (目录 filled) right before the PDF is printed. */
+  /** Papers laid out (or taken from the cache) so far, of `total`. */
+  onPaper?: (done: number, total: number) => void;
+  /**
+   * Test/debug hook: called with each chunk's laid-out page right before its PDF is printed —
+   * the front matter (目录 filled) and every body chunk laid out in this build.
+   */
   inspect?: (page: Page) => Promise<void>;
 }
 
@@ -79,7 +97,7 @@ function hastText(node: Root | ElementContent): string {
 }
 
 /** Text of the book by paper (null = 扉页/目录/part and chapter titles). */
-function textByPaper(volume: Volume): Array<{ paperId: string | null; text: string }> {
+function textByPaper(volume: Volume, body: Element[]): Array<{ paperId: string | null; text: string }> {
   const out: Array<{ paperId: string | null; text: string }> = [];
   const visit = (node: ElementContent) => {
     if (node.type !== 'element') return void (node.type === 'text' && out.push({ paperId: null, text: node.value }));
@@ -90,13 +108,13 @@ function textByPaper(volume: Volume): Array<{ paperId: string | null; text: stri
     }
     node.children.forEach(visit);
   };
-  printBody(volume).forEach(visit);
+  body.forEach(visit);
   out.push({ paperId: null, text: volume.meta.title });
   return out;
 }
 
-function findUncovered(volume: Volume, faces: FontSlice[]): UncoveredChar[] {
-  const chunks = textByPaper(volume);
+function findUncovered(volume: Volume, body: Element[], faces: FontSlice[]): UncoveredChar[] {
+  const chunks = textByPaper(volume, body);
   const all = usedCodePoints(chunks.map((c) => c.text).join('') + GENERATED_TEXT);
   const missing = new Set(uncoveredCodePoints(faces, all));
   const found = new Map<number, UncoveredChar>();
@@ -116,8 +134,39 @@ function findUncovered(volume: Volume, faces: FontSlice[]): UncoveredChar[] {
   return [...found.values()];
 }
 
+/** Bump when the layout code changes in a way the hashed sources below do not show. */
+const ENGINE_VERSION = 'juan-print-chunked-1';
+
+function packageVersion(name: string): string {
+  try {
+    return String(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Everything outside the chunk documents that decides their layout and PDF bytes. */
+function engineKey(faces: FontSlice[], printReady: boolean): string {
+  let chromium = 'unknown';
+  try {
+    const path = findChromium();
+    const st = statSync(path);
+    chromium = `${path}:${st.size}:${st.mtimeMs}`;
+  } catch { /* the launch will say */ }
+  return hashKey(
+    ENGINE_VERSION,
+    readFileSync(HANDLERS),
+    packageVersion('pagedjs'),
+    packageVersion('playwright-core'),
+    chromium,
+    String(printReady),
+    ...[...new Set(faces.map((f) => path.dirname(f.file)))].sort(),
+    ...['noto-serif-sc', 'noto-sans-sc', 'lxgw-wenkai'].map((p) => packageVersion(`@fontsource/${p}`)),
+  );
+}
+
 export async function renderPrint(volume: Volume, options: RenderPrintOptions = {}): Promise<PrintResult> {
-  const { printReady = false, onStage, onPage } = options;
+  const { printReady = false, onStage } = options;
   const timeoutMs = options.timeoutMs ?? volume.meta.build.timeoutSeconds * 1000;
 
   // ---- html
@@ -127,82 +176,67 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     shared: readFileSync(STYLES.shared, 'utf8'),
     print: readFileSync(STYLES.print, 'utf8'),
   };
-  const draft = printDocument(volume, { ...styles, fonts: '' });
   const faces = bookFaces(volume.meta.fonts);
-  const slices = selectSlices(faces, usedCodePoints(draft + GENERATED_TEXT));
+  const body = printBody(volume);
+  const plans = planChunks(volume, body);
+  const bodies = plans.map(chunkBodyHtml);
+  // What the stylesheets print besides the text: folios, leaders, the verso running head.
+  const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
+  const used = bodies.map((html) => usedCodePoints(html + generated));
+  const all = new Set<number>();
+  for (const set of used) for (const cp of set) all.add(cp);
+  const slices = selectSlices(faces, all);
   const html = printDocument(volume, { ...styles, fonts: fontFaceCss(slices) });
-  const uncovered = findUncovered(volume, faces);
+  const uncovered = findUncovered(volume, body, faces);
   const assets = slices.map((s) => ({ path: `assets/fonts/${s.name}`, data: new Uint8Array(readFileSync(s.file)) }));
 
+  const engine = engineKey(faces, printReady);
+  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: fontFaceCss(slices, '/assets/fonts') });
+  const jobs: ChunkJob[] = plans.map((plan, i) => ({
+    plan,
+    body: bodies[i]!,
+    // The font slices this chunk's own text needs: an edit elsewhere that needs a new slice
+    // does not change this chunk's key.
+    key: hashKey(engine, plan.kind, styles.page, styles.shared, styles.print, CHUNK_CSS, fontFaceCss(selectSlices(slices, used[i]!)), bodies[i]!),
+  }));
   const files = new Map<string, Served>([
-    ['/print.html', { type: 'text/html; charset=utf-8', data: html }],
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
     ...slices.map((s): [string, Served] => [`/assets/fonts/${s.name}`, { type: 'font/woff2', file: s.file }]),
   ]);
-  const server = await serveBook(files);
 
-  let session = options.session;
-  const ownSession = !session;
-  try {
-    onStage?.('browser');
-    session ??= await BrowserSession.launch({ timeoutMs });
-    const { page, context, crashed } = await session.newPage(server.origin);
-    const abort = () => void page.close().catch(() => {});
-    const stage = <T>(name: string, fn: () => Promise<T>) => {
-      onStage?.(name);
-      return withStage(name, timeoutMs, () => Promise.race([fn(), crashed]), abort);
-    };
-    try {
-      await page.exposeFunction('__juanProgress', (n: number) => onPage?.(n));
+  const style = volume.meta.toc.pageNumberStyle;
+  const tocLabels = (map: PageMap) => {
+    completeTargets(volume, map);
+    return Object.fromEntries(Object.entries(map.targets).map(([id, at]) => [id, formatTocNumber(at.folio, style)]));
+  };
+  onStage?.('layout');
+  const result = await renderChunks(jobs[0]!, jobs.slice(1), {
+    session: options.session,
+    shell,
+    timeoutMs,
+    cache: options.cache,
+    tabs: options.tabs,
+    files,
+    tocLabels,
+    onStage,
+    onPage: options.onPage,
+    onPaper: options.onPaper,
+    inspect: options.inspect,
+  });
+  const pageMap = result.pageMap;
+  completeTargets(volume, pageMap);
 
-      await stage('load', async () => {
-        await page.goto(`${server.origin}/print.html`, { waitUntil: 'load' });
-        await page.addScriptTag({ url: '/_juan/paged.js' });
-        await page.addScriptTag({ url: '/_juan/handlers.js' });
-      });
-
-      const pageMap = await stage('layout', () =>
-        page.evaluate(async () => {
-          const w = window as unknown as { Paged: { Previewer: new () => { preview(): Promise<unknown> } }; __juan: { pageMap: unknown } };
-          await document.fonts.ready;
-          await new w.Paged.Previewer().preview();
-          await document.fonts.ready;
-          return w.__juan.pageMap as PageMap | null;
-        }),
-      );
-      if (!pageMap) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
-      completeTargets(volume, pageMap);
-
-      await stage('toc', async () => {
-        const style = volume.meta.toc.pageNumberStyle;
-        const labels = Object.fromEntries(
-          Object.entries(pageMap.targets).map(([id, at]) => [id, formatTocNumber(at.folio, style)]),
-        );
-        const result = await page.evaluate(
-          (l) => (window as unknown as { __juan: { fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] } } }).__juan.fillToc(l),
-          labels,
-        );
-        if (result.missing.length || result.changed || result.overflowing.length) {
-          throw new JuanError(
-            'render',
-            `目录页码回填失败：缺 ${result.missing.length} 项，${result.changed} 行高度改变，${result.overflowing.length} 个页码溢出`,
-            { source: 'print:toc' },
-          );
-        }
-      });
-
-      if (options.inspect) await stage('inspect', () => options.inspect!(page));
-
-      const pdf = await stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true }));
-      return { pdf: new Uint8Array(pdf), html, pageMap, uncovered, assets };
-    } finally {
-      await context.close().catch(() => {});
-    }
-  } finally {
-    if (ownSession) await session?.close();
-    await server.close();
-  }
+  onStage?.('merge');
+  const pdf = await mergePdfs(result.pdfs);
+  return {
+    pdf,
+    html,
+    pageMap,
+    uncovered,
+    assets,
+    chunks: { total: jobs.length, laidOut: result.laidOut, printed: result.printed },
+  };
 }
 
 /** Chapters without a title have no heading of their own: they start where their first paper starts. Every id must be placed. */

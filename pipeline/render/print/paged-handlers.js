@@ -7,6 +7,13 @@
  *   targets  part/chapter/paper id → { page, folio }
  *   pageMap  the finished map (afterRendered)
  * The Node side may expose window.__juanProgress(pagesSoFar) before the layout starts.
+ *
+ * Chunked layout (pipeline/render/print/chunked.ts): the book is laid out as several documents
+ * (the front matter, then body chunks of whole papers). A document that is a body chunk has
+ * <body data-juan-chunk="body">: it is body from its first page, its folios count from 1 and
+ * are restamped by juan.stamp() once the chunk's real first folio is known. A page holding
+ * only a `.juan-sentinel` (used to make the front matter end on a verso) is not part of the
+ * book: it is not counted and juan.stamp() removes it before printing.
  */
 /* global Paged */
 (function () {
@@ -44,7 +51,7 @@
   class AfterPageLayoutFolios extends Paged.Handler {
     constructor(chunker, polisher, caller) {
       super(chunker, polisher, caller);
-      this.section = 'front';
+      this.section = document.body.dataset.juanChunk === 'body' ? 'body' : 'front';
       this.frontCount = 0;
       this.bodyCount = 0;
       /** data-ref of a block → code points laid out on earlier pages. */
@@ -53,6 +60,10 @@
 
     afterPageLayout(pageElement) {
       const content = pageElement.querySelector('.pagedjs_page_content');
+      if (content && content.querySelector('.juan-sentinel')) {
+        pageElement.classList.add('juan-drop');
+        return;
+      }
       const hasText = !!content && content.textContent.trim().length > 0;
       const blank = pageElement.classList.contains('pagedjs_blank_page') || !hasText;
       if (!blank && content.querySelector('.book-body')) this.section = 'body';
@@ -136,6 +147,83 @@
   }
 
   Paged.registerHandlers(AfterPageLayoutFolios, AfterRenderedPageMap);
+
+  /**
+   * Lay out one chunk (its <body> content as HTML) in this tab's document, in a container of
+   * its own after the chunks laid out before. Earlier chunks are hidden meanwhile, so the
+   * layout of this one never touches them; the stylesheets are read once and given to every
+   * run; each run's own copy of the (identical) generated styles is removed after it, except
+   * the first run's, which styles all pages.
+   */
+  juan.runs = 0;
+  juan.flows = {};
+  juan.runChunk = async function runChunk(index, html, kind) {
+    if (!juan.sheets) juan.sheets = Paged.Previewer.prototype.removeStyles.call(null, document);
+    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = 'none';
+    const container = document.createElement('div');
+    container.className = 'juan-run';
+    container.dataset.chunk = String(index);
+    document.body.appendChild(container);
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    document.body.dataset.juanChunk = kind;
+    juan.pages = [];
+    juan.targets = {};
+    juan.pageMap = null;
+    await document.fonts.ready;
+    const previewer = new Paged.Previewer();
+    const flow = await previewer.preview(template.content, juan.sheets, container);
+    await document.fonts.ready;
+    // The pages are final: stop Paged.js watching them (hiding them must not reflow anything).
+    for (const page of flow.pages) page.removeListeners();
+    if (juan.runs++ > 0) {
+      const polisher = previewer.polisher;
+      for (const el of [polisher.base, polisher.styleEl, ...(polisher.inserted || [])]) if (el && el.remove) el.remove();
+    }
+    juan.flows[index] = flow;
+    return juan.pageMap ? { pages: juan.pages, targets: juan.targets } : null;
+  };
+
+  /** Show every chunk again (before printing). */
+  juan.showAll = function showAll() {
+    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = '';
+  };
+
+  /**
+   * A chunk laid out alone starts on a recto with folio 1. Once its real first folio is known:
+   * renumber its pages from `firstFolio` and, when that folio is even (the chunk really starts
+   * on a verso), turn every page to the other side — the type area keeps its width (mirrored
+   * margins), so the text stays where it is; the page classes switch the margins and running
+   * heads, and Paged.js's own finalizePage hook lays the margin boxes out again. Pages marked
+   * juan-drop (sentinels) are removed. `firstFolio` null: the front matter, which keeps its
+   * own (roman) folios.
+   */
+  juan.stamp = async function stamp(index, firstFolio, flip) {
+    const flow = juan.flows[index];
+    const container = document.querySelector('.juan-run[data-chunk="' + index + '"]');
+    for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
+    const pages = flow.pages.filter((p) => p.element.isConnected);
+    if (firstFolio == null) return pages.length;
+    let n = firstFolio;
+    for (const page of pages) {
+      const el = page.element;
+      const folio = String(n++);
+      el.dataset.juanFolio = folio;
+      el.style.setProperty('--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));
+      if (!flip) continue;
+      const left = el.classList.contains('pagedjs_left_page');
+      el.classList.toggle('pagedjs_left_page', !left);
+      el.classList.toggle('pagedjs_right_page', left);
+      for (const box of Array.from(el.querySelectorAll('.hasContent'))) box.classList.remove('hasContent');
+      for (const group of Array.from(el.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom, .pagedjs_margin-left, .pagedjs_margin-right'))) {
+        group.style.removeProperty('grid-template-columns');
+        group.style.removeProperty('grid-template-rows');
+      }
+      for (const box of Array.from(el.querySelectorAll('.pagedjs_margin'))) box.style.removeProperty('white-space');
+      await flow.hooks.finalizePage.trigger(el, page, undefined, flow);
+    }
+    return pages.length;
+  };
 
   /**
    * Fill the 目录's page numbers (labels computed on the Node side from the page map).

@@ -7,6 +7,9 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 
+/** The page may load (and connect to) nothing but this server; inline styles are ours, scripts only our files. */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'";
+
 export type Served = { type: string; data: Uint8Array | string } | { type: string; file: string };
 
 export interface BookServer {
@@ -24,7 +27,12 @@ export async function serveBook(files: Map<string, Served>): Promise<BookServer>
     }
     try {
       const body = 'file' in entry ? await readFile(entry.file) : entry.data;
-      res.writeHead(200, { 'content-type': entry.type, 'cache-control': 'max-age=3600' });
+      res.writeHead(200, {
+        'content-type': entry.type,
+        'cache-control': 'max-age=3600',
+        // Only our own files: no other origin, no plugins, no forms, no frames.
+        'content-security-policy': CSP,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(500).end();

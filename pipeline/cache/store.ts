@@ -1,0 +1,145 @@
+/**
+ * A content-addressed build cache on disk (default `.cache/juan` in the project, git-ignored).
+ *
+ * Entries are files named by a SHA-256 key that the caller derives from everything the entry
+ * depends on (content, styles, fonts, settings, engine version); an entry is never updated in
+ * place, only written whole (temp file + rename), so a crashed or concurrent build can at worst
+ * miss, never read half an entry. `stats` counts hits, misses and writes per build, for the
+ * progress display, report.json and tests.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+  /** Keys read successfully in this build, by namespace (e.g. `layout`, `pdf`). */
+  hitKeys: Record<string, string[]>;
+  missKeys: Record<string, string[]>;
+}
+
+export interface CacheOptions {
+  /** Read entries (false = cold build: --no-cache). */
+  read?: boolean;
+  /** Write entries (false = leave the cache untouched). */
+  write?: boolean;
+}
+
+/** SHA-256 over the parts, each length-prefixed so that ('ab','c') ≠ ('a','bc'). */
+export function hashKey(...parts: Array<string | Uint8Array>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+    hash.update(`${bytes.length}:`).update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+/** Entries older than this and not used by the current build are removed by prune(). */
+const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+export class BuildCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0, hitKeys: {}, missKeys: {} };
+  readonly read: boolean;
+  readonly write: boolean;
+
+  constructor(
+    readonly dir: string,
+    options: CacheOptions = {},
+  ) {
+    this.read = options.read ?? true;
+    this.write = options.write ?? true;
+  }
+
+  private file(ns: string, key: string, ext: string): string {
+    return join(this.dir, ns, `${key}.${ext}`);
+  }
+
+  private note(kind: 'hitKeys' | 'missKeys', ns: string, key: string): void {
+    (this.stats[kind][ns] ??= []).push(key);
+  }
+
+  /** The bytes of an entry, or null (and a miss is counted). */
+  get(ns: string, key: string, ext: string): Buffer | null {
+    if (!this.read) {
+      this.stats.misses++;
+      this.note('missKeys', ns, key);
+      return null;
+    }
+    const path = this.file(ns, key, ext);
+    try {
+      const data = readFileSync(path);
+      this.stats.hits++;
+      this.note('hitKeys', ns, key);
+      try {
+        const now = new Date();
+        utimesSync(path, now, now);
+      } catch { /* read-only cache: fine */ }
+      return data;
+    } catch {
+      this.stats.misses++;
+      this.note('missKeys', ns, key);
+      return null;
+    }
+  }
+
+  getJson<T>(ns: string, key: string): T | null {
+    const data = this.get(ns, key, 'json');
+    if (!data) return null;
+    try {
+      return JSON.parse(data.toString('utf8')) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  put(ns: string, key: string, ext: string, data: Uint8Array | string): void {
+    if (!this.write) return;
+    const path = this.file(ns, key, ext);
+    try {
+      mkdirSync(join(this.dir, ns), { recursive: true });
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, path);
+      this.stats.writes++;
+    } catch {
+      /* a cache that cannot be written only makes the next build slower */
+    }
+  }
+
+  putJson(ns: string, key: string, value: unknown): void {
+    this.put(ns, key, 'json', JSON.stringify(value));
+  }
+
+  /** Remove entries not touched for two weeks (the current build's entries were just touched). */
+  prune(now = Date.now()): number {
+    if (!this.write) return 0;
+    let removed = 0;
+    let namespaces: string[] = [];
+    try {
+      namespaces = readdirSync(this.dir);
+    } catch {
+      return 0;
+    }
+    for (const ns of namespaces) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(join(this.dir, ns));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const path = join(this.dir, ns, name);
+        try {
+          if (now - statSync(path).mtimeMs > MAX_AGE_MS) {
+            rmSync(path, { force: true });
+            removed++;
+          }
+        } catch { /* gone */ }
+      }
+    }
+    return removed;
+  }
+}

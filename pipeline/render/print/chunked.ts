@@ -1,0 +1,402 @@
+/**
+ * Chunked layout: the front matter and every paper (chunks.ts) are laid out by Paged.js as
+ * separate flows, in a few browser tabs at once, and the tabs' PDFs are assembled (merge.ts).
+ *
+ *   layout  a tab loads one shell document (styles, fonts, Paged.js) and lays its chunks out
+ *           into it one after another, each into a container of its own, starting on a recto
+ *           with folio 1; the chunk's local page map comes back (or from the cache: `layout`
+ *           entries are keyed by the chunk's content, styles, fonts, settings and the engine)
+ *   folios  chunk i starts at folio F(i) = F(i-1) + pages(i-1) (+1 for the blank verso before
+ *           a chunk that must start on a recto — a 篇 — when that folio is even)
+ *   stamp   once every F is known, each tab renumbers its chunks' pages and turns the chunks
+ *           that really start on a verso to the other side (margins, running heads)
+ *   pdf     each tab prints once; the front matter is printed last, its 目录 filled from the
+ *           assembled page map. `place` entries remember, per chunk and F, which cached PDF
+ *           (`pdf` entries) holds its pages, so a rebuild copies unchanged papers' pages from
+ *           there and lays out only what changed
+ *
+ * Tabs take body chunks from one queue in book order and never wait for one another before
+ * printing, when every chunk has been laid out. An edit re-lays out its own paper; the papers
+ * after it are re-laid out too only when the edit changed its number of pages (their folios
+ * move), since their cached pages carry the old folios.
+ */
+import type { Page } from 'playwright-core';
+import type { PageLocation, PageMap } from '../../model/types.ts';
+import type { BuildCache } from '../../cache/store.ts';
+import { hashKey } from '../../cache/store.ts';
+import { JuanError } from '../../report/errors.ts';
+import { BrowserSession, withStage } from './browser.ts';
+import type { ChunkPlan } from './chunks.ts';
+import { serveBook, type Served } from './server.ts';
+
+/** A page as the browser-side handler records it (chunk-local physical number and folio). */
+export interface LocalPage {
+  page: number;
+  folio: string;
+  printed: boolean;
+  section: 'front' | 'body';
+  blank: boolean;
+  start: { blockId: string; offset: number } | null;
+}
+
+export interface ChunkLayout {
+  pages: LocalPage[];
+  /** id → chunk-local physical page. */
+  targets: Record<string, { page: number; folio: string }>;
+}
+
+export interface ChunkJob {
+  plan: ChunkPlan;
+  /** The chunk's <body> content. */
+  body: string;
+  /** Cache key of its layout (content, styles, fonts, settings, engine). */
+  key: string;
+}
+
+/** Where a chunk's pages are in a cached PDF. */
+interface Placement { pdf: string; from: number; count: number }
+
+export interface ChunkedOptions {
+  session?: BrowserSession;
+  timeoutMs: number;
+  cache?: BuildCache;
+  /** Browser tabs laying out body chunks at once. */
+  tabs?: number;
+  /** The tab document (styles, all font slices, scripts). */
+  shell: string;
+  /** Files the shell loads (fonts, scripts), by URL path. */
+  files: Map<string, Served>;
+  /** Labels for the 目录 slots from the finished page map. */
+  tocLabels: (map: PageMap) => Record<string, string>;
+  onStage?: (stage: string) => void;
+  onPage?: (pagesSoFar: number) => void;
+  onPaper?: (done: number, total: number) => void;
+  inspect?: (page: Page) => Promise<void>;
+}
+
+export interface ChunkedResult {
+  pageMap: PageMap;
+  /** PDFs in book order with the (0-based) pages to take from each; -1 = an empty page. */
+  pdfs: Array<{ pdf: Uint8Array; pages: number[] }>;
+  /** Chunks laid out in the browser in this build (the rest came from the cache). */
+  laidOut: number;
+  /** PDFs printed in this build. */
+  printed: number;
+}
+
+interface Deferred<T> { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void }
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+interface JuanWindow {
+  __juan: {
+    runChunk(index: number, html: string, kind: string): Promise<ChunkLayout | null>;
+    stamp(index: number, first: number | null, flip: boolean): Promise<number>;
+    showAll(): void;
+    fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] };
+  };
+}
+
+export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: ChunkedOptions): Promise<ChunkedResult> {
+  const { cache, timeoutMs } = options;
+  const tabs = Math.max(1, options.tabs ?? 2);
+  const totalPapers = body.reduce((n, j) => n + j.plan.papers.length, 0);
+
+  // ---- layouts the cache knows; F(i) as soon as the layouts before i are known
+  const layouts = body.map((job) => deferred<ChunkLayout>());
+  const cachedLayout = body.map((job) => cache?.getJson<ChunkLayout>('layout', job.key) ?? null);
+  cachedLayout.forEach((l, i) => l && layouts[i]!.resolve(l));
+  const blanks: boolean[] = body.map(() => false);
+  const firsts: Array<Promise<number>> = [];
+  for (let i = 0; i < body.length; i++) {
+    const prev = i === 0 ? Promise.resolve(1) : Promise.all([firsts[i - 1]!, layouts[i - 1]!.promise]).then(([f, l]) => f + l.pages.length);
+    const rectoStart = body[i]!.plan.rectoStart;
+    firsts.push(prev.then((f) => ((blanks[i] = rectoStart && f % 2 === 0) ? f + 1 : f)));
+    firsts[i]!.catch(() => {});
+  }
+  const placeKey = (i: number, first: number) => hashKey(body[i]!.key, 'first-folio', String(first));
+
+  // ---- progress
+  const pagesDone = body.map((_, i) => cachedLayout[i]?.pages.length ?? 0);
+  let frontPages = 0;
+  let papersDone = 0;
+  const reportPages = () => options.onPage?.(pagesDone.reduce((a, b) => a + b, 0) + frontPages);
+  const paperDone = (i: number) => {
+    papersDone += body[i]!.plan.papers.length;
+    options.onPaper?.(papersDone, totalPapers);
+  };
+
+  // ---- cached pages: a chunk whose layout is cached and whose F is known from cached layouts
+  // only; the others are found out in book order by the queue below.
+  const placed: Array<{ place: Placement; pdf: Uint8Array } | null> = body.map(() => null);
+  const pdfFiles = new Map<string, Uint8Array | null>();
+  const cachedPdf = (name: string): Uint8Array | null => {
+    if (!pdfFiles.has(name)) {
+      const data = cache?.get('pdf', name, 'pdf');
+      pdfFiles.set(name, data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null);
+    }
+    return pdfFiles.get(name)!;
+  };
+  const lookUp = async (i: number): Promise<boolean> => {
+    if (!cache || !cachedLayout[i]) return false;
+    const place = cache.getJson<Placement>('place', placeKey(i, await firsts[i]!));
+    const pdf = place && cachedPdf(place.pdf);
+    if (!place || !pdf) return false;
+    placed[i] = { place, pdf };
+    paperDone(i);
+    return true;
+  };
+  let prefix = 0;
+  while (prefix < body.length && cachedLayout[prefix]) prefix++;
+  const hits = await Promise.all(body.map((_, i) => (i < prefix ? lookUp(i) : Promise.resolve(false))));
+  reportPages();
+
+  let server: Awaited<ReturnType<typeof serveBook>> | null = null;
+  let session = options.session;
+  const ownSession = !session;
+  let laidOut = 0;
+  let printed = 0;
+
+  /** A tab: one browser context and the shell document, reused for chunk after chunk. */
+  const openTab = async () => {
+    const { page, context, crashed } = await session!.newPage(server!.origin, { intercept: false });
+    let current = -1;
+    await page.exposeFunction('__juanProgress', (n: number) => {
+      if (current < 0) return;
+      pagesDone[current] = n;
+      reportPages();
+    });
+    const abort = () => void page.close().catch(() => {});
+    const stage = async <T>(name: string, fn: () => Promise<T>) => {
+      const t = performance.now();
+      try {
+        return await withStage(name, timeoutMs, () => Promise.race([fn(), crashed]), abort);
+      } finally {
+        if (process.env.JUAN_DEBUG_TIMING) process.stderr.write(`[tab] ${name} ${current} ${(performance.now() - t).toFixed(0)}ms\n`);
+      }
+    };
+    await stage('load', () => page.goto(`${server!.origin}/_juan/shell.html`, { waitUntil: 'load' }));
+    const chunks: number[] = [];
+    const tab = {
+      page,
+      context,
+      stage,
+      /** Chunk indices laid out in this tab, in order (front = -1). */
+      chunks,
+      async run(index: number, job: ChunkJob): Promise<ChunkLayout> {
+        current = index;
+        const result = await stage('layout', () =>
+          page.evaluate(([i, html, kind]) => (window as unknown as JuanWindow).__juan.runChunk(i, html, kind), [index, job.body, job.plan.kind] as const),
+        );
+        if (!result) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
+        chunks.push(index);
+        laidOut++;
+        return result;
+      },
+      async stamp(index: number, first: number | null): Promise<number> {
+        return stage('stamp', () =>
+          page.evaluate(([i, f, flip]) => (window as unknown as JuanWindow).__juan.stamp(i, f, flip), [index, first, first !== null && first % 2 === 0] as const),
+        );
+      },
+      async print(): Promise<Uint8Array> {
+        await stage('show', () => page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
+        if (options.inspect) await stage('inspect', () => options.inspect!(page));
+        const pdf = await stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true }));
+        printed++;
+        return new Uint8Array(pdf);
+      },
+      close: () => context.close().catch(() => {}),
+    };
+    return tab;
+  };
+  type Tab = Awaited<ReturnType<typeof openTab>>;
+
+  try {
+    const needBody = hits.some((h) => !h);
+    const frontLayoutCached = cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
+    const frontKey = (map: PageMap) => hashKey(front.key, 'toc', JSON.stringify(options.tocLabels(map)));
+
+    let frontReady: { layout: ChunkLayout; pdf: Uint8Array } | null = null;
+    if (!needBody && frontLayoutCached) {
+      const pdf = cache?.get('pdf', frontKey(assemble(frontLayoutCached, await allLayouts())), 'pdf');
+      if (pdf) frontReady = { layout: frontLayoutCached, pdf: new Uint8Array(pdf) };
+    }
+
+    if (needBody || !frontReady) {
+      options.onStage?.('browser');
+      server = await serveBook(new Map([...options.files, ['/_juan/shell.html', { type: 'text/html; charset=utf-8', data: options.shell }]]));
+      session ??= await BrowserSession.launch({ timeoutMs });
+    }
+
+    // ---- the front matter: laid out at once when its layout is not cached (it changed),
+    // otherwise only when its PDF for the final 目录 numbers is not cached
+    const frontTask = frontReady
+      ? Promise.resolve(frontReady)
+      : (async () => {
+          const early = frontLayoutCached ? null : await openTab();
+          let tab: Tab | null = early;
+          try {
+            let layout = frontLayoutCached;
+            if (!layout) {
+              layout = await tab!.run(-1, front);
+              cache?.putJson('layout', front.key, layout);
+            }
+            frontPages = layout.pages.length;
+            reportPages();
+            const map = assemble(layout, await allLayouts());
+            const key = frontKey(map);
+            const hit = cache?.get('pdf', key, 'pdf');
+            if (hit) return { layout, pdf: new Uint8Array(hit) };
+            if (!tab) {
+              tab = await openTab();
+              await tab.run(-1, front);
+            }
+            options.onStage?.('toc');
+            await fillToc(tab, options.tocLabels(map));
+            await tab.stamp(-1, null);
+            const pdf = await tab.print();
+            cache?.put('pdf', key, 'pdf', pdf);
+            return { layout, pdf };
+          } finally {
+            await tab?.close();
+          }
+        })();
+    frontTask.catch(() => {});
+
+    // ---- body chunks: one queue in book order, `tabs` workers, each printing once at the end
+    const printedBy = new Map<number, { tab: number; from: number }>();
+    const tabPdfs: Array<{ name: string; pdf: Uint8Array } | null> = [];
+    let next = 0;
+    const worker = async (w: number) => {
+      let tab: Tab | null = null;
+      try {
+        while (next < body.length) {
+          const i = next++;
+          if (hits[i]) continue;
+          if (cachedLayout[i] && (await lookUp(i))) continue;
+          tab ??= await openTab();
+          const fresh = await tab.run(i, body[i]!);
+          if (!cachedLayout[i]) {
+            cache?.putJson('layout', body[i]!.key, fresh);
+            layouts[i]!.resolve(fresh);
+          }
+          pagesDone[i] = fresh.pages.length;
+          reportPages();
+          paperDone(i);
+        }
+        if (!tab) return;
+        // Every chunk of this tab gets its real folios, then the tab prints once.
+        let from = 0;
+        for (const i of tab.chunks) {
+          const count = await tab.stamp(i, await firsts[i]!);
+          printedBy.set(i, { tab: w, from });
+          from += count;
+        }
+        const pdf = await tab.print();
+        const name = hashKey(...tab.chunks.map((i) => body[i]!.key), 'pdf', String(from), ...(await Promise.all(tab.chunks.map((i) => firsts[i]!))).map(String));
+        tabPdfs[w] = { name, pdf };
+        cache?.put('pdf', name, 'pdf', pdf);
+        for (const i of tab.chunks) {
+          const at = printedBy.get(i)!;
+          cache?.putJson('place', placeKey(i, await firsts[i]!), { pdf: name, from: at.from, count: (await layouts[i]!.promise).pages.length });
+        }
+      } catch (error) {
+        // Unblock everyone waiting for a layout this worker will never publish.
+        for (const d of layouts) d.reject(error);
+        throw error;
+      } finally {
+        await tab?.close();
+      }
+    };
+    const missing = hits.filter((h) => !h).length;
+    await Promise.all(Array.from({ length: Math.min(tabs, missing) }, (_, w) => worker(w)));
+    const frontDone = await frontTask;
+    frontPages = frontDone.layout.pages.length;
+    reportPages();
+    const finalLayouts = await allLayouts();
+    const pageMap = assemble(frontDone.layout, finalLayouts);
+
+    // ---- the pages in book order
+    const out: ChunkedResult['pdfs'] = [{ pdf: frontDone.pdf, pages: frontDone.layout.pages.map((_, k) => k) }];
+    for (let i = 0; i < body.length; i++) {
+      const local = finalLayouts[i]!;
+      let pdf: Uint8Array;
+      let from: number;
+      const p = placed[i];
+      if (p) {
+        pdf = p.pdf;
+        from = p.place.from;
+      } else {
+        const at = printedBy.get(i)!;
+        pdf = tabPdfs[at.tab]!.pdf;
+        from = at.from;
+      }
+      const pages = local.pages.map((_, k) => from + k);
+      if (blanks[i]) {
+        const blank = local.pages.findIndex((pg) => pg.blank);
+        pages.unshift(blank >= 0 ? from + blank : -1);
+      }
+      const last = out[out.length - 1]!;
+      if (last.pdf === pdf) last.pages.push(...pages);
+      else out.push({ pdf, pages });
+    }
+    return { pageMap, pdfs: out, laidOut, printed };
+  } finally {
+    if (ownSession && session) await session.close();
+    await server?.close();
+  }
+
+  async function allLayouts(): Promise<ChunkLayout[]> {
+    const all = await Promise.all(layouts.map((d) => d.promise));
+    await Promise.all(firsts);
+    return all;
+  }
+
+  /** The book's page map from the front matter's and the body chunks' local maps. */
+  function assemble(frontLayout: ChunkLayout, bodyLayouts: ChunkLayout[]): PageMap {
+    const pages: Array<PageMap['pages'][number] & { start: LocalPage['start'] }> = [];
+    const targets: Record<string, PageLocation> = {};
+    for (const p of frontLayout.pages) pages.push({ ...p, section: 'front' });
+    for (const [id, at] of Object.entries(frontLayout.targets)) targets[id] ??= { page: at.page, folio: at.folio };
+    if (pages.length % 2 !== 0) {
+      throw new JuanError('render', `前置部分（扉页、目录）排成 ${pages.length} 页，应为偶数页`, { source: 'print:layout' });
+    }
+    let folio = 1;
+    bodyLayouts.forEach((local, i) => {
+      if (blanks[i]) pages.push({ page: pages.length + 1, folio: String(folio++), printed: false, section: 'body', blank: true, start: null });
+      const offset = pages.length;
+      const first = folio;
+      for (const p of local.pages) {
+        pages.push({ page: offset + p.page, folio: String(first + p.page - 1), printed: p.printed, section: 'body', blank: p.blank, start: p.start });
+      }
+      for (const [id, at] of Object.entries(local.targets)) targets[id] ??= { page: offset + at.page, folio: String(first + at.page - 1) };
+      folio += local.pages.length;
+    });
+    // A blank body page starts where the next page with text starts (as the single-document handler did).
+    const pageStarts: PageMap['pageStarts'] = [];
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]!;
+      if (p.section !== 'body') continue;
+      let start = p.start;
+      for (let j = i + 1; !start && j < pages.length; j++) start = pages[j]!.start;
+      if (start) pageStarts.push({ page: p.page, folio: p.folio, blockId: start.blockId, offset: start.offset });
+    }
+    return { pageCount: pages.length, pages: pages.map(({ start: _start, ...rest }) => rest), targets, pageStarts };
+  }
+
+  async function fillToc(tab: Tab, labels: Record<string, string>): Promise<void> {
+    const result = await tab.stage('toc', () => tab.page.evaluate((l) => (window as unknown as JuanWindow).__juan.fillToc(l), labels));
+    if (result.missing.length || result.changed || result.overflowing.length) {
+      throw new JuanError(
+        'render',
+        `目录页码回填失败：缺 ${result.missing.length} 项，${result.changed} 行高度改变，${result.overflowing.length} 个页码溢出`,
+        { source: 'print:toc' },
+      );
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Assemble the chunk PDFs (chunked.ts) into the book's PDF with pdf-lib: pages copied in book
+ * order; a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
+ * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
+ * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
+ * metadata) runs afterwards on the result, as on a single-document PDF.
+ */
+import { PDFDocument, type PDFPage } from 'pdf-lib';
+import { JuanError } from '../../report/errors.ts';
+
+export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>): Promise<Uint8Array> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
+  // fonts and other resources its pages share are copied once, not once per chunk.
+  const sources = new Map<Uint8Array, { doc: PDFDocument; wanted: number[]; copied: PDFPage[] }>();
+  for (const [n, part] of parts.entries()) {
+    let source = sources.get(part.pdf);
+    if (!source) {
+      let doc: PDFDocument;
+      try {
+        doc = await PDFDocument.load(part.pdf, { updateMetadata: false });
+      } catch (cause) {
+        throw new JuanError('render', `第 ${n + 1} 块排版结果的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:merge', cause });
+      }
+      source = { doc, wanted: [], copied: [] };
+      sources.set(part.pdf, source);
+    }
+    for (const k of part.pages) {
+      if (k >= source.doc.getPageCount()) {
+        throw new JuanError('render', `排版结果的 PDF 只有 ${source.doc.getPageCount()} 页，页码表却需要第 ${k + 1} 页`, { source: 'print:merge' });
+      }
+      if (k >= 0 && !source.wanted.includes(k)) source.wanted.push(k);
+    }
+  }
+  for (const source of sources.values()) {
+    const wanted = source.wanted.length ? source.wanted : [0];
+    const copied = await out.copyPages(source.doc, wanted);
+    source.copied = [];
+    wanted.forEach((k, i) => (source!.copied[k] = copied[i]!));
+  }
+  const used = new Set<PDFPage>();
+  for (const part of parts) {
+    const source = sources.get(part.pdf)!;
+    for (const k of part.pages) {
+      if (k < 0) {
+        const { width, height } = source.copied.find(Boolean)!.getSize();
+        out.addPage([width, height]);
+        continue;
+      }
+      let page = source.copied[k]!;
+      // The same page twice (a blank verso reused): the second one is a fresh copy.
+      if (used.has(page)) [page] = await out.copyPages(source.doc, [k]);
+      used.add(page);
+      out.addPage(page);
+    }
+  }
+  return out.save({ useObjectStreams: false });
+}
