@@ -28,7 +28,16 @@ interface Case {
   code: number;
   message: RegExp;
   names: () => string;
+  env?: () => Record<string, string>;
 }
+
+/** A stand-in "browser" for the failure cases: exits at once, or never answers. */
+function fakeBrowser(name: string, body: string): string {
+  const path = join(work, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return path;
+}
+const QUICK_CONFIG = () => file('quick.yaml', readFileSync(GOOD_CONFIG, 'utf8').replace(/timeoutSeconds: \d+/, 'timeoutSeconds: 5'));
 
 const cases: Case[] = [
   { name: 'missing manuscript', args: () => ['--manuscript', join(work, 'nope.md'), '--config', GOOD_CONFIG], code: 1, message: /不存在|找不到/, names: () => join(work, 'nope.md') },
@@ -39,6 +48,9 @@ const cases: Case[] = [
   { name: 'no paper in manuscript', args: () => ['--manuscript', file('nopaper.md', '# 目录\n\n只有一句话。\n'), '--config', GOOD_CONFIG], code: 1, message: /没有找到任何论文/, names: () => join(work, 'nopaper.md') },
   { name: 'book.yaml YAML syntax error', args: () => ['--config', file('syntax.yaml', 'title: [书\ndate: 2018-10\n')], code: 2, message: /YAML 语法错误/, names: () => `${join(work, 'syntax.yaml')}:2:1` },
   { name: 'book.yaml unknown key', args: () => ['--config', file('unknown.yaml', `${readFileSync(GOOD_CONFIG, 'utf8')}\ncolour: red\n`)], code: 2, message: /未知的设置项「colour」/, names: () => join(work, 'unknown.yaml') },
+  { name: 'browser missing', args: () => [], env: () => ({ JUAN_CHROMIUM: join(work, 'no-such-chromium') }), code: 1, message: /Chromium/, names: () => join(work, 'no-such-chromium') },
+  { name: 'browser crashes at start', args: () => ['--config', QUICK_CONFIG()], env: () => ({ JUAN_CHROMIUM: fakeBrowser('crashing-chromium', 'exit 3') }), code: 1, message: /浏览器|Chromium/, names: () => 'print' },
+  { name: 'browser hangs', args: () => ['--config', QUICK_CONFIG()], env: () => ({ JUAN_CHROMIUM: fakeBrowser('hanging-chromium', 'sleep 600') }), code: 1, message: /超时|浏览器/, names: () => 'print' },
   { name: 'missing book.yaml given explicitly', args: () => ['--config', join(work, 'none.yaml')], code: 2, message: /找不到配置文件/, names: () => join(work, 'none.yaml') },
 ];
 
@@ -56,7 +68,7 @@ describe('bad input', () => {
   });
 
   it.each(cases)('$name → exit $code, message names the file, previous build unchanged', (c) => {
-    const run = juan(['build', ...c.args(), '--out', out]);
+    const run = juan(['build', ...c.args(), '--out', out], { env: c.env?.() });
     expect(run.code).toBe(c.code);
     expect(run.stderr).toMatch(c.message);
     expect(run.stderr).toContain(c.names());
