@@ -10,8 +10,6 @@ import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts';
 
@@ -29,13 +27,14 @@ async function main(dist: string, out: string): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'juan-bench-'))}`] });
+  // A fresh profile (playwright makes a temporary one; it refuses --user-data-dir in args).
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   const page = await browser.newPage();
-  await page.addInitScript(() => {
-    (window as unknown as { PagedConfig: unknown }).PagedConfig = { auto: true, after: () => ((window as unknown as { pagedDone: boolean }).pagedDone = true) };
-  });
+  // The polyfill starts itself on DOMContentLoaded: inject it (after its config) before the page loads.
+  // As a string: tsx would wrap a function with its __name helper, which the page does not have.
+  await page.addInitScript('window.PagedConfig = { auto: true, after: () => { window.pagedDone = true; } };');
+  await page.addInitScript({ path: polyfill });
   await page.goto(`http://127.0.0.1:${port}/print.html`);
-  await page.addScriptTag({ url: '/paged.polyfill.js' });
   await page.waitForFunction(() => (window as unknown as { pagedDone?: boolean }).pagedDone === true, null, { timeout: 0, polling: 200 });
   await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
   await browser.close();
