@@ -71,7 +71,12 @@ function scaledToc(seed: Seed, scale: number): { lines: string[]; entries: Entry
       }
       const entry = /^(.+?)(?:\s*[.…·]{2,}\s*|\t)\s*(.+?)\s*[\t ]?[(（]\d+[)）]\s*$/.exec(line);
       if (entry) {
-        const title = entry[1]!.trim() + (copy ? `（${chineseNumeral(copy + 1)}）` : '');
+        // The copy's mark goes on the title itself, before a ——subtitle: two papers with the same
+        // title (and different subtitles) would be the same paper to a reader of the 目录 and to juan check.
+        const base = entry[1]!.trim();
+        const dash = base.search(/——|—/);
+        const mark = copy ? `（${chineseNumeral(copy + 1)}）` : '';
+        const title = dash > 0 ? base.slice(0, dash) + mark + base.slice(dash) : base + mark;
         entries.push({ title, unit: entry[2]!.trim() });
         lines.push(line.replace(entry[1]!.trim(), title));
         continue;

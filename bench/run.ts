@@ -26,8 +26,16 @@ const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,
 const scales = values.scales!.split(',').map(Number);
 
 function fail(what: string, run: Measured): never {
+  printTable();
   process.stderr.write(`${what} failed (exit ${run.code}):\n${run.stderr}\n`);
   process.exit(1);
+}
+
+/** The table so far (printed after each volume, so a long run shows its results as it goes). */
+function printTable(): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  for (const row of rows) process.stdout.write(row.map((c, i) => c.padEnd(widths[i]!)).join('  ') + '\n');
+  process.stdout.write('\n');
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
@@ -77,7 +85,7 @@ for (const scale of scales) {
     rows.push([name, String(pages), step, m.seconds.toFixed(1), ratio(m), mb(m.peakBytes)]);
   }
   rows.push([name, String(pages), 'juan build stages (cold)', Object.entries(report.timings).map(([k, v]) => `${k} ${((v as number) / 1000).toFixed(1)}s`).join(', '), '', '']);
+  const warmReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  rows.push([name, String(pages), 'juan build stages (warm)', Object.entries(warmReport.timings).map(([k, v]) => `${k} ${((v as number) / 1000).toFixed(1)}s`).join(', ') + `; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}`, '', '']);
+  printTable();
 }
-
-const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-for (const row of rows) process.stdout.write(row.map((c, i) => c.padEnd(widths[i]!)).join('  ') + '\n');

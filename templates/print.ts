@@ -33,7 +33,8 @@ export function printBody(volume: Volume): Element[] {
   ].map((el) => compressPunctuation(el));
 }
 
-export function printDocument(volume: Volume, styles: PrintStyles): string {
+/** `body`: printBody(volume), when the caller already built it (the print writer does, once). */
+export function printDocument(volume: Volume, styles: PrintStyles, body: Element[] = printBody(volume)): string {
   const style = (id: string, css: string, ignore = false) =>
     h('style', { id, ...(ignore ? { dataPagedjsIgnore: '' } : {}) }, [{ type: 'text', value: `\n${css}\n` }]);
   const tree: Root = {
@@ -49,7 +50,7 @@ export function printDocument(volume: Volume, styles: PrintStyles): string {
           style('juan-shared', styles.shared),
           style('juan-print', styles.print),
         ]),
-        h('body', {}, printBody(volume)),
+        h('body', {}, body),
       ]),
     ],
   };

@@ -41,6 +41,8 @@ export interface BuildCacheReport {
   /** Layout chunks (front matter + one per paper) and how many the browser laid out in this build. */
   chunks: number;
   chunksLaidOut: number;
+  /** Ids of the papers the browser laid out in this build. */
+  papersLaidOut: string[];
 }
 
 export interface BuildCallbacks extends Callbacks {
@@ -72,13 +74,32 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     onPaper: callbacks.onPaper,
   };
   const files: OutputFile[] = [];
-  for (const name of ORDER) {
-    if (name === 'epub' && options.epub === false) continue;
+  // The writers after print only need its page map: they start as soon as the map is known and
+  // run while Chromium prints and the PDFs are merged.
+  const rest = ORDER.filter((name) => name !== 'print' && !(name === 'epub' && options.epub === false));
+  const started = new Map<WriterName, Promise<WriterResult>>();
+  const startRest = (map: PageMap) => {
+    if (started.size) return;
+    ctx.pageMap = map;
+    for (const name of rest) {
+      const writer: Writer = writers[name];
+      const run = clock.timeAsync(name, () => writer.write({ ...ctx, onStage: undefined }));
+      run.catch(() => {});
+      started.set(name, run);
+    }
+  };
+  ctx.onPageMap = startRest;
+  callbacks.onStage?.('print');
+  const printWriter: Writer = writers.print;
+  const printed = await clock.timeAsync('print', () => printWriter.write(ctx));
+  files.push(...printed.files);
+  for (const w of printed.warnings ?? []) onWarning(w);
+  startRest(printed.pageMap!);
+  ctx.pageMap = printed.pageMap!;
+  for (const name of rest) {
     callbacks.onStage?.(name);
-    const writer: Writer = writers[name];
-    const result: WriterResult = await clock.timeAsync(name, () => writer.write(ctx));
+    const result = await started.get(name)!;
     files.push(...result.files);
-    if (result.pageMap) ctx.pageMap = result.pageMap;
     for (const w of result.warnings ?? []) onWarning(w);
   }
   const pageMap = ctx.pageMap!;
@@ -91,6 +112,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     writes: cache?.stats.writes ?? 0,
     chunks: ctx.printChunks?.total ?? 0,
     chunksLaidOut: ctx.printChunks?.laidOut ?? 0,
+    papersLaidOut: ctx.printChunks?.laidOutPapers ?? [],
   };
   const report = {
     ...buildReport(read.file, read.volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),

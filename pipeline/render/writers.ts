@@ -24,8 +24,10 @@ export interface WriterContext {
   onStage?: (stage: string) => void;
   onPage?: (pages: number) => void;
   onPaper?: (done: number, total: number) => void;
+  /** Called by the print writer with the final page map as soon as it is known (before its PDF is done). */
+  onPageMap?: (map: PageMap) => void;
   /** Set by the print writer: layout chunks and how many the browser laid out. */
-  printChunks?: { total: number; laidOut: number; printed: number };
+  printChunks?: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
 }
 
 export interface WriterResult {
@@ -68,6 +70,7 @@ export const writers = {
         },
         onPage: ctx.onPage,
         onPaper: ctx.onPaper,
+        onPageMap: ctx.onPageMap,
       });
       ctx.printChunks = result.chunks;
       mark('postprocess');

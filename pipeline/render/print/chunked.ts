@@ -71,6 +71,8 @@ export interface ChunkedOptions {
   onStage?: (stage: string) => void;
   onPage?: (pagesSoFar: number) => void;
   onPaper?: (done: number, total: number) => void;
+  /** The final page map, once the front matter's and every chunk's layout is known. */
+  onPageMap?: (map: PageMap) => void;
   inspect?: (page: Page) => Promise<void>;
 }
 
@@ -80,6 +82,8 @@ export interface ChunkedResult {
   pdfs: Array<{ pdf: Uint8Array; pages: number[] }>;
   /** Chunks laid out in the browser in this build (the rest came from the cache). */
   laidOut: number;
+  /** Ids of the papers laid out in the browser in this build. */
+  laidOutPapers: string[];
   /** PDFs printed in this build. */
   printed: number;
 }
@@ -161,6 +165,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
   const ownSession = !session;
   let laidOut = 0;
   let printed = 0;
+  const laidOutPapers: string[] = [];
+  let published: PageMap | null = null;
 
   /** A tab: one browser context and the shell document, reused for chunk after chunk. */
   const openTab = async () => {
@@ -196,6 +202,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         if (!result) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
         chunks.push(index);
         laidOut++;
+        laidOutPapers.push(...job.plan.papers);
         return result;
       },
       async stamp(index: number, first: number | null): Promise<number> {
@@ -223,7 +230,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
 
     let frontReady: { layout: ChunkLayout; pdf: Uint8Array } | null = null;
     if (!needBody && frontLayoutCached) {
-      const pdf = cache?.get('pdf', frontKey(assemble(frontLayoutCached, await allLayouts())), 'pdf');
+      const pdf = cache?.get('pdf', frontKey(publishMap(frontLayoutCached, await allLayouts())), 'pdf');
       if (pdf) frontReady = { layout: frontLayoutCached, pdf: new Uint8Array(pdf) };
     }
 
@@ -248,7 +255,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
             }
             frontPages = layout.pages.length;
             reportPages();
-            const map = assemble(layout, await allLayouts());
+            const map = publishMap(layout, await allLayouts());
             const key = frontKey(map);
             const hit = cache?.get('pdf', key, 'pdf');
             if (hit) return { layout, pdf: new Uint8Array(hit) };
@@ -319,7 +326,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     frontPages = frontDone.layout.pages.length;
     reportPages();
     const finalLayouts = await allLayouts();
-    const pageMap = assemble(frontDone.layout, finalLayouts);
+    const pageMap = publishMap(frontDone.layout, finalLayouts);
 
     // ---- the pages in book order
     const out: ChunkedResult['pdfs'] = [{ pdf: frontDone.pdf, pages: frontDone.layout.pages.map((_, k) => k) }];
@@ -345,10 +352,19 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       if (last.pdf === pdf) last.pages.push(...pages);
       else out.push({ pdf, pages });
     }
-    return { pageMap, pdfs: out, laidOut, printed };
+    return { pageMap, pdfs: out, laidOut, printed, laidOutPapers };
   } finally {
     if (ownSession && session) await session.close();
     await server?.close();
+  }
+
+  /** The page map, assembled once and announced (onPageMap) the first time it is asked for. */
+  function publishMap(frontLayout: ChunkLayout, bodyLayouts: ChunkLayout[]): PageMap {
+    if (!published) {
+      published = assemble(frontLayout, bodyLayouts);
+      options.onPageMap?.(published);
+    }
+    return published;
   }
 
   async function allLayouts(): Promise<ChunkLayout[]> {

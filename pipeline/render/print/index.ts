@@ -54,7 +54,7 @@ export interface PrintResult {
   /** Files print.html references, paths relative to it. */
   assets: Array<{ path: string; data: Uint8Array }>;
   /** Chunks (front matter + one per paper) and how many of them the browser laid out / printed in this build. */
-  chunks: { total: number; laidOut: number; printed: number };
+  chunks: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
 }
 
 export interface RenderPrintOptions {
@@ -73,6 +73,11 @@ export interface RenderPrintOptions {
   onPage?: (pagesSoFar: number) => void;
   /** Papers laid out (or taken from the cache) so far, of `total`. */
   onPaper?: (done: number, total: number) => void;
+  /**
+   * The final page map, as soon as it is known — before the PDFs are printed and merged, so
+   * the writers that only need the map (EPUB, toc.json…) can run meanwhile.
+   */
+  onPageMap?: (map: PageMap) => void;
   /**
    * Test/debug hook: called with each chunk's laid-out page right before its PDF is printed —
    * the front matter (目录 filled) and every body chunk laid out in this build.
@@ -186,7 +191,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const all = new Set<number>();
   for (const set of used) for (const cp of set) all.add(cp);
   const slices = selectSlices(faces, all);
-  const html = printDocument(volume, { ...styles, fonts: fontFaceCss(slices) });
+  const html = printDocument(volume, { ...styles, fonts: fontFaceCss(slices) }, body);
   const uncovered = findUncovered(volume, body, faces);
   const assets = slices.map((s) => ({ path: `assets/fonts/${s.name}`, data: new Uint8Array(readFileSync(s.file)) }));
 
@@ -222,6 +227,10 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     onStage,
     onPage: options.onPage,
     onPaper: options.onPaper,
+    onPageMap: (map) => {
+      completeTargets(volume, map);
+      options.onPageMap?.(map);
+    },
     inspect: options.inspect,
   });
   const pageMap = result.pageMap;
@@ -235,7 +244,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     pageMap,
     uncovered,
     assets,
-    chunks: { total: jobs.length, laidOut: result.laidOut, printed: result.printed },
+    chunks: { total: jobs.length, laidOut: result.laidOut, printed: result.printed, laidOutPapers: result.laidOutPapers },
   };
 }
 
