@@ -40,14 +40,18 @@ export function tocNav(volume: Volume): Element {
       for (const paper of chapter.papers) {
         items.push(
           h('li', { className: ['toc-paper'] }, [
+            // Two flex items that wrap: the title (with subtitle), then unit + leader + page.
+            // A long title takes its own line(s) and the leader fills the whole last line.
             h('a', { className: ['toc-link'], href: `#${paper.id}` }, [
               h('span', { className: ['toc-text'] }, [
                 h('span', { className: ['toc-title'] }, [paper.title]),
                 toc.showSubtitle && paper.subtitle ? h('span', { className: ['toc-subtitle'] }, [`——${paper.subtitle}`]) : null,
-                toc.showUnit && paper.unit ? h('span', { className: ['toc-unit'] }, [paper.unit]) : null,
               ]),
-              h('span', { className: ['toc-leader'], ariaHidden: 'true' }, []),
-              h('span', { className: ['toc-page'], dataTarget: paper.id, dataStyle: toc.pageNumberStyle }, []),
+              h('span', { className: ['toc-line-end'] }, [
+                toc.showUnit && paper.unit ? h('span', { className: ['toc-unit'] }, [paper.unit]) : null,
+                h('span', { className: ['toc-leader'], ariaHidden: 'true' }, []),
+                h('span', { className: ['toc-page'], dataTarget: paper.id, dataStyle: toc.pageNumberStyle }, []),
+              ]),
             ]),
           ]),
         );
