@@ -1,4 +1,10 @@
-/** Run a command and sample the peak resident memory of its whole process tree (Linux /proc). */
+/**
+ * Run a command and sample the peak memory of its whole process tree (Linux /proc).
+ * Memory is PSS (proportional set size, /proc/PID/smaps_rollup): pages shared between the
+ * tree's processes — Chromium's binary and shared memory, mapped by every one of its
+ * processes — count once in total, as they use RAM once. Summing RSS would count them once
+ * per process (Chromium alone printing one book then "uses" 1.5 GB). RSS where PSS is unreadable.
+ */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -26,7 +32,8 @@ function treeRss(root: number): number {
   while (stack.length) {
     const pid = stack.pop()!;
     try {
-      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE;
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      total += pss ? Number(pss[1]) * 1024 : Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE;
     } catch { /* gone */ }
     stack.push(...(byParent.get(pid) ?? []));
   }

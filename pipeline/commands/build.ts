@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import type { PageMap } from '../model/types.ts';
-import { BuildCache, type CacheStats } from '../cache/store.ts';
+import { BuildCache } from '../cache/store.ts';
+import { BrowserSession, findChromium } from '../render/print/browser.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
@@ -22,6 +23,8 @@ export interface BuildOptions extends CommonOptions {
   cacheDir?: string;
   /** false = cold build (--no-cache): the cache is neither read nor written. */
   cache?: boolean;
+  /** false = do not start Chromium before it is known to be needed. */
+  browser?: boolean;
 }
 
 export interface BuildResult extends ReadResult {
@@ -59,68 +62,89 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   const warnings: string[] = [];
   const onWarning = (w: string) => { warnings.push(w); callbacks.onWarning?.(w); };
   const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
-  const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
-  const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
-  const stageTimings: Record<string, number> = {};
-  const ctx: WriterContext = {
-    volume: read.volume,
-    pageMap: null,
-    printReady: options.printReady ?? false,
-    timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
-    cache,
-    timings: stageTimings,
-    onStage: callbacks.onStage,
-    onPage: callbacks.onPage,
-    onPaper: callbacks.onPaper,
-  };
-  const files: OutputFile[] = [];
-  // The writers after print only need its page map: they start as soon as the map is known and
-  // run while Chromium prints and the PDFs are merged.
-  const rest = ORDER.filter((name) => name !== 'print' && !(name === 'epub' && options.epub === false));
-  const started = new Map<WriterName, Promise<WriterResult>>();
-  const startRest = (map: PageMap) => {
-    if (started.size) return;
-    ctx.pageMap = map;
-    for (const name of rest) {
-      const writer: Writer = writers[name];
-      const run = clock.timeAsync(name, () => writer.write({ ...ctx, onStage: undefined }));
-      run.catch(() => {});
-      started.set(name, run);
+  // Chromium starts while Node builds the print HTML (on the other core); it is used only if a
+  // paper has to be laid out, and closed at the end either way.
+  let session: Promise<BrowserSession> | undefined;
+  if (options.browser !== false) {
+    try {
+      findChromium();
+      session = BrowserSession.launch({ timeoutMs: read.volume.meta.build.timeoutSeconds * 1000 });
+      session.catch(() => {});
+    } catch {
+      /* no browser: the print writer says so if it needs one */
     }
-  };
-  ctx.onPageMap = startRest;
-  callbacks.onStage?.('print');
-  const printWriter: Writer = writers.print;
-  const printed = await clock.timeAsync('print', () => printWriter.write(ctx));
-  files.push(...printed.files);
-  for (const w of printed.warnings ?? []) onWarning(w);
-  startRest(printed.pageMap!);
-  ctx.pageMap = printed.pageMap!;
-  for (const name of rest) {
-    callbacks.onStage?.(name);
-    const result = await started.get(name)!;
-    files.push(...result.files);
-    for (const w of result.warnings ?? []) onWarning(w);
   }
-  const pageMap = ctx.pageMap!;
-  cache?.prune();
-  const cacheReport: BuildCacheReport = {
-    enabled: Boolean(cache),
-    dir: cache ? cacheDir : null,
-    hits: cache?.stats.hits ?? 0,
-    misses: cache?.stats.misses ?? 0,
-    writes: cache?.stats.writes ?? 0,
-    chunks: ctx.printChunks?.total ?? 0,
-    chunksLaidOut: ctx.printChunks?.laidOut ?? 0,
-    papersLaidOut: ctx.printChunks?.laidOutPapers ?? [],
-  };
-  const report = {
-    ...buildReport(read.file, read.volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),
-    cache: cacheReport,
-  };
-  files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
-  callbacks.onStage?.('publish');
-  sweepStaleStaging(inputs.out);
-  const written = publishOutputs(inputs.out, files);
-  return { ...read, pageMap, report, written };
+  try {
+    return await build(session);
+  } finally {
+    if (session) await session.then((s) => s.close(), () => {});
+  }
+
+  async function build(session: Promise<BrowserSession> | undefined): Promise<BuildResult> {
+    const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
+    const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
+    const stageTimings: Record<string, number> = {};
+    const ctx: WriterContext = {
+      volume: read.volume,
+      pageMap: null,
+      printReady: options.printReady ?? false,
+      timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
+      cache,
+      session,
+      timings: stageTimings,
+      onStage: callbacks.onStage,
+      onPage: callbacks.onPage,
+      onPaper: callbacks.onPaper,
+    };
+    const files: OutputFile[] = [];
+    // The writers after print only need its page map: they start as soon as the map is known and
+    // run while Chromium prints and the PDFs are merged.
+    const rest = ORDER.filter((name) => name !== 'print' && !(name === 'epub' && options.epub === false));
+    const started = new Map<WriterName, Promise<WriterResult>>();
+    const startRest = (map: PageMap) => {
+      if (started.size) return;
+      ctx.pageMap = map;
+      for (const name of rest) {
+        const writer: Writer = writers[name];
+        const run = clock.timeAsync(name, () => writer.write({ ...ctx, onStage: undefined }));
+        run.catch(() => {});
+        started.set(name, run);
+      }
+    };
+    ctx.onPageMap = startRest;
+    callbacks.onStage?.('print');
+    const printWriter: Writer = writers.print;
+    const printed = await clock.timeAsync('print', () => printWriter.write(ctx));
+    files.push(...printed.files);
+    for (const w of printed.warnings ?? []) onWarning(w);
+    startRest(printed.pageMap!);
+    ctx.pageMap = printed.pageMap!;
+    for (const name of rest) {
+      callbacks.onStage?.(name);
+      const result = await started.get(name)!;
+      files.push(...result.files);
+      for (const w of result.warnings ?? []) onWarning(w);
+    }
+    const pageMap = ctx.pageMap!;
+    cache?.prune();
+    const cacheReport: BuildCacheReport = {
+      enabled: Boolean(cache),
+      dir: cache ? cacheDir : null,
+      hits: cache?.stats.hits ?? 0,
+      misses: cache?.stats.misses ?? 0,
+      writes: cache?.stats.writes ?? 0,
+      chunks: ctx.printChunks?.total ?? 0,
+      chunksLaidOut: ctx.printChunks?.laidOut ?? 0,
+      papersLaidOut: ctx.printChunks?.laidOutPapers ?? [],
+    };
+    const report = {
+      ...buildReport(read.file, read.volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),
+      cache: cacheReport,
+    };
+    files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
+    callbacks.onStage?.('publish');
+    sweepStaleStaging(inputs.out);
+    const written = publishOutputs(inputs.out, files);
+    return { ...read, pageMap, report, written };
+  }
 }

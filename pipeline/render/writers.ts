@@ -16,7 +16,8 @@ export interface WriterContext {
   pageMap: PageMap | null;
   printReady: boolean;
   timeoutMs: number;
-  session?: BrowserSession;
+  /** A browser launched early by the build (it starts while the manuscript is read). */
+  session?: BrowserSession | Promise<BrowserSession>;
   /** Layout cache for the print writer (--cache DIR); none with --no-cache. */
   cache?: BuildCache;
   /** Per-stage timings of the writers' own steps (ms), merged into report.json's timings. */

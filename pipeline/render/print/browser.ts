@@ -80,7 +80,8 @@ export class BrowserSession {
   static async launch(options: { executablePath?: string; timeoutMs?: number } = {}): Promise<BrowserSession> {
     const executablePath = options.executablePath ?? findChromium();
     const browser = await withStage('launch', options.timeoutMs ?? 60_000, () =>
-      chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }),
+      // playwright's own launch timeout too, so that a browser that never answers is killed, not left behind.
+      chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: options.timeoutMs ?? 60_000 }),
     );
     return new BrowserSession(browser, executablePath);
   }

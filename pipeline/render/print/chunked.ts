@@ -57,7 +57,7 @@ export interface ChunkJob {
 interface Placement { pdf: string; from: number; count: number }
 
 export interface ChunkedOptions {
-  session?: BrowserSession;
+  session?: BrowserSession | Promise<BrowserSession>;
   timeoutMs: number;
   cache?: BuildCache;
   /** Browser tabs laying out body chunks at once. */
@@ -161,8 +161,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
   reportPages();
 
   let server: Awaited<ReturnType<typeof serveBook>> | null = null;
-  let session = options.session;
-  const ownSession = !session;
+  let session: BrowserSession | undefined;
+  const ownSession = !options.session;
   let laidOut = 0;
   let printed = 0;
   const laidOutPapers: string[] = [];
@@ -237,7 +237,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     if (needBody || !frontReady) {
       options.onStage?.('browser');
       server = await serveBook(new Map([...options.files, ['/_juan/shell.html', { type: 'text/html; charset=utf-8', data: options.shell }]]));
-      session ??= await BrowserSession.launch({ timeoutMs });
+      const given = options.session;
+      session = given ? await withStage('launch', timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs });
     }
 
     // ---- the front matter: laid out at once when its layout is not cached (it changed),

@@ -62,8 +62,11 @@ export interface RenderPrintOptions {
   printReady?: boolean;
   /** Time limit per browser stage; default book.yaml build.timeoutSeconds. */
   timeoutMs?: number;
-  /** A browser to reuse; it is left open. Without one, a browser is launched and closed. */
-  session?: BrowserSession;
+  /**
+   * A browser to reuse (or one being launched); it is left open. Without one, a browser is
+   * launched when something is not cached, and closed.
+   */
+  session?: BrowserSession | Promise<BrowserSession>;
   /** Layout cache (pipeline/cache/store.ts); without one every chunk is laid out. */
   cache?: BuildCache;
   /** Browser tabs laying out papers at once (default 2: one per core of the build machine). */
@@ -152,12 +155,11 @@ function packageVersion(name: string): string {
 
 /** Everything outside the chunk documents that decides their layout and PDF bytes. */
 function engineKey(faces: FontSlice[], printReady: boolean): string {
-  let chromium = 'unknown';
-  try {
-    const path = findChromium();
-    const st = statSync(path);
-    chromium = `${path}:${st.size}:${st.mtimeMs}`;
-  } catch { /* the launch will say */ }
+  // The browser that lays the book out is part of the engine (a missing one is an error here,
+  // as it would be at launch: a cached build never silently mixes two browsers' layouts).
+  const executable = findChromium();
+  const st = statSync(executable);
+  const chromium = `${executable}:${st.size}:${st.mtimeMs}`;
   return hashKey(
     ENGINE_VERSION,
     readFileSync(HANDLERS),
