@@ -86,7 +86,12 @@ export interface ChunkedResult {
   laidOutPapers: string[];
   /** PDFs printed in this build. */
   printed: number;
+  /** The 目录's links (on the front matter's pages), to be made PDF links after the merge. */
+  tocLinks: TocLink[];
 }
+
+/** A 目录 link as laid out: front-matter page (0-based), target id, box in CSS px from the page's top left. */
+export interface TocLink { page: number; id: string; x: number; y: number; w: number; h: number; pageWidth: number }
 
 interface Deferred<T> { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void }
 function deferred<T>(): Deferred<T> {
@@ -228,10 +233,12 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     const frontLayoutCached = cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
     const frontKey = (map: PageMap) => hashKey(front.key, 'toc', JSON.stringify(options.tocLabels(map)));
 
-    let frontReady: { layout: ChunkLayout; pdf: Uint8Array } | null = null;
+    let frontReady: { layout: ChunkLayout; pdf: Uint8Array; links: TocLink[] } | null = null;
     if (!needBody && frontLayoutCached) {
-      const pdf = cache?.get('pdf', frontKey(publishMap(frontLayoutCached, await allLayouts())), 'pdf');
-      if (pdf) frontReady = { layout: frontLayoutCached, pdf: new Uint8Array(pdf) };
+      const key = frontKey(publishMap(frontLayoutCached, await allLayouts()));
+      const pdf = cache?.get('pdf', key, 'pdf');
+      const links = pdf && cache?.getJson<TocLink[]>('links', key);
+      if (pdf && links) frontReady = { layout: frontLayoutCached, pdf: new Uint8Array(pdf), links };
     }
 
     if (needBody || !frontReady) {
@@ -243,7 +250,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
 
     // ---- the front matter: laid out at once when its layout is not cached (it changed),
     // otherwise only when its PDF for the final 目录 numbers is not cached
-    const frontTask = frontReady
+    const frontTask: Promise<{ layout: ChunkLayout; pdf: Uint8Array; links: TocLink[] }> = frontReady
       ? Promise.resolve(frontReady)
       : (async () => {
           const early = frontLayoutCached ? null : await openTab();
@@ -259,7 +266,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
             const map = publishMap(layout, await allLayouts());
             const key = frontKey(map);
             const hit = cache?.get('pdf', key, 'pdf');
-            if (hit) return { layout, pdf: new Uint8Array(hit) };
+            const hitLinks = cache?.getJson<TocLink[]>('links', key);
+            if (hit && hitLinks) return { layout, pdf: new Uint8Array(hit), links: hitLinks };
             if (!tab) {
               tab = await openTab();
               await tab.run(-1, front);
@@ -267,9 +275,25 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
             options.onStage?.('toc');
             await fillToc(tab, options.tocLabels(map));
             await tab.stamp(-1, null);
+            // The 目录 points at pages of other documents: Chromium cannot link them; merge.ts does.
+            const links = await tab.stage('links', () =>
+              tab!.page.evaluate(() => {
+                const out: Array<{ page: number; id: string; x: number; y: number; w: number; h: number; pageWidth: number }> = [];
+                Array.from(document.querySelectorAll('.pagedjs_page')).forEach((pg, page) => {
+                  const box = pg.getBoundingClientRect();
+                  for (const a of Array.from(pg.querySelectorAll('a.toc-link[href^="#"]'))) {
+                    for (const r of Array.from(a.getClientRects())) {
+                      out.push({ page, id: a.getAttribute('href')!.slice(1), x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height, pageWidth: box.width });
+                    }
+                  }
+                });
+                return out;
+              }),
+            );
             const pdf = await tab.print();
             cache?.put('pdf', key, 'pdf', pdf);
-            return { layout, pdf };
+            cache?.putJson('links', key, links);
+            return { layout, pdf, links };
           } finally {
             await tab?.close();
           }
@@ -353,7 +377,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       if (last.pdf === pdf) last.pages.push(...pages);
       else out.push({ pdf, pages });
     }
-    return { pageMap, pdfs: out, laidOut, printed, laidOutPapers };
+    return { pageMap, pdfs: out, laidOut, printed, laidOutPapers, tocLinks: frontDone.links };
   } finally {
     if (ownSession && session) await session.close();
     await server?.close();

@@ -239,7 +239,10 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   completeTargets(volume, pageMap);
 
   onStage?.('merge');
-  const pdf = await mergePdfs(result.pdfs);
+  const links = result.tocLinks
+    .filter((l) => pageMap.targets[l.id])
+    .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
+  const pdf = await mergePdfs(result.pdfs, links);
   return {
     pdf,
     html,

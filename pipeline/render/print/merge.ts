@@ -5,10 +5,13 @@
  * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
  * metadata) runs afterwards on the result, as on a single-document PDF.
  */
-import { PDFDocument, type PDFPage } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
 
-export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>): Promise<Uint8Array> {
+/** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
+export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
+
+export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = []): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
   // fonts and other resources its pages share are copied once, not once per chunk.
@@ -53,6 +56,23 @@ export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] 
       used.add(page);
       out.addPage(page);
     }
+  }
+  // Links across chunks (the 目录 → each paper's first page), as Chromium makes them within one document.
+  const pages = out.getPages();
+  for (const link of links) {
+    const page = pages[link.page];
+    const target = pages[link.target];
+    if (!page || !target) continue;
+    const { width, height } = page.getSize();
+    const k = width / link.pageWidth;
+    const annot = out.context.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: [link.x * k, height - (link.y + link.h) * k, (link.x + link.w) * k, height - link.y * k],
+      Border: [0, 0, 0],
+      Dest: [target.ref, PDFName.of('XYZ'), PDFNull, PDFNull, PDFNull],
+    });
+    page.node.addAnnot(out.context.register(annot));
   }
   return out.save({ useObjectStreams: false });
 }
