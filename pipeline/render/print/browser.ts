@@ -57,7 +57,9 @@ export async function withStage<T>(stage: string, timeoutMs: number, fn: () => P
     return await Promise.race([fn(), timeout]);
   } catch (error) {
     if (error instanceof JuanError) throw error;
-    throw new JuanError('render', `排版阶段「${stage}」失败：${(error as Error)?.message ?? String(error)}`, {
+    // playwright appends its whole call log; the first line says what happened (the rest: --debug).
+    const first = String((error as Error)?.message ?? error).split('\n')[0]!.replace(/^\w+\.\w+: /, '');
+    throw new JuanError('render', `排版阶段「${stage}」失败：${first}`, {
       source: `print:${stage}`,
       cause: error,
     });
@@ -79,10 +81,23 @@ export class BrowserSession {
 
   static async launch(options: { executablePath?: string; timeoutMs?: number } = {}): Promise<BrowserSession> {
     const executablePath = options.executablePath ?? findChromium();
-    const browser = await withStage('launch', options.timeoutMs ?? 60_000, () =>
-      // playwright's own launch timeout too, so that a browser that never answers is killed, not left behind.
-      chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: options.timeoutMs ?? 60_000 }),
-    );
+    const timeout = options.timeoutMs ?? 60_000;
+    // playwright's own launch timeout too, so that a browser that never answers is killed, not left behind.
+    const launch = () => chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
+    let browser: Browser;
+    try {
+      browser = await withStage('launch', timeout, launch);
+    } catch (first) {
+      // A browser that crashed or hung at start gets one more try, then the error names it.
+      try {
+        browser = await withStage('launch', timeout, launch);
+      } catch (error) {
+        const e = error as JuanError;
+        throw new JuanError('render', `Chromium 两次启动都失败（${executablePath}）：${e.message}`, {
+          source: 'print:launch', hint: e.hint ?? '运行 npm run setup 重装 chromium，或用 JUAN_CHROMIUM 指定另一个浏览器', cause: first,
+        });
+      }
+    }
     return new BrowserSession(browser, executablePath);
   }
 
