@@ -25,6 +25,7 @@
  * — mostly loading and decoding the ~120 WOFF2 font slices in that tab's renderer — the others
  * ~0.25 s each; pre-decoded or merged fonts are the next thing to try.
  */
+import type { ElementContent } from 'hast';
 import type { Page } from 'playwright-core';
 import type { PageLocation, PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
@@ -317,7 +318,22 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           if (hits[i]) continue;
           if (cachedLayout[i] && (await lookUp(i))) continue;
           tab ??= await openTab();
-          const fresh = await tab.run(i, body[i]!);
+          let fresh: ChunkLayout;
+          try {
+            fresh = await tab.run(i, body[i]!);
+          } catch (first) {
+            // A timeout or crash gets one more try in a fresh tab; then the error names the paper.
+            await tab.close();
+            tab = await openTab();
+            try {
+              fresh = await tab.run(i, body[i]!);
+            } catch (error) {
+              const e = error instanceof JuanError ? error : new JuanError('render', String(error));
+              throw new JuanError('render', `排版论文「${chunkTitle(body[i]!.plan)}」时失败（已重试一次）：${e.message}`, {
+                source: e.source ?? 'print:layout', hint: e.hint, cause: first,
+              });
+            }
+          }
           if (!cachedLayout[i]) {
             cache?.putJson('layout', body[i]!.key, fresh);
             layouts[i]!.resolve(fresh);
@@ -445,4 +461,24 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       );
     }
   }
+}
+
+/** The title of the (first) paper of a chunk, for error messages. */
+function chunkTitle(plan: ChunkPlan): string {
+  const find = (nodes: ElementContent[]): string | null => {
+    for (const node of nodes) {
+      if (node.type !== 'element') continue;
+      const classes = node.properties?.className;
+      if (Array.isArray(classes) && classes.includes('paper-title')) return toText(node);
+      const inner = find(node.children);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  return find(plan.content) ?? plan.papers.join('、');
+}
+
+function toText(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  return node.type === 'element' ? node.children.map(toText).join('') : '';
 }
