@@ -237,3 +237,18 @@ export function firstText(node: { children: PhrasingContent[] }): Text | undefin
 export function rootIndexOf(tree: Root, node: RootContent): number {
   return tree.children.indexOf(node);
 }
+
+/**
+ * Remove nodes from a tree: `keep` sees every child in document order (depth-first, a parent's
+ * children in order) and returns false to drop it. Paragraphs left with no visible text go too.
+ */
+export function pruneTree(parent: Parent, keep: (child: RootContent, parent: Parent) => boolean): void {
+  const kept: RootContent[] = [];
+  for (const child of parent.children as RootContent[]) {
+    if (!keep(child, parent)) continue;
+    if ('children' in child) pruneTree(child as Parent, keep);
+    if (child.type === 'paragraph' && child.children.every((c) => c.type === 'text' && !c.value.trim())) continue;
+    kept.push(child);
+  }
+  (parent as { children: RootContent[] }).children = kept;
+}

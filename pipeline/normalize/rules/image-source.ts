@@ -5,8 +5,9 @@
  * folder are not supported by the writers yet; they are removed with a warning too, so no
  * output silently shows a broken picture.
  */
-import type { Nodes, Parent, RootContent } from 'mdast';
+import type { Nodes } from 'mdast';
 import { defineRule, type RuleExamples } from '../define-rule.ts';
+import { pruneTree } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: ['# 标题\n\n正文没有图片。\n'],
@@ -26,19 +27,10 @@ function verdict(url: string): string {
 }
 
 export default defineRule({ id: 'image-source' }, (tree, _file, ctx) => {
-  const visit = (parent: Parent) => {
-    const kept: RootContent[] = [];
-    for (const child of parent.children as RootContent[]) {
-      if (child.type === 'image' || child.type === 'imageReference') {
-        const url = child.type === 'image' ? child.url : `[${child.identifier}]`;
-        ctx.warn(`${verdict(url)}：「${url}」`, ctx.at(child as Nodes));
-        continue;
-      }
-      if ('children' in child) visit(child as Parent);
-      if (child.type === 'paragraph' && child.children.every((c) => c.type === 'text' && !c.value.trim())) continue;
-      kept.push(child);
-    }
-    (parent as { children: RootContent[] }).children = kept;
-  };
-  visit(tree);
+  pruneTree(tree, (child) => {
+    if (child.type !== 'image' && child.type !== 'imageReference') return true;
+    const url = child.type === 'image' ? child.url : `[${child.identifier}]`;
+    ctx.warn(`${verdict(url)}：「${url}」`, ctx.at(child as Nodes));
+    return false;
+  });
 });

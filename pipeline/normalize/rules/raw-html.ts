@@ -6,8 +6,9 @@
  * (`<script>…</script>`, `<style>`, `<iframe>`, `<object>`…), the enclosed text goes too.
  * Removing instead of escaping keeps both outputs free of markup a reader never meant to print.
  */
-import type { Nodes, Parent, RootContent } from 'mdast';
+import type { Nodes, Parent } from 'mdast';
 import { defineRule, type RuleExamples } from '../define-rule.ts';
+import { pruneTree } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: ['# 标题\n\n正文里写着 a < b 和 x > y。\n'],
@@ -27,33 +28,23 @@ const snippet = (html: string) => {
 };
 
 export default defineRule({ id: 'raw-html' }, (tree, _file, ctx) => {
-  const visit = (parent: Parent) => {
-    const kept: RootContent[] = [];
-    let closing: RegExp | null = null;
-    for (const child of parent.children as RootContent[]) {
-      if (closing) {
-        // inside <script>…</script>: drop everything up to the closing tag
-        if (child.type === 'html' && closing.test(child.value)) closing = null;
-        continue;
-      }
-      if (child.type === 'html') {
-        const opaque = OPAQUE.exec(child.value);
-        const selfClosed = opaque && new RegExp(`</${opaque[1]}\\s*>`, 'i').test(child.value);
-        const inline = parent.type !== 'root';
-        if (opaque && inline && !selfClosed) {
-          closing = new RegExp(`^</${opaque[1]}\\s*>`, 'i');
-          ctx.warn(`删除了书稿中的 HTML 及其内容：「${snippet(child.value)}」…「</${opaque[1]}>」`, ctx.at(child as Nodes));
-        } else {
-          ctx.warn(`删除了书稿中的 HTML：「${snippet(child.value)}」；若其中有正文，请在书稿中改为文字`, ctx.at(child as Nodes));
-        }
-        continue;
-      }
-      if ('children' in child) visit(child as Parent);
-      // a paragraph that held only HTML goes away with it
-      if (child.type === 'paragraph' && child.children.every((c) => c.type === 'text' && !c.value.trim())) continue;
-      kept.push(child);
+  // inside an inline <script>…</script> pair: the closing tag to wait for, per parent
+  const closing = new Map<Parent, RegExp>();
+  pruneTree(tree, (child, parent) => {
+    const waiting = closing.get(parent);
+    if (waiting) {
+      if (child.type === 'html' && waiting.test(child.value)) closing.delete(parent);
+      return false;
     }
-    (parent as { children: RootContent[] }).children = kept;
-  };
-  visit(tree);
+    if (child.type !== 'html') return true;
+    const opaque = OPAQUE.exec(child.value);
+    const selfClosed = opaque && new RegExp(`</${opaque[1]}\\s*>`, 'i').test(child.value);
+    if (opaque && parent.type !== 'root' && !selfClosed) {
+      closing.set(parent, new RegExp(`^</${opaque[1]}\\s*>`, 'i'));
+      ctx.warn(`删除了书稿中的 HTML 及其内容：「${snippet(child.value)}」…「</${opaque[1]}>」`, ctx.at(child as Nodes));
+    } else {
+      ctx.warn(`删除了书稿中的 HTML：「${snippet(child.value)}」；若其中有正文，请在书稿中改为文字`, ctx.at(child as Nodes));
+    }
+    return false;
+  });
 });
