@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,19 @@ describe('juan usage errors', () => {
     const run = juan(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/normalize[\s\S]*build[\s\S]*check/);
+  });
+});
+
+describe('a manuscript without 目录', () => {
+  it('still normalizes: the 目录 is built from the bodies, with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'juan-notoc-'));
+    const manuscript = join(dir, 'no-toc.md');
+    writeFileSync(manuscript, '# 甲论文：制造业发展\n\n市甲局\n\n正文一段。\n\n# 乙论文：科技创新\n\n市乙局\n\n正文二段。\n');
+    const run = juan(['normalize', '--manuscript', manuscript, '--out', join(dir, 'out')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/书稿没有目录/);
+    const toc = JSON.parse(readFileSync(join(dir, 'out', 'toc.json'), 'utf8'));
+    expect(toc.filter((e: { kind: string }) => e.kind === 'paper').map((e: { title: string }) => e.title)).toEqual(['甲论文：制造业发展', '乙论文：科技创新']);
+    expect(readFileSync(join(dir, 'out', 'manuscript.normalized.md'), 'utf8')).toMatch(/# 目录[\s\S]*甲论文：制造业发展\t市甲局[\s\S]*乙论文：科技创新\t市乙局/);
   });
 });
