@@ -107,7 +107,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const heads = data.papers ?? [];
   const path = file.path ?? '';
   if (!heads.length)
-    throw new JuanError('content', `书稿中没有找到任何论文正文：${path}`, {
+    throw new JuanError('content', `书稿中没有找到任何论文正文`, {
       file: path,
       hint: '论文标题应是 Markdown 标题行（# 标题），后接作者单位和正文',
     });

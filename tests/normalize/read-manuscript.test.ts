@@ -23,7 +23,7 @@ function refusal(path: string): JuanError {
     expect(err.kind).toBe('content');
     expect(err.file).toBe(path);
     expect(err.message).not.toContain('\n');
-    expect(err.message).toContain(path);
+    expect(err.where).toContain(path); // the CLI prints where + message: the path once
     expect(err.hint).toBeTruthy();
     return err;
   }
