@@ -11,8 +11,7 @@ import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/at
 import { writers, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
 import { resolve } from 'node:path';
-import { readVolume, resolveInputs, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
-import { Stopwatch } from './stopwatch.ts';
+import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 
 export interface BuildOptions extends CommonOptions {
   /** Add bleed and crop marks for the printer. */
@@ -57,11 +56,7 @@ export interface BuildCallbacks extends Callbacks {
 const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'epub'];
 
 export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
-  const inputs = resolveInputs(options);
-  const clock = new Stopwatch();
-  const warnings: string[] = [];
-  const onWarning = (w: string) => { warnings.push(w); callbacks.onWarning?.(w); };
-  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
   // Chromium starts while Node builds the print HTML (on the other core); it is used only if a
   // paper has to be laid out, and closed at the end either way.
   let session: Promise<BrowserSession> | undefined;

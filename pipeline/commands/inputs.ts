@@ -14,6 +14,7 @@ import { normalizeManuscript } from '../normalize/index.ts';
 import { metaFromManuscript } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { JuanError } from '../report/errors.ts';
+import { Stopwatch } from './stopwatch.ts';
 
 export interface CommonOptions {
   /** Manuscript path; default: the Markdown file in manuscript/. */
@@ -87,4 +88,25 @@ export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}): R
     } as BookConfig);
   }
   return { volume, file, tree, config: volume.meta };
+}
+
+/** What every command starts with: resolved inputs, a stopwatch, collected warnings, the volume read once. */
+export interface RunStart {
+  inputs: ResolvedInputs;
+  clock: Stopwatch;
+  warnings: string[];
+  onWarning: (message: string) => void;
+  read: ReadResult;
+}
+
+export function startRun(options: CommonOptions, callbacks: Callbacks = {}): RunStart {
+  const inputs = resolveInputs(options);
+  const clock = new Stopwatch();
+  const warnings: string[] = [];
+  const onWarning = (w: string) => {
+    warnings.push(w);
+    callbacks.onWarning?.(w);
+  };
+  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  return { inputs, clock, warnings, onWarning, read };
 }

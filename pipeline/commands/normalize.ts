@@ -2,8 +2,7 @@
 import { publishOutputs, sweepStaleStaging } from '../output/atomic.ts';
 import { writers, type WriterContext } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
-import { readVolume, resolveInputs, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
-import { Stopwatch } from './stopwatch.ts';
+import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 
 export interface NormalizeResult extends ReadResult {
   report: BuildReport;
@@ -11,11 +10,7 @@ export interface NormalizeResult extends ReadResult {
 }
 
 export async function runNormalize(options: CommonOptions, callbacks: Callbacks = {}): Promise<NormalizeResult> {
-  const inputs = resolveInputs(options);
-  const clock = new Stopwatch();
-  const warnings: string[] = [];
-  const onWarning = (w: string) => { warnings.push(w); callbacks.onWarning?.(w); };
-  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
   const ctx: WriterContext = { volume: read.volume, pageMap: null, printReady: false, timeoutMs: 0, ...callbacks };
   const files = [
     ...(await writers.markdown.write(ctx)).files,
