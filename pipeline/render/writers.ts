@@ -18,7 +18,7 @@ export interface WriterContext {
   timeoutMs: number;
   /** A browser launched early by the build (it starts while the manuscript is read). */
   session?: BrowserSession | Promise<BrowserSession>;
-  /** Layout cache for the print writer (--cache DIR); none with --no-cache. */
+  /** Build cache (--cache DIR): print layouts and PDFs, font subsets; none with --no-cache. */
   cache?: BuildCache;
   /** Per-stage timings of the writers' own steps (ms), merged into report.json's timings. */
   timings?: Record<string, number>;
@@ -112,7 +112,7 @@ export const writers = {
     stage: 'epub',
     async write(ctx) {
       const { renderEpub } = await import('./epub/index.ts');
-      return { files: [{ path: 'book.epub', data: await renderEpub(ctx.volume, ctx.pageMap, { onStage: ctx.onStage }) }] };
+      return { files: [{ path: 'book.epub', data: await renderEpub(ctx.volume, ctx.pageMap, { onStage: ctx.onStage, cache: ctx.cache }) }] };
     },
   },
 } satisfies Record<string, Writer>;

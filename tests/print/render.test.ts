@@ -171,6 +171,8 @@ describe('print PDF', () => {
     expect(fonts.some((f) => /NotoSerifSC/.test(f.name))).toBe(true);
     expect(fonts.some((f) => /NotoSansSC.*Bold/.test(f.name))).toBe(true);
     expect(fonts.some((f) => /LXGWWenKai/.test(f.name))).toBe(true);
+    // Nothing from the system: every glyph, spaces included, comes from the book's own faces.
+    expect(fonts.filter((f) => !/NotoSerifSC|NotoSansSC|LXGWWenKai/.test(f.name))).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
 /** Fast unit tests of the print writer's pieces (no browser). */
 import { describe, expect, it } from 'vitest';
 import { findChromium } from '../../pipeline/render/print/browser.ts';
-import { bookFaces, fontFaceCss, parseUnicodeRange, selectSlices, uncoveredCodePoints, usedCodePoints } from '../../pipeline/render/print/fonts.ts';
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
 import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
@@ -28,27 +27,6 @@ describe('findChromium', () => {
     expect((error as JuanError).message).toContain('找不到 Chromium');
     expect((error as JuanError).hint).toContain('JUAN_CHROMIUM=');
     expect(() => findChromium({ JUAN_CHROMIUM: '/nope' }, () => false)).toThrow(/JUAN_CHROMIUM/);
-  });
-});
-
-describe('fonts', () => {
-  it('parses unicode-range', () => {
-    expect(parseUnicodeRange('U+4e00-4e0f, U+3002,U+1f1e?')).toEqual([[0x4e00, 0x4e0f], [0x3002, 0x3002], [0x1f1e0, 0x1f1ef]]);
-  });
-  it('keeps only the slices a text needs, in every weight used', () => {
-    const faces = bookFaces(sampleVolume().meta.fonts);
-    const used = usedCodePoints('高质量发展。');
-    const slices = selectSlices(faces, used);
-    expect(slices.length).toBeLessThan(20);
-    for (const family of ['Noto Serif SC', 'Noto Sans SC', 'LXGW WenKai']) expect(slices.some((s) => s.family === family)).toBe(true);
-    expect(new Set(slices.filter((s) => s.family === 'Noto Serif SC').map((s) => s.weight))).toEqual(new Set([400, 700]));
-    expect(fontFaceCss(slices)).toContain("src:url(assets/fonts/");
-  });
-  it('reports characters no font covers', () => {
-    const faces = bookFaces(sampleVolume().meta.fonts);
-    // U+30EDE is a CJK Extension G character outside every slice.
-    expect(uncoveredCodePoints(faces, usedCodePoints('高\u{30EDE}'))).toEqual([0x30ede]);
-    expect(uncoveredCodePoints(faces, usedCodePoints('高质量 发展'))).toEqual([]);
   });
 });
 

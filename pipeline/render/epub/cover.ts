@@ -5,7 +5,7 @@
  * every build and every machine. EPUB 3 allows an `image/svg+xml` cover-image.
  */
 import type { BookConfig } from '../../config/schema.ts';
-import { shapeLine } from './fonts.ts';
+import { shapeLine } from '../fonts/shape.ts';
 
 const WIDTH = 1600;
 const HEIGHT = 2400;

@@ -14,7 +14,7 @@
  * Deterministic: same volume + page map → byte-identical EPUB.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ejs from 'ejs';
 import type { Chapter as EpubChapter } from 'epub-gen-memory';
 import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
@@ -22,17 +22,21 @@ import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
 import { chineseDate, coverSvg, escapeXml } from './cover.ts';
-import { fontsourceFamily, subsetFontsource, unicodeRange } from './fonts.ts';
+import { fontsourceFamily } from '../fonts/fontsource.ts';
+import { subsetFace, unicodeRange } from '../fonts/subset.ts';
+import type { BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
+import { projectPath } from '../../paths.ts';
 
-const ROOT = new URL('../../../', import.meta.url);
-const TEMPLATES = new URL('templates/epub/', ROOT);
-const STYLES = new URL('styles/', ROOT);
+const TEMPLATES = pathToFileURL(projectPath('templates', 'epub') + '/');
+const STYLES = pathToFileURL(projectPath('styles') + '/');
 
 export interface RenderEpubOptions {
   onStage?: (stage: string) => void;
-  /** Embed a subset of the body font (default true). */
+  /** Embed subsets of the book's fonts (default true). */
   embedFont?: boolean;
+  /** Keeps font subsets between builds. */
+  cache?: BuildCache;
 }
 
 function template(name: string): string {
@@ -274,11 +278,15 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     // families would otherwise fall back to whatever they have — or to nothing (tofu).
     const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.unit ?? '')) : [c.unit ?? ''])])]), '目录导览正文扉页封面'].join('');
     const headingText = ['目录', ...files.flatMap((f) => [...f.body.matchAll(/<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/g)].map((m) => textOf(m[1]!)))].join('');
+    // Kai (shared.css): units, emphasis, block quotes.
+    const kaiText = files
+      .flatMap((f) => [...f.body.matchAll(/<(p|em|i|blockquote)\b([^>]*)>([\s\S]*?)<\/\1>/g)].filter((m) => m[1] !== 'p' || /class="[^"]*paper-unit/.test(m[2]!)).map((m) => textOf(m[3]!)))
+      .join('');
     const faces: string[] = [];
     const embed = async (pkg: string, weight: number, text: string, prefix: string) => {
       const family = fontsourceFamily(pkg);
-      const subsets = await subsetFontsource(pkg, weight, text);
-      subsets.forEach((s, i) => {
+      const { parts } = await subsetFace({ pkg, family, weight }, [...text].map((c) => c.codePointAt(0)!).filter((cp) => cp > 0x20), options.cache);
+      parts.forEach((s, i) => {
         const ext = s.format === 'opentype' ? 'otf' : 'ttf';
         const filename = `${prefix}-${weight}-${i + 1}.${ext}`;
         fonts.push({ filename, data: s.data, mediaType: s.format === 'opentype' ? 'font/otf' : 'font/ttf' });
@@ -291,11 +299,12 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     const bodyFamily = await embed(meta.fonts.body, 400, allText, 'body');
     const headingFamily = await embed(meta.fonts.heading, 700, headingText, 'heading');
     await embed(meta.fonts.heading, 500, headingText, 'heading');
+    const kaiFamily = kaiText ? await embed(meta.fonts.kai, 500, kaiText, 'kai') : null;
     const total = fonts.reduce((n, f) => n + f.data.byteLength, 0);
     if (total > 3 * 1024 * 1024) {
       throw new JuanError('render', `嵌入的字体子集过大：${(total / 1048576).toFixed(1)} MB（上限 3 MB）`, { source: 'epub:font', hint: '用 embedFont: false 构建，改用阅读器的系统字体' });
     }
-    epubCss = `/* Embedded: subsets of ${bodyFamily} and ${headingFamily} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
+    epubCss = `/* Embedded: subsets of ${[bodyFamily, headingFamily, kaiFamily].filter(Boolean).join(', ')} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
   }
 
   stage('epub:package');

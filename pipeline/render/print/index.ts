@@ -1,8 +1,8 @@
 /**
  * The print writer: volume model → print.html → Paged.js in headless Chromium → PDF + page map.
  *
- *   html    build print.html (扉页, 目录, body) with our CSS inlined and the font slices the
- *           book's characters need (referenced as assets/fonts/<file>.woff2); cut the same
+ *   html    build print.html (扉页, 目录, body) with our CSS inlined and font subsets with
+ *           exactly the book's characters (assets/fonts/<face>.ttf, fonts.ts); cut the same
  *           body into chunk documents — the front matter, then one per paper (chunks.ts)
  *   browser launch Chromium (or reuse options.session) — only if something is not cached
  *   layout  Paged.js lays the chunks out in a few tabs at once; the handlers give every page
@@ -17,18 +17,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'playwright-core';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
+import { projectPath } from '../../paths.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
 import { formatTocNumber } from '../../../templates/toc.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { BrowserSession, findChromium } from './browser.ts';
 import { renderChunks, type ChunkJob } from './chunked.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks, shellDocument } from './chunks.ts';
-import { bookFaces, fontFaceCss, selectSlices, uncoveredCodePoints, usedCodePoints, type FontSlice } from './fonts.ts';
+import { printFaces, printFonts } from './fonts.ts';
+import { usedCodePoints } from '../fonts/fontsource.ts';
+import { subsetFontFaceCss } from '../fonts/subset.ts';
 import { mergePdfs } from './merge.ts';
 import { pageCss } from './page-css.ts';
 import type { Served } from './server.ts';
@@ -47,7 +49,7 @@ export interface UncoveredChar {
 
 export interface PrintResult {
   pdf: Uint8Array;
-  /** print.html: self-contained except the fonts, which are `assets/fonts/*.woff2` next to it. */
+  /** print.html: self-contained except the fonts, which are `assets/fonts/*.ttf` next to it. */
   html: string;
   pageMap: PageMap;
   uncovered: UncoveredChar[];
@@ -89,9 +91,8 @@ export interface RenderPrintOptions {
 }
 
 const require = createRequire(import.meta.url);
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const STYLES = { shared: here('../../../styles/shared.css'), print: here('../../../styles/print.css') };
-const HANDLERS = here('./paged-handlers.js');
+const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
+const HANDLERS = projectPath('pipeline', 'render', 'print', 'paged-handlers.js');
 /** pagedjs's exports map hides dist/; its `require` entry is lib/index.cjs. */
 const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist/paged.js');
 
@@ -121,10 +122,9 @@ function textByPaper(volume: Volume, body: Element[]): Array<{ paperId: string |
   return out;
 }
 
-function findUncovered(volume: Volume, body: Element[], faces: FontSlice[]): UncoveredChar[] {
+function findUncovered(volume: Volume, body: Element[], uncovered: number[]): UncoveredChar[] {
   const chunks = textByPaper(volume, body);
-  const all = usedCodePoints(chunks.map((c) => c.text).join('') + GENERATED_TEXT);
-  const missing = new Set(uncoveredCodePoints(faces, all));
+  const missing = new Set(uncovered);
   const found = new Map<number, UncoveredChar>();
   for (const { paperId, text } of chunks) {
     for (const ch of text) {
@@ -143,7 +143,7 @@ function findUncovered(volume: Volume, body: Element[], faces: FontSlice[]): Unc
 }
 
 /** Bump when the layout code changes in a way the hashed sources below do not show. */
-const ENGINE_VERSION = 'juan-print-chunked-1';
+const ENGINE_VERSION = 'juan-print-chunked-2';
 
 function packageVersion(name: string): string {
   try {
@@ -154,7 +154,7 @@ function packageVersion(name: string): string {
 }
 
 /** Everything outside the chunk documents that decides their layout and PDF bytes. */
-function engineKey(faces: FontSlice[], printReady: boolean): string {
+function engineKey(volume: Volume, printReady: boolean): string {
   // The browser that lays the book out is part of the engine (a missing one is an error here,
   // as it would be at launch: a cached build never silently mixes two browsers' layouts).
   const executable = findChromium();
@@ -167,8 +167,9 @@ function engineKey(faces: FontSlice[], printReady: boolean): string {
     packageVersion('playwright-core'),
     chromium,
     String(printReady),
-    ...[...new Set(faces.map((f) => path.dirname(f.file)))].sort(),
-    ...['noto-serif-sc', 'noto-sans-sc', 'lxgw-wenkai'].map((p) => packageVersion(`@fontsource/${p}`)),
+    // Which file each character's glyph comes from depends only on the character and the font
+    // packages (fonts/fontsource.ts), so the packages and a chunk's own text decide its glyphs.
+    ...printFaces(volume.meta.fonts).map((f) => `${f.pkg}@${packageVersion(`@fontsource/${f.pkg}`)}:${f.family}:${f.weight}`),
   );
 }
 
@@ -183,33 +184,28 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     shared: readFileSync(STYLES.shared, 'utf8'),
     print: readFileSync(STYLES.print, 'utf8'),
   };
-  const faces = bookFaces(volume.meta.fonts);
   const body = printBody(volume);
   const plans = planChunks(volume, body);
   const bodies = plans.map(chunkBodyHtml);
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
-  const used = bodies.map((html) => usedCodePoints(html + generated));
-  const all = new Set<number>();
-  for (const set of used) for (const cp of set) all.add(cp);
-  const slices = selectSlices(faces, all);
-  const html = printDocument(volume, { ...styles, fonts: fontFaceCss(slices) }, body);
-  const uncovered = findUncovered(volume, body, faces);
-  const assets = slices.map((s) => ({ path: `assets/fonts/${s.name}`, data: new Uint8Array(readFileSync(s.file)) }));
+  const used = usedCodePoints(bodies.join('') + generated);
+  const fonts = await printFonts(volume.meta.fonts, used, options.cache);
+  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') }, body);
+  const uncovered = findUncovered(volume, body, fonts.uncovered);
+  const assets = fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data }));
 
-  const engine = engineKey(faces, printReady);
-  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: fontFaceCss(slices, '/assets/fonts') });
+  const engine = engineKey(volume, printReady);
+  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: subsetFontFaceCss(fonts.parts, '/assets/fonts') });
   const jobs: ChunkJob[] = plans.map((plan, i) => ({
     plan,
     body: bodies[i]!,
-    // The font slices this chunk's own text needs: an edit elsewhere that needs a new slice
-    // does not change this chunk's key.
-    key: hashKey(engine, plan.kind, styles.page, styles.shared, styles.print, CHUNK_CSS, fontFaceCss(selectSlices(slices, used[i]!)), bodies[i]!),
+    key: hashKey(engine, plan.kind, styles.page, styles.shared, styles.print, CHUNK_CSS, bodies[i]!),
   }));
   const files = new Map<string, Served>([
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
-    ...slices.map((s): [string, Served] => [`/assets/fonts/${s.name}`, { type: 'font/woff2', file: s.file }]),
+    ...fonts.parts.map((p): [string, Served] => [`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data }]),
   ]);
 
   const style = volume.meta.toc.pageNumberStyle;

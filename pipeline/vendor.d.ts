@@ -1,4 +1,4 @@
-/** Minimal types for the untyped font packages the EPUB writer uses. */
+/** Minimal types for untyped packages (fonts, EJS). */
 declare module 'fontverter' {
   const fontverter: {
     convert(buffer: Uint8Array, toFormat: 'truetype' | 'sfnt' | 'woff' | 'woff2', fromFormat?: string): Promise<Buffer>;
