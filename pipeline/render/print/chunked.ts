@@ -2,28 +2,27 @@
  * Chunked layout: the front matter and every paper (chunks.ts) are laid out by Paged.js as
  * separate flows, in a few browser tabs at once, and the tabs' PDFs are assembled (merge.ts).
  *
- *   layout  a tab loads one shell document (styles, fonts, Paged.js) and lays its chunks out
- *           into it one after another, each into a container of its own, starting on a recto
- *           with folio 1; the chunk's local page map comes back (or from the cache: `layout`
- *           entries are keyed by the chunk's content, styles, fonts, settings and the engine)
+ *   layout  a tab loads one shell document (styles, fonts, Paged.js) and lays chunks out into
+ *           it one after another, each into a container of its own, starting on a recto with
+ *           folio 1. Consecutive uncached chunks go as one group (one flow: Paged.js's per-flow
+ *           setup is paid once) and the result is cut back into each chunk's own local page
+ *           map — what it gets alone, as each starts on a new page. Layouts are cached per
+ *           chunk (`layout` entries, keyed by its content, styles, fonts, settings and the engine)
  *   folios  chunk i starts at folio F(i) = F(i-1) + pages(i-1) (+1 for the blank verso before
  *           a chunk that must start on a recto — a 篇 — when that folio is even)
- *   stamp   once every F is known, each tab renumbers its chunks' pages and turns the chunks
+ *   stamp   once every F is known, each tab renumbers its groups' pages and turns the groups
  *           that really start on a verso to the other side (margins, running heads)
  *   pdf     each tab prints once; the front matter is printed last, its 目录 filled from the
  *           assembled page map. `place` entries remember, per chunk and F, which cached PDF
  *           (`pdf` entries) holds its pages, so a rebuild copies unchanged papers' pages from
  *           there and lays out only what changed
  *
- * Tabs take body chunks from one queue in book order and never wait for one another before
+ * Tabs take groups from one queue in book order and never wait for one another before
  * printing, when every chunk has been laid out. An edit re-lays out its own paper; the papers
  * after it are re-laid out too only when the edit changed its number of pages (their folios
  * move), since their cached pages carry the old folios.
  *
- * JUAN_DEBUG_TIMING=1 prints each tab step's time (load, layout per chunk, stamp, pdf) on stderr.
- * Measured that way (full-size volume, loaded machine): the first chunk of each tab costs ~8 s
- * — mostly loading and decoding the ~120 WOFF2 font slices in that tab's renderer — the others
- * ~0.25 s each; pre-decoded or merged fonts are the next thing to try.
+ * JUAN_DEBUG_TIMING=1 prints each tab step's time (load, layout per group, stamp, pdf) on stderr.
  */
 import type { ElementContent } from 'hast';
 import type { Page } from 'playwright-core';
@@ -38,6 +37,8 @@ import { serveBook, type Served } from './server.ts';
 /** A page as the browser-side handler records it (chunk-local physical number and folio). */
 export interface LocalPage {
   page: number;
+  /** In a group run: which of the group's chunks the page belongs to (0-based). */
+  member?: number;
   folio: string;
   printed: boolean;
   section: 'front' | 'body';
@@ -99,6 +100,40 @@ export interface ChunkedResult {
 /** A 目录 link as laid out: front-matter page (0-based), target id, box in CSS px from the page's top left. */
 export interface TocLink { page: number; id: string; x: number; y: number; w: number; h: number; pageWidth: number }
 
+/** What reached the pages: characters of the source missing from them, pages the handler did not see. */
+interface LayoutCheck { lostChars: number; unrecorded: number }
+
+/** Consecutive chunks laid out as one flow; `first` names it in the tab (juan.flows). */
+interface Group { first: number; members: number[] }
+
+/**
+ * Groups per tab in a cold build: fewer groups save Paged.js's per-flow setup (stylesheet
+ * parse, handlers: ~70 ms a flow), more keep the tabs evenly busy until the end.
+ */
+const GROUPS_PER_TAB = 4;
+
+/** A group's layout cut into its members' own layouts (pages and folios from 1, as if laid out alone). */
+function splitGroup(group: ChunkLayout, count: number): ChunkLayout[] {
+  const out: ChunkLayout[] = Array.from({ length: count }, () => ({ pages: [], targets: {} }));
+  const memberOfPage = new Map<number, { member: number; local: number }>();
+  for (const p of group.pages) {
+    const m = p.member ?? 0;
+    const mine = out[m]!;
+    const local = mine.pages.length + 1;
+    memberOfPage.set(p.page, { member: m, local });
+    const { member: _member, ...rest } = p;
+    mine.pages.push({ ...rest, page: local, folio: String(local) });
+  }
+  for (const [id, at] of Object.entries(group.targets)) {
+    const where = memberOfPage.get(at.page);
+    if (where) out[where.member]!.targets[id] = { page: where.local, folio: String(where.local) };
+  }
+  out.forEach((layout, m) => {
+    if (!layout.pages.length) throw new JuanError('render', `排版结果缺少一组论文中的第 ${m + 1} 篇`, { source: 'print:layout' });
+  });
+  return out;
+}
+
 interface Deferred<T> { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void }
 function deferred<T>(): Deferred<T> {
   let resolve!: (v: T) => void;
@@ -110,8 +145,8 @@ function deferred<T>(): Deferred<T> {
 
 interface JuanWindow {
   __juan: {
-    runChunk(index: number, html: string, kind: string): Promise<ChunkLayout | null>;
-    stamp(index: number, first: number | null, flip: boolean): Promise<number>;
+    runChunk(index: number, html: string[], kind: string): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
+    stamp(index: number, first: number | null, flip: boolean): number;
     showAll(): void;
     fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] };
   };
@@ -198,23 +233,36 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       }
     };
     await stage('load', () => page.goto(`${server!.origin}/_juan/shell.html`, { waitUntil: 'load' }));
-    const chunks: number[] = [];
+    const groups: Group[] = [];
     const tab = {
       page,
       context,
       stage,
-      /** Chunk indices laid out in this tab, in order (front = -1). */
-      chunks,
-      async run(index: number, job: ChunkJob): Promise<ChunkLayout> {
-        current = index;
+      /** Groups laid out in this tab, in order (the front matter is the group [-1]). */
+      groups,
+      /**
+       * Lay out consecutive chunks as one Paged.js flow (one stylesheet parse, one setup) and
+       * cut the result back into each chunk's own layout — the same one the chunk gets alone,
+       * since each starts on a new page and only the first may need a recto.
+       */
+      async run(members: number[], jobs: ChunkJob[]): Promise<ChunkLayout[]> {
+        current = members[0]!;
         const result = await stage('layout', () =>
-          page.evaluate(([i, html, kind]) => (window as unknown as JuanWindow).__juan.runChunk(i, html, kind), [index, job.body, job.plan.kind] as const),
+          page.evaluate(([i, html, kind]) => (window as unknown as JuanWindow).__juan.runChunk(i, html, kind), [members[0]!, jobs.map((j) => j.body), jobs[0]!.plan.kind] as const),
         );
         if (!result) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
-        chunks.push(index);
-        laidOut++;
-        laidOutPapers.push(...job.plan.papers);
-        return result;
+        const { lostChars, unrecorded } = result.check;
+        if (lostChars > 0 || unrecorded) {
+          throw new JuanError(
+            'render',
+            `正文没有完整排进页面：${lostChars > 0 ? `${lostChars} 个字丢失` : `${unrecorded} 页没有登记页码`}`,
+            { source: 'print:layout', hint: 'Paged.js 无法在很长、没有标点的段落中间分页：把这样的段落分成几段' },
+          );
+        }
+        groups.push({ first: members[0]!, members });
+        laidOut += members.length;
+        for (const job of jobs) laidOutPapers.push(...job.plan.papers);
+        return members.length === 1 ? [result.layout] : splitGroup(result.layout, members.length);
       },
       async stamp(index: number, first: number | null): Promise<number> {
         return stage('stamp', () =>
@@ -264,7 +312,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           try {
             let layout = frontLayoutCached;
             if (!layout) {
-              layout = await tab!.run(-1, front);
+              layout = (await tab!.run([-1], [front]))[0]!;
               cache?.putJson('layout', front.key, layout);
             }
             frontPages = layout.pages.length;
@@ -276,7 +324,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
             if (hit && hitLinks) return { layout, pdf: new Uint8Array(hit), links: hitLinks };
             if (!tab) {
               tab = await openTab();
-              await tab.run(-1, front);
+              await tab.run([-1], [front]);
             }
             options.onStage?.('toc');
             await fillToc(tab, options.tocLabels(map));
@@ -307,6 +355,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     frontTask.catch(() => {});
 
     // ---- body chunks: one queue in book order, `tabs` workers, each printing once at the end
+    const uncachedChars = body.reduce((n, job, i) => n + (cachedLayout[i] ? 0 : job.body.length), 0);
+    const groupChars = Math.ceil(uncachedChars / (tabs * GROUPS_PER_TAB));
     const printedBy = new Map<number, { tab: number; from: number }>();
     const tabPdfs: Array<{ name: string; pdf: Uint8Array } | null> = [];
     let next = 0;
@@ -314,47 +364,76 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       let tab: Tab | null = null;
       try {
         while (next < body.length) {
-          const i = next++;
-          if (hits[i]) continue;
-          if (cachedLayout[i] && (await lookUp(i))) continue;
+          const i = next;
+          if (hits[i]) {
+            next++;
+            continue;
+          }
+          if (cachedLayout[i]) {
+            next++;
+            if (await lookUp(i)) continue;
+          }
+          // Chunks laid out together: this one and the uncached ones after it, up to the group
+          // size, never across a chunk that must start on a recto.
+          const members = [i];
+          if (!cachedLayout[i]) {
+            let size = body[i]!.body.length;
+            for (let j = i + 1; j < body.length && !cachedLayout[j] && !body[j]!.plan.rectoStart && size + body[j]!.body.length <= groupChars; j++) {
+              members.push(j);
+              size += body[j]!.body.length;
+            }
+            next = members[members.length - 1]! + 1;
+          }
           tab ??= await openTab();
-          let fresh: ChunkLayout;
+          let fresh: ChunkLayout[];
           try {
-            fresh = await tab.run(i, body[i]!);
+            fresh = await tab.run(members, members.map((m) => body[m]!));
           } catch (first) {
-            // A timeout or crash gets one more try in a fresh tab; then the error names the paper.
+            // A timeout or crash: each chunk of the group gets one more try alone, in a fresh
+            // tab; then the error names the paper.
             await tab.close();
             tab = await openTab();
-            try {
-              fresh = await tab.run(i, body[i]!);
-            } catch (error) {
-              const e = error instanceof JuanError ? error : new JuanError('render', String(error));
-              throw new JuanError('render', `排版论文「${chunkTitle(body[i]!.plan)}」时失败（已重试一次）：${e.message}`, {
-                source: e.source ?? 'print:layout', hint: e.hint, cause: first,
-              });
+            fresh = [];
+            for (const m of members) {
+              try {
+                fresh.push(...(await tab.run([m], [body[m]!])));
+              } catch (error) {
+                const e = error instanceof JuanError ? error : new JuanError('render', String(error));
+                throw new JuanError('render', `排版论文「${chunkTitle(body[m]!.plan)}」时失败（已重试一次）：${e.message}`, {
+                  source: e.source ?? 'print:layout', hint: e.hint, cause: first,
+                });
+              }
             }
           }
-          if (!cachedLayout[i]) {
-            cache?.putJson('layout', body[i]!.key, fresh);
-            layouts[i]!.resolve(fresh);
-          }
-          pagesDone[i] = fresh.pages.length;
+          members.forEach((m, k) => {
+            if (!cachedLayout[m]) {
+              cache?.putJson('layout', body[m]!.key, fresh[k]);
+              layouts[m]!.resolve(fresh[k]!);
+            }
+            pagesDone[m] = fresh[k]!.pages.length;
+            paperDone(m);
+          });
           reportPages();
-          paperDone(i);
         }
         if (!tab) return;
-        // Every chunk of this tab gets its real folios, then the tab prints once.
+        // Every group of this tab gets its real folios, then the tab prints once.
         let from = 0;
-        for (const i of tab.chunks) {
-          const count = await tab.stamp(i, await firsts[i]!);
-          printedBy.set(i, { tab: w, from });
+        const members = tab.groups.flatMap((g) => g.members);
+        for (const g of tab.groups) {
+          const count = await tab.stamp(g.first, await firsts[g.first]!);
+          let offset = 0;
+          for (const m of g.members) {
+            printedBy.set(m, { tab: w, from: from + offset });
+            offset += (await layouts[m]!.promise).pages.length;
+          }
+          if (offset !== count) throw new JuanError('render', `排版结果不一致：一组论文共 ${count} 页，分篇合计 ${offset} 页`, { source: 'print:layout' });
           from += count;
         }
         const pdf = await tab.print();
-        const name = hashKey(...tab.chunks.map((i) => body[i]!.key), 'pdf', String(from), ...(await Promise.all(tab.chunks.map((i) => firsts[i]!))).map(String));
+        const name = hashKey(...members.map((i) => body[i]!.key), 'pdf', String(from), ...(await Promise.all(members.map((i) => firsts[i]!))).map(String));
         tabPdfs[w] = { name, pdf };
         cache?.put('pdf', name, 'pdf', pdf);
-        for (const i of tab.chunks) {
+        for (const i of members) {
           const at = printedBy.get(i)!;
           cache?.putJson('place', placeKey(i, await firsts[i]!), { pdf: name, from: at.from, count: (await layouts[i]!.promise).pages.length });
         }

@@ -70,6 +70,9 @@
       const section = this.section;
       const folio = section === 'front' ? roman(++this.frontCount) : String(++this.bodyCount);
       const physical = juan.pages.length + 1;
+      // The chunk of a group run this page belongs to; a blank page belongs to the page before.
+      const marked = blank ? null : content.querySelector('[data-juan-member]');
+      if (marked) this.member = Number(marked.dataset.juanMember);
 
       const is = (selector) => !blank && !!content.querySelector(selector);
       const titlePage = is('.title-page:not([data-split-from])');
@@ -122,7 +125,7 @@
         }
       }
 
-      juan.pages.push({ page: physical, folio, printed, section, blank, start });
+      juan.pages.push({ page: physical, member: this.member || 0, folio, printed, section, blank, start });
       if (typeof window.__juanProgress === 'function') {
         try { window.__juanProgress(physical); } catch (e) { /* progress is best effort */ }
       }
@@ -146,18 +149,35 @@
     }
   }
 
-  Paged.registerHandlers(AfterPageLayoutFolios, AfterRenderedPageMap);
+  /**
+   * Before the first page is laid out: stop Paged.js watching pages for resizes. Each page's
+   * ResizeObserver forces a layout when it is added and re-flows the page when its size
+   * changes — for live previews, where images load late. Our pages are final when laid out
+   * (fonts are loaded first, there are no images); the watching cost ~2 ms a page.
+   */
+  class BeforePageLayoutNoResizeWatch extends Paged.Handler {
+    beforePageLayout(page) {
+      const proto = Object.getPrototypeOf(page);
+      if (proto.addListeners !== noListeners) proto.addListeners = noListeners;
+    }
+  }
+  function noListeners() {
+    return true;
+  }
+
+  Paged.registerHandlers(BeforePageLayoutNoResizeWatch, AfterPageLayoutFolios, AfterRenderedPageMap);
 
   /**
-   * Lay out one chunk (its <body> content as HTML) in this tab's document, in a container of
-   * its own after the chunks laid out before. Earlier chunks are hidden meanwhile, so the
-   * layout of this one never touches them; the stylesheets are read once and given to every
-   * run; each run's own copy of the (identical) generated styles is removed after it, except
-   * the first run's, which styles all pages.
+   * Lay out one chunk — or a group of consecutive chunks, each its <body> content as HTML — in
+   * this tab's document, in a container of its own after the chunks laid out before. The
+   * elements of group member k carry data-juan-member=k, so every page records whose it is.
+   * Earlier chunks are hidden meanwhile, so the layout of this one never touches them; the
+   * stylesheets are read once and given to every run; each run's own copy of the (identical)
+   * generated styles is removed after it, except the first run's, which styles all pages.
    */
   juan.runs = 0;
   juan.flows = {};
-  juan.runChunk = async function runChunk(index, html, kind) {
+  juan.runChunk = async function runChunk(index, htmls, kind) {
     if (!juan.sheets) juan.sheets = Paged.Previewer.prototype.removeStyles.call(null, document);
     for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = 'none';
     const container = document.createElement('div');
@@ -165,11 +185,21 @@
     container.dataset.chunk = String(index);
     document.body.appendChild(container);
     const template = document.createElement('template');
-    template.innerHTML = html;
+    htmls.forEach((html, k) => {
+      const part = document.createElement('template');
+      part.innerHTML = html;
+      if (htmls.length > 1) for (const el of Array.from(part.content.children)) el.dataset.juanMember = String(k);
+      template.content.appendChild(part.content);
+    });
+    const sourceChars = visibleChars(template.content);
     document.body.dataset.juanChunk = kind;
     juan.pages = [];
     juan.targets = {};
     juan.pageMap = null;
+    // Every face loaded before the chunk's content enters the document: Paged.js loads them only
+    // after parsing it, and text styled meanwhile kept a fallback font for its spaces
+    // (LiberationSans in the PDF) — seen on each tab's first chunk.
+    await Promise.all(Array.from(document.fonts).map((f) => f.load()));
     await document.fonts.ready;
     const previewer = new Paged.Previewer();
     const flow = await previewer.preview(template.content, juan.sheets, container);
@@ -181,8 +211,21 @@
       for (const el of [polisher.base, polisher.styleEl, ...(polisher.inserted || [])]) if (el && el.remove) el.remove();
     }
     juan.flows[index] = flow;
-    return juan.pageMap ? { pages: juan.pages, targets: juan.targets } : null;
+    if (!juan.pageMap) return null;
+    // Paged.js cannot break a text node with no break opportunity longer than a page (a huge
+    // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
+    // what reached the pages, so the build fails instead of losing text.
+    const pages = flow.pages.filter((p) => !p.element.classList.contains('juan-drop'));
+    const laid = pages.reduce((n, page) => n + visibleChars(page.area), 0);
+    return {
+      layout: { pages: juan.pages, targets: juan.targets },
+      check: { lostChars: sourceChars - laid, unrecorded: pages.length - juan.pages.length },
+    };
   };
+
+  function visibleChars(node) {
+    return node.textContent.replace(/\s+/g, '').length;
+  }
 
   /** Show every chunk again (before printing). */
   juan.showAll = function showAll() {
@@ -193,12 +236,12 @@
    * A chunk laid out alone starts on a recto with folio 1. Once its real first folio is known:
    * renumber its pages from `firstFolio` and, when that folio is even (the chunk really starts
    * on a verso), turn every page to the other side — the type area keeps its width (mirrored
-   * margins), so the text stays where it is; the page classes switch the margins and running
-   * heads, and Paged.js's own finalizePage hook lays the margin boxes out again. Pages marked
-   * juan-drop (sentinels) are removed. `firstFolio` null: the front matter, which keeps its
-   * own (roman) folios.
+   * margins), so the text stays where it is, and both sides use the same margin boxes
+   * (print.css), so the page classes alone switch the margins, the running head and the folio's
+   * edge. Pages marked juan-drop (sentinels) are removed. `firstFolio` null: the front matter,
+   * which keeps its own (roman) folios.
    */
-  juan.stamp = async function stamp(index, firstFolio, flip) {
+  juan.stamp = function stamp(index, firstFolio, flip) {
     const flow = juan.flows[index];
     const container = document.querySelector('.juan-run[data-chunk="' + index + '"]');
     for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
@@ -214,13 +257,6 @@
       const left = el.classList.contains('pagedjs_left_page');
       el.classList.toggle('pagedjs_left_page', !left);
       el.classList.toggle('pagedjs_right_page', left);
-      for (const box of Array.from(el.querySelectorAll('.hasContent'))) box.classList.remove('hasContent');
-      for (const group of Array.from(el.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom, .pagedjs_margin-left, .pagedjs_margin-right'))) {
-        group.style.removeProperty('grid-template-columns');
-        group.style.removeProperty('grid-template-rows');
-      }
-      for (const box of Array.from(el.querySelectorAll('.pagedjs_margin'))) box.style.removeProperty('white-space');
-      await flow.hooks.finalizePage.trigger(el, page, undefined, flow);
     }
     return pages.length;
   };
