@@ -72,6 +72,7 @@ export function publishOutputs(outDir: string, files: OutputFile[]): string[] {
         mkdirSync(dirname(target), { recursive: true });
         renameSync(join(stage, file.path), target);
       }
+      removeLeftovers(abs, files);
     } finally {
       release();
     }
@@ -79,6 +80,23 @@ export function publishOutputs(outDir: string, files: OutputFile[]): string[] {
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Folders the build writes (assets/…) hold exactly this build's files: a file an earlier
+ * build left there (a font it no longer uses) is removed. Top-level files are never touched.
+ */
+function removeLeftovers(outDir: string, files: OutputFile[]): void {
+  const published = new Set(files.map((f) => join(outDir, f.path)));
+  const folders = new Set(files.map((f) => f.path.split(/[\\/]/)).filter((parts) => parts.length > 1).map((parts) => join(outDir, parts[0]!)));
+  const sweep = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) sweep(path);
+      else if (!published.has(path)) rmSync(path, { force: true });
+    }
+  };
+  for (const folder of folders) if (existsSync(folder)) sweep(folder);
 }
 
 /** Remove staging folders a killed build left behind (older than an hour). */
