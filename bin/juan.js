@@ -1,5 +1,81 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
-register();
-await import('../pipeline/cli.ts');
+/*
+ * Launcher. Runs the CLI from a bundle of the TypeScript sources, made by esbuild (~0.1 s)
+ * into .cache/juan-cli/<key>/ whenever the sources change (the key is a hash of their paths,
+ * sizes and times); plain Node starts it ~0.7 s faster than through tsx's loader, which
+ * matters for an editor rebuilding many times a day. Packages stay external (node_modules).
+ * A bundle is written to a temporary folder and renamed into place, so concurrent runs never
+ * read half of one. JUAN_TSX=1 runs the sources through tsx instead; so does a failed bundle.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SOURCES = ['pipeline', 'templates'];
+
+function sourceKey() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.(ts|js)$/.test(entry.name)) {
+        const st = statSync(file);
+        hash.update(`${path.relative(root, file)}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const dir of SOURCES) walk(path.join(root, dir));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function bundledCli() {
+  const base = path.join(root, '.cache', 'juan-cli');
+  const key = sourceKey();
+  const dir = path.join(base, key);
+  if (!existsSync(path.join(dir, 'cli.js'))) {
+    const { build } = await import('esbuild');
+    const tmp = path.join(base, `.tmp-${process.pid}-${Date.now()}`);
+    mkdirSync(tmp, { recursive: true });
+    await build({
+      entryPoints: [path.join(root, 'pipeline', 'cli.ts')],
+      bundle: true,
+      splitting: true, // keeps per-command imports lazy (pdfjs, the browser driver)
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: tmp,
+      logLevel: 'silent',
+    });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another run put the same bundle in place
+    }
+    // Older bundles are of no use any more (kept an hour: a run started from one may still load its chunks).
+    for (const old of readdirSync(base)) {
+      const file = path.join(base, old);
+      if (old !== key && Date.now() - statSync(file).mtimeMs > 3600_000) rmSync(file, { recursive: true, force: true });
+    }
+  }
+  return pathToFileURL(path.join(dir, 'cli.js')).href;
+}
+
+let entry = null;
+if (!process.env.JUAN_TSX) {
+  try {
+    entry = await bundledCli();
+  } catch {
+    entry = null;
+  }
+}
+if (entry) {
+  await import(entry);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../pipeline/cli.ts');
+}
