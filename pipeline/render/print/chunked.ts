@@ -71,8 +71,13 @@ export interface ChunkedOptions {
   tabs?: number;
   /** The tab document (styles, all font slices, scripts). */
   shell: string;
-  /** Files the shell loads (fonts, scripts), by URL path. */
+  /** Files the shell loads (fonts, scripts), by URL path; looked up when asked for, so fonts may be added later. */
   files: Map<string, Served>;
+  /**
+   * The @font-face rules (their files in `files` by then). Tabs load the shell meanwhile and
+   * wait for them only before their first layout: the subsets are made while the tabs open.
+   */
+  fontCss: Promise<string>;
   /** Labels for the 目录 slots from the finished page map. */
   tocLabels: (map: PageMap) => Record<string, string>;
   onStage?: (stage: string) => void;
@@ -147,6 +152,8 @@ interface JuanWindow {
   __juan: {
     runChunk(index: number, html: string[], kind: string): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
     stamp(index: number, first: number | null, flip: boolean): number;
+    stampAll(groups: Array<[number, number]>): number[];
+    setFonts(css: string): void;
     showAll(): void;
     fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] };
   };
@@ -233,6 +240,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       }
     };
     await stage('load', () => page.goto(`${server!.origin}/_juan/shell.html`, { waitUntil: 'load' }));
+    const fontCss = await options.fontCss;
+    await stage('fonts', () => page.evaluate((css) => (window as unknown as JuanWindow).__juan.setFonts(css), fontCss));
     const groups: Group[] = [];
     const tab = {
       page,
@@ -263,6 +272,10 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         laidOut += members.length;
         for (const job of jobs) laidOutPapers.push(...job.plan.papers);
         return members.length === 1 ? [result.layout] : splitGroup(result.layout, members.length);
+      },
+      /** Stamp every group of this tab with its first folio, in one round trip. */
+      async stampAll(list: Array<[number, number]>): Promise<number[]> {
+        return stage('stamp', () => page.evaluate((l) => (window as unknown as JuanWindow).__juan.stampAll(l), list));
       },
       async stamp(index: number, first: number | null): Promise<number> {
         return stage('stamp', () =>
@@ -297,7 +310,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
 
     if (needBody || !frontReady) {
       options.onStage?.('browser');
-      server = await serveBook(new Map([...options.files, ['/_juan/shell.html', { type: 'text/html; charset=utf-8', data: options.shell }]]));
+      options.files.set('/_juan/shell.html', { type: 'text/html; charset=utf-8', data: options.shell });
+      server = await serveBook(options.files);
       const given = options.session;
       session = given ? await withStage('launch', timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs });
     }
@@ -419,8 +433,9 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         // Every group of this tab gets its real folios, then the tab prints once.
         let from = 0;
         const members = tab.groups.flatMap((g) => g.members);
-        for (const g of tab.groups) {
-          const count = await tab.stamp(g.first, await firsts[g.first]!);
+        const counts = await tab.stampAll(await Promise.all(tab.groups.map(async (g): Promise<[number, number]> => [g.first, await firsts[g.first]!])));
+        for (const [k, g] of tab.groups.entries()) {
+          const count = counts[k]!;
           let offset = 0;
           for (const m of g.members) {
             printedBy.set(m, { tab: w, from: from + offset });

@@ -190,23 +190,24 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
   const used = usedCodePoints(bodies.join('') + generated);
-  const fonts = await printFonts(volume.meta.fonts, used, options.cache);
-  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') }, body);
-  const uncovered = findUncovered(volume, body, fonts.uncovered);
-  const assets = fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data }));
+  const files = new Map<string, Served>([
+    ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
+    ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
+  ]);
+  // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
+  const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
+    for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
+    return fonts;
+  });
+  fontsReady.catch(() => {});
 
   const engine = engineKey(volume, printReady);
-  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: subsetFontFaceCss(fonts.parts, '/assets/fonts') });
+  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: '' });
   const jobs: ChunkJob[] = plans.map((plan, i) => ({
     plan,
     body: bodies[i]!,
     key: hashKey(engine, plan.kind, styles.page, styles.shared, styles.print, CHUNK_CSS, bodies[i]!),
   }));
-  const files = new Map<string, Served>([
-    ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
-    ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
-    ...fonts.parts.map((p): [string, Served] => [`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data }]),
-  ]);
 
   const style = volume.meta.toc.pageNumberStyle;
   const tocLabels = (map: PageMap) => {
@@ -214,13 +215,14 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     return Object.fromEntries(Object.entries(map.targets).map(([id, at]) => [id, formatTocNumber(at.folio, style)]));
   };
   onStage?.('layout');
-  const result = await renderChunks(jobs[0]!, jobs.slice(1), {
+  const layout = renderChunks(jobs[0]!, jobs.slice(1), {
     session: options.session,
     shell,
     timeoutMs,
     cache: options.cache,
     tabs: options.tabs,
     files,
+    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts')),
     tocLabels,
     onStage,
     onPage: options.onPage,
@@ -231,6 +233,15 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     },
     inspect: options.inspect,
   });
+  layout.catch(() => {});
+  const fonts = await fontsReady.catch(async (error: unknown) => {
+    await layout.catch(() => {}); // let the tabs close before the error goes up
+    throw error;
+  });
+  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') }, body);
+  const uncovered = findUncovered(volume, body, fonts.uncovered);
+  const assets = fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data }));
+  const result = await layout;
   const pageMap = result.pageMap;
   completeTargets(volume, pageMap);
 

@@ -227,7 +227,11 @@
     return node.textContent.replace(/\s+/g, '').length;
   }
 
-  /** Show every chunk again (before printing). */
+  /**
+   * Show every chunk again, before printing. (Letting print media show them instead, without
+   * this screen layout, made printing slower by more than this step takes: the print layout
+   * reuses much of the screen one.)
+   */
   juan.showAll = function showAll() {
     for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = '';
   };
@@ -259,6 +263,16 @@
       el.classList.toggle('pagedjs_right_page', left);
     }
     return pages.length;
+  };
+
+  /** Stamp several chunks at once: [[index, firstFolio], …] → their page counts. */
+  juan.stampAll = function stampAll(list) {
+    return list.map(([index, first]) => juan.stamp(index, first, first % 2 === 0));
+  };
+
+  /** The @font-face rules, given once the subsets are made (the shell loads without them). */
+  juan.setFonts = function setFonts(css) {
+    document.getElementById('juan-fonts').textContent = css;
   };
 
   /**
