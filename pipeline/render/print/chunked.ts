@@ -300,13 +300,17 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     const frontLayoutCached = cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
     const frontKey = (map: PageMap) => hashKey(front.key, 'toc', JSON.stringify(options.tocLabels(map)));
 
-    let frontReady: { layout: ChunkLayout; pdf: Uint8Array; links: TocLink[] } | null = null;
-    if (!needBody && frontLayoutCached) {
-      const key = frontKey(publishMap(frontLayoutCached, await allLayouts()));
-      const pdf = cache?.get('pdf', key, 'pdf');
+    /** The front matter's pages: which PDF, from which page, and its 目录 links. */
+    type FrontDone = { layout: ChunkLayout; pdf: Uint8Array; from: number; links: TocLink[] };
+    /** The front matter printed for these 目录 numbers before (`place` and `links` entries by frontKey). */
+    const cachedFront = (layout: ChunkLayout, key: string): FrontDone | null => {
+      const place = cache?.getJson<Placement>('place', key);
+      const pdf = place && cachedPdf(place.pdf);
       const links = pdf && cache?.getJson<TocLink[]>('links', key);
-      if (pdf && links) frontReady = { layout: frontLayoutCached, pdf: new Uint8Array(pdf), links };
-    }
+      return place && pdf && links ? { layout, pdf, from: place.from, links } : null;
+    };
+    let frontReady: FrontDone | null = null;
+    if (!needBody && frontLayoutCached) frontReady = cachedFront(frontLayoutCached, frontKey(publishMap(frontLayoutCached, await allLayouts())));
 
     if (needBody || !frontReady) {
       options.onStage?.('browser');
@@ -316,57 +320,13 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       session = given ? await withStage('launch', timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs });
     }
 
-    // ---- the front matter: laid out at once when its layout is not cached (it changed),
-    // otherwise only when its PDF for the final 目录 numbers is not cached
-    const frontTask: Promise<{ layout: ChunkLayout; pdf: Uint8Array; links: TocLink[] }> = frontReady
-      ? Promise.resolve(frontReady)
-      : (async () => {
-          const early = frontLayoutCached ? null : await openTab();
-          let tab: Tab | null = early;
-          try {
-            let layout = frontLayoutCached;
-            if (!layout) {
-              layout = (await tab!.run([-1], [front]))[0]!;
-              cache?.putJson('layout', front.key, layout);
-            }
-            frontPages = layout.pages.length;
-            reportPages();
-            const map = publishMap(layout, await allLayouts());
-            const key = frontKey(map);
-            const hit = cache?.get('pdf', key, 'pdf');
-            const hitLinks = cache?.getJson<TocLink[]>('links', key);
-            if (hit && hitLinks) return { layout, pdf: new Uint8Array(hit), links: hitLinks };
-            if (!tab) {
-              tab = await openTab();
-              await tab.run([-1], [front]);
-            }
-            options.onStage?.('toc');
-            await fillToc(tab, options.tocLabels(map));
-            await tab.stamp(-1, null);
-            // The 目录 points at pages of other documents: Chromium cannot link them; merge.ts does.
-            const links = await tab.stage('links', () =>
-              tab!.page.evaluate(() => {
-                const out: Array<{ page: number; id: string; x: number; y: number; w: number; h: number; pageWidth: number }> = [];
-                Array.from(document.querySelectorAll('.pagedjs_page')).forEach((pg, page) => {
-                  const box = pg.getBoundingClientRect();
-                  for (const a of Array.from(pg.querySelectorAll('a.toc-link[href^="#"]'))) {
-                    for (const r of Array.from(a.getClientRects())) {
-                      out.push({ page, id: a.getAttribute('href')!.slice(1), x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height, pageWidth: box.width });
-                    }
-                  }
-                });
-                return out;
-              }),
-            );
-            const pdf = await tab.print();
-            cache?.put('pdf', key, 'pdf', pdf);
-            cache?.putJson('links', key, links);
-            return { layout, pdf, links };
-          } finally {
-            await tab?.close();
-          }
-        })();
-    frontTask.catch(() => {});
+    // ---- the front matter lives in the first worker's tab (no browser process of its own):
+    // laid out first when its layout is not cached; printed with that tab's pages once the
+    // page map is known and the 目录 filled — unless a PDF for these 目录 numbers is cached
+    const frontLayout = deferred<ChunkLayout>();
+    if (frontLayoutCached) frontLayout.resolve(frontLayoutCached);
+    const frontTask = deferred<FrontDone>();
+    if (frontReady) frontTask.resolve(frontReady);
 
     // ---- body chunks: one queue in book order, `tabs` workers, each printing once at the end
     const uncachedChars = body.reduce((n, job, i) => n + (cachedLayout[i] ? 0 : job.body.length), 0);
@@ -376,7 +336,20 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     let next = 0;
     const worker = async (w: number) => {
       let tab: Tab | null = null;
+      const hostsFront = w === 0 && !frontReady;
+      const frontInTab = () => !!tab?.groups.some((g) => g.first === -1);
+      const layOutFront = async () => {
+        tab ??= await openTab();
+        const layout = (await tab.run([-1], [front]))[0]!;
+        if (!frontLayoutCached) {
+          cache?.putJson('layout', front.key, layout);
+          frontLayout.resolve(layout);
+        }
+        frontPages = layout.pages.length;
+        reportPages();
+      };
       try {
+        if (hostsFront && !frontLayoutCached) await layOutFront();
         while (next < body.length) {
           const i = next;
           if (hits[i]) {
@@ -429,13 +402,43 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           });
           reportPages();
         }
+        // The front matter, when this tab hosts it: its PDF for the final 目录 numbers may be cached.
+        let frontKeyNow: string | null = null;
+        if (hostsFront) {
+          const layout = await frontLayout.promise;
+          frontKeyNow = frontKey(publishMap(layout, await allLayouts()));
+          const hit = frontInTab() ? null : cachedFront(layout, frontKeyNow);
+          if (hit) {
+            frontTask.resolve(hit);
+            frontKeyNow = null;
+          } else if (!frontInTab()) {
+            await layOutFront(); // its layout was cached (or a retry replaced the tab): lay it out here to print it
+          }
+        }
         if (!tab) return;
         // Every group of this tab gets its real folios, then the tab prints once.
+        const body_ = tab.groups.filter((g) => g.first !== -1);
+        const counts = await tab.stampAll(await Promise.all(body_.map(async (g): Promise<[number, number]> => [g.first, await firsts[g.first]!])));
+        let links: TocLink[] = [];
+        let frontCount = 0;
+        if (frontKeyNow) {
+          options.onStage?.('toc');
+          await tab.stage('show', () => tab!.page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
+          await fillToc(tab, options.tocLabels(published!));
+          frontCount = await tab.stamp(-1, null);
+          links = await tab.stage('links', () => frontLinks(tab!.page));
+        }
+        // Pages in the tab's PDF: its runs in order (the front matter where it was laid out).
         let from = 0;
-        const members = tab.groups.flatMap((g) => g.members);
-        const counts = await tab.stampAll(await Promise.all(tab.groups.map(async (g): Promise<[number, number]> => [g.first, await firsts[g.first]!])));
-        for (const [k, g] of tab.groups.entries()) {
-          const count = counts[k]!;
+        let frontFrom = 0;
+        let k = 0;
+        for (const g of tab.groups) {
+          if (g.first === -1) {
+            frontFrom = from;
+            from += frontCount;
+            continue;
+          }
+          const count = counts[k++]!;
           let offset = 0;
           for (const m of g.members) {
             printedBy.set(m, { tab: w, from: from + offset });
@@ -444,32 +447,42 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           if (offset !== count) throw new JuanError('render', `排版结果不一致：一组论文共 ${count} 页，分篇合计 ${offset} 页`, { source: 'print:layout' });
           from += count;
         }
+        const members = body_.flatMap((g) => g.members);
         const pdf = await tab.print();
-        const name = hashKey(...members.map((i) => body[i]!.key), 'pdf', String(from), ...(await Promise.all(members.map((i) => firsts[i]!))).map(String));
+        const name = hashKey(...members.map((i) => body[i]!.key), frontKeyNow ?? '', 'pdf', String(from), ...(await Promise.all(members.map((i) => firsts[i]!))).map(String));
         tabPdfs[w] = { name, pdf };
         cache?.put('pdf', name, 'pdf', pdf);
         for (const i of members) {
           const at = printedBy.get(i)!;
           cache?.putJson('place', placeKey(i, await firsts[i]!), { pdf: name, from: at.from, count: (await layouts[i]!.promise).pages.length });
         }
+        if (frontKeyNow) {
+          const layout = await frontLayout.promise;
+          cache?.putJson('place', frontKeyNow, { pdf: name, from: frontFrom, count: frontCount } satisfies Placement);
+          cache?.putJson('links', frontKeyNow, links);
+          frontTask.resolve({ layout, pdf, from: frontFrom, links });
+        }
       } catch (error) {
         // Unblock everyone waiting for a layout this worker will never publish.
         for (const d of layouts) d.reject(error);
+        frontLayout.reject(error);
+        frontTask.reject(error);
         throw error;
       } finally {
         await tab?.close();
       }
     };
     const missing = hits.filter((h) => !h).length;
-    await Promise.all(Array.from({ length: Math.min(tabs, missing) }, (_, w) => worker(w)));
-    const frontDone = await frontTask;
+    // Worker 0 always runs when the front matter must be printed, even with no paper to lay out.
+    await Promise.all(Array.from({ length: Math.max(Math.min(tabs, missing), frontReady ? 0 : 1) }, (_, w) => worker(w)));
+    const frontDone = await frontTask.promise;
     frontPages = frontDone.layout.pages.length;
     reportPages();
     const finalLayouts = await allLayouts();
     const pageMap = publishMap(frontDone.layout, finalLayouts);
 
     // ---- the pages in book order
-    const out: ChunkedResult['pdfs'] = [{ pdf: frontDone.pdf, pages: frontDone.layout.pages.map((_, k) => k) }];
+    const out: ChunkedResult['pdfs'] = [{ pdf: frontDone.pdf, pages: frontDone.layout.pages.map((_, k) => frontDone.from + k) }];
     for (let i = 0; i < body.length; i++) {
       const local = finalLayouts[i]!;
       let pdf: Uint8Array;
@@ -555,6 +568,22 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       );
     }
   }
+}
+
+/** The 目录's link boxes on the front matter's pages (the 目录 points at pages of other documents: merge.ts makes the links). */
+function frontLinks(page: Page): Promise<TocLink[]> {
+  return page.evaluate(() => {
+    const out: Array<{ page: number; id: string; x: number; y: number; w: number; h: number; pageWidth: number }> = [];
+    Array.from(document.querySelectorAll('.juan-run[data-chunk="-1"] .pagedjs_page')).forEach((pg, page) => {
+      const box = pg.getBoundingClientRect();
+      for (const a of Array.from(pg.querySelectorAll('a.toc-link[href^="#"]'))) {
+        for (const r of Array.from(a.getClientRects())) {
+          out.push({ page, id: a.getAttribute('href')!.slice(1), x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height, pageWidth: box.width });
+        }
+      }
+    });
+    return out;
+  });
 }
 
 /** The title of the (first) paper of a chunk, for error messages. */
