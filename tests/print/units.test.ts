@@ -1,6 +1,8 @@
 /** Fast unit tests of the print writer's pieces (no browser). */
 import { describe, expect, it } from 'vitest';
-import { findChromium } from '../../pipeline/render/print/browser.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { CHROMIUM_ARGS, DISABLED_FEATURES, findChromium } from '../../pipeline/render/print/browser.ts';
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
 import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
@@ -27,6 +29,18 @@ describe('findChromium', () => {
     expect((error as JuanError).message).toContain('找不到 Chromium');
     expect((error as JuanError).hint).toContain('JUAN_CHROMIUM=');
     expect(() => findChromium({ JUAN_CHROMIUM: '/nope' }, () => false)).toThrow(/JUAN_CHROMIUM/);
+  });
+});
+
+describe('Chromium flags', () => {
+  it('repeat every feature playwright-core disables (Chromium keeps only the last --disable-features)', () => {
+    const bundle = readFileSync(createRequire(import.meta.url).resolve('playwright-core/lib/coreBundle'), 'utf8');
+    const list = /disabledFeatures = \[([\s\S]*?)\]/.exec(bundle)?.[1];
+    expect(list, 'playwright-core no longer has a disabledFeatures list: check CHROMIUM_ARGS').toBeTruthy();
+    const theirs = [...list!.matchAll(/^\s*"([A-Za-z]+)"/gm)].map((m) => m[1]);
+    expect(theirs.length).toBeGreaterThan(5);
+    expect(theirs.filter((f) => !DISABLED_FEATURES.includes(f!))).toEqual([]);
+    expect(CHROMIUM_ARGS.filter((a) => a.startsWith('--disable-features='))).toHaveLength(1);
   });
 });
 
