@@ -79,7 +79,9 @@ export class JuanEpub extends EPub {
       type: 'uint8array',
       mimeType: 'application/epub+zip',
       compression: 'DEFLATE',
-      compressionOptions: { level: 9 },
+      // Level 6 (zlib's default): level 9 searches 32× longer match chains — pako's deflate was
+      // ~0.3 s of a full-size build — for a book 0.2 % smaller (seed: 370,255 vs 370,908 bytes).
+      compressionOptions: { level: 6 },
       platform: 'DOS',
     });
   }
