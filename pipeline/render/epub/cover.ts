@@ -47,6 +47,9 @@ async function drawLine(meta: BookConfig, line: Line): Promise<string> {
 }
 
 /** SVG cover bytes (UTF-8) and its text alternative. */
+/** Bump when the drawing below changes (cached covers are keyed by it). */
+export const COVER_VERSION = 'cover-1';
+
 export async function coverSvg(meta: BookConfig): Promise<{ svg: string; alt: string }> {
   const lines: Line[] = [];
   const title = meta.title;

@@ -21,10 +21,10 @@ import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
 import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
-import { chineseDate, coverSvg, escapeXml } from './cover.ts';
-import { fontsourceFamily } from '../fonts/fontsource.ts';
+import { chineseDate, COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
+import { fontsourceFamily, fontsourceVersion } from '../fonts/fontsource.ts';
 import { subsetFace, unicodeRange } from '../fonts/subset.ts';
-import type { BuildCache } from '../../cache/store.ts';
+import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 import { projectPath } from '../../paths.ts';
 
@@ -194,7 +194,14 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
   const placed = new Set<string>();
   const files: FileSpec[] = [];
 
-  const cover = await coverSvg(meta);
+  // The cover is drawn from glyph outlines (harfbuzz over decoded fonts, ~0.3 s): kept in the
+  // cache by what it is drawn from.
+  const coverKey = hashKey(COVER_VERSION, JSON.stringify([meta.title, meta.subtitle, meta.genre, meta.publisher, meta.date, meta.fonts]), fontsourceVersion(meta.fonts.heading));
+  let cover = options.cache?.getJson<{ svg: string; alt: string }>('cover', coverKey);
+  if (!cover) {
+    cover = await coverSvg(meta);
+    options.cache?.putJson('cover', coverKey, cover);
+  }
   files.push({
     filename: 'cover.xhtml',
     title: '封面',
