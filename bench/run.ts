@@ -1,14 +1,18 @@
 /**
- * `npm run bench`: the build at full size (50 papers, ~290 pages) and at 2×, measured against
+ * `npm run bench`: the build at full size (50 papers, ~300 pages) and at 2×, measured against
  * the browser's own limit in the same run:
  *   chromium   Chromium printing the same print.html without any pagination polyfill
  *   paged      a plain single-document Paged.js render of the same print.html
  *   cold       `juan build` (PDF + EPUB + 目录) with no cache
  *   warm       `juan build` again after changing one paragraph of one paper
- * Prints seconds, ratios to the chromium time, pages, and the peak memory of the whole process
- * tree (Chromium included). Ratios from one run are what we quote; nothing here is asserted.
+ * Each volume is measured in several rounds (--repeat, default 3); a round runs every step
+ * once, one after another, so a step and the Chromium time it is divided by are measured under
+ * the same load. The table gives per step the median seconds and the median of the per-round
+ * ratios (with their range), pages, and the peak memory of the whole process tree (Chromium
+ * included; the highest of the rounds). `juan check` runs after every build. Ratios from one
+ * run are what we quote; nothing here is asserted.
  *
- *   npm run bench [-- --scales 1,2]
+ *   npm run bench [-- --scales 1,2 --repeat 3]
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +26,9 @@ const WORK = join(ROOT, 'bench', '.out');
 const JUAN = [join(ROOT, 'bin', 'juan.js')];
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,2' } } });
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,2' }, repeat: { type: 'string', default: '3' } } });
 const scales = values.scales!.split(',').map(Number);
+const repeat = Math.max(1, Number(values.repeat));
 
 function fail(what: string, run: Measured): never {
   printTable();
@@ -39,7 +44,15 @@ function printTable(): void {
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
-const rows: string[][] = [['volume', 'pages', 'step', 'seconds', '× chromium', 'peak memory']];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const rows: string[][] = [['volume', 'pages', 'step', 'seconds (median)', '× chromium (median, range)', 'peak memory']];
+const stages: string[] = [];
+
+const STEPS = ['chromium print (no polyfill)', 'plain Paged.js', 'juan build cold', 'juan build warm (1 paragraph)'] as const;
+type Step = (typeof STEPS)[number];
 
 for (const scale of scales) {
   const name = `volume-x${scale}`;
@@ -47,45 +60,62 @@ for (const scale of scales) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const manuscript = join(dir, '论文集.md');
-  writeFileSync(manuscript, makeVolume({ scale }));
+  const original = makeVolume({ scale });
+  writeFileSync(manuscript, original);
   copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
   const out = join(dir, 'dist');
   const cache = join(dir, 'cache');
   const build = (extra: string[]) => measure(process.execPath, [...JUAN, 'build', '--manuscript', manuscript, '--out', out, '--quiet', ...extra], { cwd: ROOT });
+  const check = async (what: string) => {
+    const run = await measure(process.execPath, [...JUAN, 'check', '--out', out], { cwd: ROOT });
+    if (run.code !== 0) fail(`juan check after the ${what}`, run);
+  };
+  const report = () => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1; // a paragraph in a middle paper
 
-  process.stderr.write(`[${name}] cold build…\n`);
-  const cold = await build(['--no-cache', '--cache', cache]);
-  if (cold.code !== 0) fail('cold build', cold);
-  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  const pages: number = report.pages;
+  const runs: Record<Step, Measured[]> = Object.fromEntries(STEPS.map((s) => [s, []])) as never;
+  let pages = 0;
+  for (let round = 1; round <= repeat; round++) {
+    process.stderr.write(`[${name}] round ${round}/${repeat}: cold build…\n`);
+    writeFileSync(manuscript, original);
+    const cold = await build(['--no-cache']);
+    if (cold.code !== 0) fail('cold build', cold);
+    await check('cold build');
+    const coldReport = report();
+    pages = coldReport.pages;
 
-  process.stderr.write(`[${name}] juan check…\n`);
-  const check = await measure(process.execPath, [...JUAN, 'check', '--out', out], { cwd: ROOT });
-  if (check.code !== 0) fail('juan check', check);
+    process.stderr.write(`[${name}] round ${round}/${repeat}: Chromium alone, plain Paged.js…\n`);
+    const chromium = await measure(findChromium(), [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, `chromium-profile-${round}`)}`, '--no-pdf-header-footer', `--print-to-pdf=${join(dir, 'chromium.pdf')}`, `file://${join(out, 'print.html')}`]);
+    if (chromium.code !== 0) fail('chromium --print-to-pdf', chromium);
+    const paged = await measure(TSX, [join(ROOT, 'bench', 'paged-plain.ts'), out, join(dir, 'paged.pdf')], { cwd: ROOT });
+    if (paged.code !== 0) fail('plain Paged.js', paged);
 
-  process.stderr.write(`[${name}] warm build (cache primed, then one paragraph edited)…\n`);
-  const primed = await build(['--cache', cache]);
-  if (primed.code !== 0) fail('priming build', primed);
-  const text = readFileSync(manuscript, 'utf8');
-  const at = text.indexOf('\n', Math.floor(text.length * 0.6)) + 1; // a paragraph in a middle paper
-  writeFileSync(manuscript, text.slice(0, at) + '（编辑校改）' + text.slice(at));
-  const warm = await build(['--cache', cache]);
-  if (warm.code !== 0) fail('warm build', warm);
-  const checkWarm = await measure(process.execPath, [...JUAN, 'check', '--out', out], { cwd: ROOT });
-  if (checkWarm.code !== 0) fail('juan check after the warm build', checkWarm);
+    process.stderr.write(`[${name}] round ${round}/${repeat}: warm build (cache primed, then one paragraph edited)…\n`);
+    if (round === 1) {
+      const primed = await build(['--cache', cache]);
+      if (primed.code !== 0) fail('priming build', primed);
+    }
+    writeFileSync(manuscript, original.slice(0, at) + `（编辑校改第 ${round} 次）` + original.slice(at));
+    const warm = await build(['--cache', cache]);
+    if (warm.code !== 0) fail('warm build', warm);
+    await check('warm build');
+    const warmReport = report();
 
-  process.stderr.write(`[${name}] Chromium alone, plain Paged.js…\n`);
-  const chromium = await measure(findChromium(), [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, 'chromium-profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${join(dir, 'chromium.pdf')}`, `file://${join(out, 'print.html')}`]);
-  if (chromium.code !== 0) fail('chromium --print-to-pdf', chromium);
-  const paged = await measure(TSX, [join(ROOT, 'bench', 'paged-plain.ts'), out, join(dir, 'paged.pdf')], { cwd: ROOT });
-  if (paged.code !== 0) fail('plain Paged.js', paged);
-
-  const ratio = (m: Measured) => (m.seconds / chromium.seconds).toFixed(2);
-  for (const [step, m] of [['chromium print (no polyfill)', chromium], ['plain Paged.js', paged], ['juan build cold', cold], ['juan build warm (1 paragraph)', warm]] as const) {
-    rows.push([name, String(pages), step, m.seconds.toFixed(1), ratio(m), mb(m.peakBytes)]);
+    runs['chromium print (no polyfill)'].push(chromium);
+    runs['plain Paged.js'].push(paged);
+    runs['juan build cold'].push(cold);
+    runs['juan build warm (1 paragraph)'].push(warm);
+    const timings = (r: { timings: Record<string, number> }) => Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ');
+    stages.push(`${name} round ${round}: cold ${cold.seconds.toFixed(1)} s (${timings(coldReport)}); warm ${warm.seconds.toFixed(1)} s (${timings(warmReport)}; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}); chromium ${chromium.seconds.toFixed(1)} s`);
   }
-  rows.push([name, String(pages), 'juan build stages (cold)', Object.entries(report.timings).map(([k, v]) => `${k} ${((v as number) / 1000).toFixed(1)}s`).join(', '), '', '']);
-  const warmReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  rows.push([name, String(pages), 'juan build stages (warm)', Object.entries(warmReport.timings).map(([k, v]) => `${k} ${((v as number) / 1000).toFixed(1)}s`).join(', ') + `; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}`, '', '']);
+
+  const base = runs['chromium print (no polyfill)'];
+  for (const step of STEPS) {
+    const ms = runs[step];
+    const ratios = ms.map((m, r) => m.seconds / base[r]!.seconds);
+    const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
+    rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(Math.max(...ms.map((m) => m.peakBytes)))]);
+  }
   printTable();
 }
+process.stdout.write(stages.map((s) => `- ${s}`).join('\n') + '\n');

@@ -112,10 +112,11 @@ interface LayoutCheck { lostChars: number; unrecorded: number }
 interface Group { first: number; members: number[] }
 
 /**
- * Groups per tab in a cold build: fewer groups save Paged.js's per-flow setup (stylesheet
- * parse, handlers: ~70 ms a flow), more keep the tabs evenly busy until the end.
+ * A group takes this share of the uncached text still in the queue, per tab (guided
+ * self-scheduling): big groups first save Paged.js's per-flow setup (stylesheet parse,
+ * handlers: ~70 ms a flow), ever smaller ones at the end keep the tabs finishing together.
  */
-const GROUPS_PER_TAB = 4;
+const GROUP_SHARE = 0.5;
 
 /** A group's layout cut into its members' own layouts (pages and folios from 1, as if laid out alone). */
 function splitGroup(group: ChunkLayout, count: number): ChunkLayout[] {
@@ -329,8 +330,9 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     if (frontReady) frontTask.resolve(frontReady);
 
     // ---- body chunks: one queue in book order, `tabs` workers, each printing once at the end
-    const uncachedChars = body.reduce((n, job, i) => n + (cachedLayout[i] ? 0 : job.body.length), 0);
-    const groupChars = Math.ceil(uncachedChars / (tabs * GROUPS_PER_TAB));
+    /** Uncached text from chunk i to the end. */
+    const uncachedFrom: number[] = [];
+    for (let i = body.length - 1, n = 0; i >= 0; i--) uncachedFrom[i] = n += cachedLayout[i] ? 0 : body[i]!.body.length;
     const printedBy = new Map<number, { tab: number; from: number }>();
     const tabPdfs: Array<{ name: string; pdf: Uint8Array } | null> = [];
     let next = 0;
@@ -364,6 +366,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           // size, never across a chunk that must start on a recto.
           const members = [i];
           if (!cachedLayout[i]) {
+            const groupChars = (uncachedFrom[i]! * GROUP_SHARE) / tabs;
             let size = body[i]!.body.length;
             for (let j = i + 1; j < body.length && !cachedLayout[j] && !body[j]!.plan.rectoStart && size + body[j]!.body.length <= groupChars; j++) {
               members.push(j);
