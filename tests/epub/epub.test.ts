@@ -327,6 +327,13 @@ describe('content documents', () => {
     expect(total).toBeLessThan(3 * 1024 * 1024);
     const css = book.text('OEBPS/style.css');
     expect(css).toMatch(/@font-face[^}]*url\("fonts\//);
+    // The space is in the subsets of text that has spaces (headings: 第一章 提高…), or it would be
+    // set in the reader's fallback font; the Kai face (units, quotes) is embedded as well.
+    const faces = [...css.matchAll(/@font-face\s*\{([^}]*)\}/g)].map((m) => m[1]!);
+    const heading = faces.filter((f) => /heading-\d+-1\.ttf/.test(f));
+    expect(heading.length).toBe(2);
+    for (const face of heading) expect(face, face).toMatch(/unicode-range: U\+20[,-]/);
+    expect(faces.some((f) => /font-family: "LXGW WenKai"/.test(f))).toBe(true);
     for (const name of xhtmlNames()) {
       for (const link of selectAll('link[rel="stylesheet"]', xml(book.text(name)))) {
         expect(book.names, `${name} → ${link.attribs.href}`).toContain(`OEBPS/${link.attribs.href}`);

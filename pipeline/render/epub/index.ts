@@ -22,7 +22,7 @@ import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
 import { chineseDate, COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
-import { fontsourceFamily, fontsourceVersion } from '../fonts/fontsource.ts';
+import { fontsourceFamily, fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFace, unicodeRange } from '../fonts/subset.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
@@ -292,7 +292,8 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     const faces: string[] = [];
     const embed = async (pkg: string, weight: number, text: string, prefix: string) => {
       const family = fontsourceFamily(pkg);
-      const { parts } = await subsetFace({ pkg, family, weight }, [...text].map((c) => c.codePointAt(0)!).filter((cp) => cp > 0x20), options.cache);
+      // Spaces included: a space outside every unicode-range is set in the reader's fallback font.
+      const { parts } = await subsetFace({ pkg, family, weight }, usedCodePoints(text), options.cache);
       parts.forEach((s, i) => {
         const ext = s.format === 'opentype' ? 'otf' : 'ttf';
         const filename = `${prefix}-${weight}-${i + 1}.${ext}`;
