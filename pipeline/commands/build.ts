@@ -3,14 +3,13 @@
  * manuscript.normalized.md (目录 with the real page numbers), report.json.
  * Everything is produced in memory/staging first and published only when all succeeded.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium } from '../render/print/browser.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
-import { resolve } from 'node:path';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 
 export interface BuildOptions extends CommonOptions {

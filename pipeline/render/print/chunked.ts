@@ -152,8 +152,7 @@ function deferred<T>(): Deferred<T> {
 interface JuanWindow {
   __juan: {
     runChunk(index: number, html: string[], kind: string): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
-    stamp(index: number, first: number | null, flip: boolean): number;
-    stampAll(groups: Array<[number, number]>): number[];
+    stamp(list: Array<[number, number | null]>): number[];
     setFonts(css: string): void;
     showAll(): void;
     fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] };
@@ -244,6 +243,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     const fontCss = await options.fontCss;
     await stage('fonts', () => page.evaluate((css) => (window as unknown as JuanWindow).__juan.setFonts(css), fontCss));
     const groups: Group[] = [];
+    let shown = true;
     const tab = {
       page,
       context,
@@ -257,6 +257,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
        */
       async run(members: number[], jobs: ChunkJob[]): Promise<ChunkLayout[]> {
         current = members[0]!;
+        shown = false; // the run hides the chunks before it
         const result = await stage('layout', () =>
           page.evaluate(([i, html, kind]) => (window as unknown as JuanWindow).__juan.runChunk(i, html, kind), [members[0]!, jobs.map((j) => j.body), jobs[0]!.plan.kind] as const),
         );
@@ -274,17 +275,18 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         for (const job of jobs) laidOutPapers.push(...job.plan.papers);
         return members.length === 1 ? [result.layout] : splitGroup(result.layout, members.length);
       },
-      /** Stamp every group of this tab with its first folio, in one round trip. */
-      async stampAll(list: Array<[number, number]>): Promise<number[]> {
-        return stage('stamp', () => page.evaluate((l) => (window as unknown as JuanWindow).__juan.stampAll(l), list));
+      /** Give every group of this tab its first folio (null: the front matter), in one round trip; → page counts. */
+      async stamp(list: Array<[number, number | null]>): Promise<number[]> {
+        return stage('stamp', () => page.evaluate((l) => (window as unknown as JuanWindow).__juan.stamp(l), list));
       },
-      async stamp(index: number, first: number | null): Promise<number> {
-        return stage('stamp', () =>
-          page.evaluate(([i, f, flip]) => (window as unknown as JuanWindow).__juan.stamp(i, f, flip), [index, first, first !== null && first % 2 === 0] as const),
-        );
+      /** Show every chunk laid out in this tab (hidden while the next one was laid out). */
+      async show(): Promise<void> {
+        if (shown) return;
+        await stage('show', () => page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
+        shown = true;
       },
       async print(): Promise<Uint8Array> {
-        await stage('show', () => page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
+        await tab.show();
         if (options.inspect) await stage('inspect', () => options.inspect!(page));
         const pdf = await stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true }));
         printed++;
@@ -420,28 +422,26 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         }
         if (!tab) return;
         // Every group of this tab gets its real folios, then the tab prints once.
-        const body_ = tab.groups.filter((g) => g.first !== -1);
-        const counts = await tab.stampAll(await Promise.all(body_.map(async (g): Promise<[number, number]> => [g.first, await firsts[g.first]!])));
+        const counts = await tab.stamp(await Promise.all(tab.groups.map(async (g): Promise<[number, number | null]> => [g.first, g.first === -1 ? null : await firsts[g.first]!])));
         let links: TocLink[] = [];
-        let frontCount = 0;
         if (frontKeyNow) {
           options.onStage?.('toc');
-          await tab.stage('show', () => tab!.page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
+          await tab.show(); // the 目录's lines are measured
           await fillToc(tab, options.tocLabels(published!));
-          frontCount = await tab.stamp(-1, null);
           links = await tab.stage('links', () => frontLinks(tab!.page));
         }
         // Pages in the tab's PDF: its runs in order (the front matter where it was laid out).
         let from = 0;
         let frontFrom = 0;
-        let k = 0;
-        for (const g of tab.groups) {
+        let frontCount = 0;
+        for (const [k, g] of tab.groups.entries()) {
+          const count = counts[k]!;
           if (g.first === -1) {
             frontFrom = from;
-            from += frontCount;
+            frontCount = count;
+            from += count;
             continue;
           }
-          const count = counts[k++]!;
           let offset = 0;
           for (const m of g.members) {
             printedBy.set(m, { tab: w, from: from + offset });
@@ -450,7 +450,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           if (offset !== count) throw new JuanError('render', `排版结果不一致：一组论文共 ${count} 页，分篇合计 ${offset} 页`, { source: 'print:layout' });
           from += count;
         }
-        const members = body_.flatMap((g) => g.members);
+        const members = tab.groups.flatMap((g) => (g.first === -1 ? [] : g.members));
         const pdf = await tab.print();
         const name = hashKey(...members.map((i) => body[i]!.key), frontKeyNow ?? '', 'pdf', String(from), ...(await Promise.all(members.map((i) => firsts[i]!))).map(String));
         tabPdfs[w] = { name, pdf };

@@ -29,7 +29,7 @@ import { BrowserSession, findChromium } from './browser.ts';
 import { renderChunks, type ChunkJob } from './chunked.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks, shellDocument } from './chunks.ts';
 import { printFaces, printFonts } from './fonts.ts';
-import { usedCodePoints } from '../fonts/fontsource.ts';
+import { fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
 import { mergePdfs } from './merge.ts';
 import { pageCss } from './page-css.ts';
@@ -169,7 +169,7 @@ function engineKey(volume: Volume, printReady: boolean): string {
     String(printReady),
     // Which file each character's glyph comes from depends only on the character and the font
     // packages (fonts/fontsource.ts), so the packages and a chunk's own text decide its glyphs.
-    ...printFaces(volume.meta.fonts).map((f) => `${f.pkg}@${packageVersion(`@fontsource/${f.pkg}`)}:${f.family}:${f.weight}`),
+    ...printFaces(volume.meta.fonts).map((f) => `${f.pkg}@${fontsourceVersion(f.pkg)}:${f.family}:${f.weight}`),
   );
 }
 

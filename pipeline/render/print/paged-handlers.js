@@ -200,12 +200,8 @@
     // after parsing it, and text styled meanwhile kept a fallback font for its spaces
     // (LiberationSans in the PDF) — seen on each tab's first chunk.
     await Promise.all(Array.from(document.fonts).map((f) => f.load()));
-    await document.fonts.ready;
     const previewer = new Paged.Previewer();
     const flow = await previewer.preview(template.content, juan.sheets, container);
-    await document.fonts.ready;
-    // The pages are final: stop Paged.js watching them (hiding them must not reflow anything).
-    for (const page of flow.pages) page.removeListeners();
     if (juan.runs++ > 0) {
       const polisher = previewer.polisher;
       for (const el of [polisher.base, polisher.styleEl, ...(polisher.inserted || [])]) if (el && el.remove) el.remove();
@@ -238,36 +234,34 @@
 
   /**
    * A chunk laid out alone starts on a recto with folio 1. Once its real first folio is known:
-   * renumber its pages from `firstFolio` and, when that folio is even (the chunk really starts
-   * on a verso), turn every page to the other side — the type area keeps its width (mirrored
-   * margins), so the text stays where it is, and both sides use the same margin boxes
-   * (print.css), so the page classes alone switch the margins, the running head and the folio's
-   * edge. Pages marked juan-drop (sentinels) are removed. `firstFolio` null: the front matter,
-   * which keeps its own (roman) folios.
+   * renumber its pages from it and, when it is even (the chunk really starts on a verso), turn
+   * every page to the other side — the type area keeps its width (mirrored margins), so the
+   * text stays where it is, and both sides use the same margin boxes (print.css), so the page
+   * classes alone switch the margins, the running head and the folio's edge. Pages marked
+   * juan-drop (sentinels) are removed. `list`: [[index, firstFolio], …] → their page counts;
+   * firstFolio null: the front matter, which keeps its own (roman) folios.
    */
-  juan.stamp = function stamp(index, firstFolio, flip) {
-    const flow = juan.flows[index];
-    const container = document.querySelector('.juan-run[data-chunk="' + index + '"]');
-    for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
-    const pages = flow.pages.filter((p) => p.element.isConnected);
-    if (firstFolio == null) return pages.length;
-    let n = firstFolio;
-    for (const page of pages) {
-      const el = page.element;
-      const folio = String(n++);
-      el.dataset.juanFolio = folio;
-      el.style.setProperty('--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));
-      if (!flip) continue;
-      const left = el.classList.contains('pagedjs_left_page');
-      el.classList.toggle('pagedjs_left_page', !left);
-      el.classList.toggle('pagedjs_right_page', left);
-    }
-    return pages.length;
-  };
-
-  /** Stamp several chunks at once: [[index, firstFolio], …] → their page counts. */
-  juan.stampAll = function stampAll(list) {
-    return list.map(([index, first]) => juan.stamp(index, first, first % 2 === 0));
+  juan.stamp = function stamp(list) {
+    return list.map(([index, firstFolio]) => {
+      const flow = juan.flows[index];
+      const container = document.querySelector('.juan-run[data-chunk="' + index + '"]');
+      for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
+      const pages = flow.pages.filter((p) => p.element.isConnected);
+      if (firstFolio == null) return pages.length;
+      const flip = firstFolio % 2 === 0;
+      let n = firstFolio;
+      for (const page of pages) {
+        const el = page.element;
+        const folio = String(n++);
+        el.dataset.juanFolio = folio;
+        el.style.setProperty('--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));
+        if (!flip) continue;
+        const left = el.classList.contains('pagedjs_left_page');
+        el.classList.toggle('pagedjs_left_page', !left);
+        el.classList.toggle('pagedjs_right_page', left);
+      }
+      return pages.length;
+    });
   };
 
   /** The @font-face rules, given once the subsets are made (the shell loads without them). */
