@@ -119,7 +119,7 @@ interface Group { first: number; members: number[] }
 const GROUP_SHARE = 0.5;
 
 /** A group's layout cut into its members' own layouts (pages and folios from 1, as if laid out alone). */
-function splitGroup(group: ChunkLayout, count: number): ChunkLayout[] {
+export function splitGroup(group: ChunkLayout, count: number): ChunkLayout[] {
   const out: ChunkLayout[] = Array.from({ length: count }, () => ({ pages: [], targets: {} }));
   const memberOfPage = new Map<number, { member: number; local: number }>();
   for (const p of group.pages) {
