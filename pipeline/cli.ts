@@ -20,8 +20,8 @@ const USAGE = `用法 / usage: juan <命令> [选项]
   --out DIR           输出文件夹（默认 dist/）
   --print-ready       印厂版：加 3 mm 出血和裁切标记
   --no-epub           只出 PDF（校对时更快）
-  --cache DIR         排版缓存文件夹（默认 .cache/juan）：只重排改动过的论文
-  --no-cache          冷构建：不读也不写排版缓存
+  --cache DIR         构建缓存文件夹（默认 .cache/juan：版面、PDF、字体子集）：只重排改动过的论文
+  --no-cache          冷构建：不读也不写构建缓存
   --quiet             不显示进度和逐条修改
   --debug             出错时显示堆栈
   -h, --help          显示本帮助
