@@ -125,7 +125,7 @@ export class BrowserSession {
    */
   async newPage(
     origin: string,
-    options: { intercept?: boolean } = {},
+    options: { intercept?: boolean; minimized?: boolean } = {},
   ): Promise<{ page: Page; context: BrowserContext; crashed: Promise<never> }> {
     if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
     const context = await this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' });
@@ -146,6 +146,15 @@ export class BrowserSession {
       });
     }
     const page = await context.newPage();
+    if (options.minimized) {
+      // Nothing is drawn for a minimized window: Paged.js's pages are not painted and
+      // composited while they are laid out (the print is drawn on its own). Its frames are
+      // throttled too — paged-handlers.js does not wait for them.
+      const cdp = await context.newCDPSession(page);
+      const { windowId } = await cdp.send('Browser.getWindowForTarget');
+      await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
+      await cdp.detach();
+    }
     page.on('console', (msg) => this.log.push(`console.${msg.type()}: ${msg.text()}`));
     page.on('pageerror', (err) => this.log.push(`pageerror: ${err.message}`));
     const crashed = new Promise<never>((_, reject) => {

@@ -165,7 +165,26 @@
     return true;
   }
 
-  Paged.registerHandlers(BeforePageLayoutNoResizeWatch, AfterPageLayoutFolios, AfterRenderedPageMap);
+  /**
+   * Before the content is parsed: let Paged.js lay out its next page in the next task instead
+   * of the next animation frame. Its queue waits for a frame per page (for live previews);
+   * a frame renders and paints the whole document first, and our tabs are minimized windows
+   * (browser.ts), whose frames Chromium throttles to a few a second.
+   */
+  class BeforeParsedNextTask extends Paged.Handler {
+    beforeParsed(content, chunker) {
+      chunker.q.tick = nextTask;
+    }
+  }
+  const tickChannel = new MessageChannel();
+  const ticks = [];
+  tickChannel.port1.onmessage = () => ticks.shift()();
+  function nextTask(callback) {
+    ticks.push(callback);
+    tickChannel.port2.postMessage(null);
+  }
+
+  Paged.registerHandlers(BeforeParsedNextTask, BeforePageLayoutNoResizeWatch, AfterPageLayoutFolios, AfterRenderedPageMap);
 
   /**
    * Lay out one chunk — or a group of consecutive chunks, each its <body> content as HTML — in
@@ -230,6 +249,11 @@
    */
   juan.showAll = function showAll() {
     for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = '';
+  };
+
+  /** Show one chunk and hide the others: what is measured then is laid out alone. */
+  juan.showOnly = function showOnly(index) {
+    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = run.dataset.chunk === String(index) ? '' : 'none';
   };
 
   /**
