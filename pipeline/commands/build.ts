@@ -8,9 +8,10 @@ import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium } from '../render/print/browser.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
-import { writers, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
+import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
-import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
+import { BookConfigSchema, type BookConfig } from '../config/schema.ts';
+import { startRun, type Callbacks, type CommonOptions, type ReadResult, type RunStart } from './inputs.ts';
 
 export interface BuildOptions extends CommonOptions {
   /** Add bleed and crop marks for the printer. */
@@ -55,26 +56,34 @@ export interface BuildCallbacks extends Callbacks {
 const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'epub'];
 
 export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
-  const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
-  // Chromium starts while Node builds the print HTML (on the other core); it is used only if a
-  // paper has to be laid out, and closed at the end either way.
-  let session: Promise<BrowserSession> | undefined;
-  if (options.browser !== false) {
-    try {
-      findChromium();
-      session = BrowserSession.launch({ timeoutMs: read.volume.meta.build.timeoutSeconds * 1000 });
-      session.catch(() => {});
-    } catch {
-      /* no browser: the print writer says so if it needs one */
+  // As soon as book.yaml is read, the writers start what depends on it alone (fonts) and
+  // Chromium starts and opens the layout tabs' windows, while Node reads the manuscript and
+  // builds the print HTML; the browser is used only if a paper has to be laid out, and closed
+  // at the end either way.
+  const early: EarlyContext = { printReady: options.printReady ?? false };
+  const start = (config: BookConfig | null) => {
+    if (options.browser !== false) {
+      try {
+        findChromium();
+        const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
+        early.session = BrowserSession.launch({ timeoutMs: timeoutSeconds * 1000 });
+        early.session.catch(() => {});
+      } catch {
+        /* no browser: the print writer says so if it needs one */
+      }
     }
-  }
+    if (config) for (const name of ORDER) (writers[name] as Writer).prepare?.(config, early);
+  };
   try {
-    return await build(session);
+    const run = startRun(options, callbacks, start);
+    return await build(run, early.session);
   } finally {
-    if (session) await session.then((s) => s.close(), () => {});
+    await early.prelude?.then((p) => p.close(), () => {});
+    if (early.session) await early.session.then((s) => s.close(), () => {});
   }
 
-  async function build(session: Promise<BrowserSession> | undefined): Promise<BuildResult> {
+  async function build(run: RunStart, session: Promise<BrowserSession> | undefined): Promise<BuildResult> {
+    const { inputs, clock, warnings, onWarning, read } = run;
     const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
     const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
     const stageTimings: Record<string, number> = {};
@@ -85,6 +94,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
       timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
       cache,
       session,
+      prelude: early.prelude,
       timings: stageTimings,
       onStage: callbacks.onStage,
       onPage: callbacks.onPage,

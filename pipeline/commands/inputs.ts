@@ -73,9 +73,10 @@ export interface ReadResult {
 }
 
 /** Read book.yaml (or fall back to the manuscript's own front matter) and the manuscript. */
-export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}): ReadResult {
+export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void): ReadResult {
   callbacks.onStage?.('normalize');
   const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
+  onConfig?.(config);
   const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined });
   if (!config) {
     callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
@@ -99,7 +100,8 @@ export interface RunStart {
   read: ReadResult;
 }
 
-export function startRun(options: CommonOptions, callbacks: Callbacks = {}): RunStart {
+/** `onConfig`: book.yaml is read and valid (null: there is none), the manuscript not yet. */
+export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void): RunStart {
   const inputs = resolveInputs(options);
   const clock = new Stopwatch();
   const warnings: string[] = [];
@@ -107,6 +109,6 @@ export function startRun(options: CommonOptions, callbacks: Callbacks = {}): Run
     warnings.push(w);
     callbacks.onWarning?.(w);
   };
-  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }));
+  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }, onConfig));
   return { inputs, clock, warnings, onWarning, read };
 }

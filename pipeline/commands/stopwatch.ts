@@ -1,3 +1,5 @@
+import { debugTiming } from '../report/debug-timing.ts';
+
 /** Per-stage wall-clock timings for report.json (never asserted in tests). */
 export class Stopwatch {
   readonly timings: Record<string, number> = {};
@@ -21,6 +23,7 @@ export class Stopwatch {
   }
 
   private add(stage: string, ms: number): void {
+    debugTiming('stage', stage, performance.now() - ms);
     this.timings[stage] = Math.round((this.timings[stage] ?? 0) + ms);
   }
 }

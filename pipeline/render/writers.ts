@@ -6,9 +6,12 @@
 import type { PageMap, Volume } from '../model/types.ts';
 import type { OutputFile } from '../output/atomic.ts';
 import type { BrowserSession } from './print/browser.ts';
+import type { PrintPrelude } from './print/prelude.ts';
 import type { BuildCache } from '../cache/store.ts';
+import type { BookConfig } from '../config/schema.ts';
 import { volumeToMarkdown } from './markdown.ts';
 import { volumeToToc } from './toc-json.ts';
+import { debugTiming } from '../report/debug-timing.ts';
 
 export interface WriterContext {
   volume: Volume;
@@ -27,8 +30,19 @@ export interface WriterContext {
   onPaper?: (done: number, total: number) => void;
   /** Called by the print writer with the final page map as soon as it is known (before its PDF is done). */
   onPageMap?: (map: PageMap) => void;
+  /** From the print writer's prepare (EarlyContext). */
+  prelude?: Promise<PrintPrelude>;
   /** Set by the print writer: layout chunks and how many the browser laid out. */
   printChunks?: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
+}
+
+/** What the build knows before the manuscript is read; writers' `prepare` may leave things in it for `write`. */
+export interface EarlyContext {
+  printReady: boolean;
+  /** The browser being launched (none when there is no browser or it is not wanted). */
+  session?: Promise<BrowserSession>;
+  /** Set by the print writer's prepare: tabs and server started early (print/prelude.ts). */
+  prelude?: Promise<PrintPrelude>;
 }
 
 export interface WriterResult {
@@ -41,12 +55,31 @@ export interface WriterResult {
 export interface Writer {
   /** Stage name for progress and timings. */
   stage: string;
+  /**
+   * Work that depends on book.yaml alone, started before the manuscript is read (it runs
+   * meanwhile, off Node's main thread where it can). Never throws: `write` meets any error again.
+   */
+  prepare?(config: BookConfig, early: EarlyContext): void;
   write(ctx: WriterContext): Promise<WriterResult>;
 }
 
 export const writers = {
   print: {
     stage: 'print',
+    prepare(config, early) {
+      // While the book is read: the faces' font files are decoded in the font worker, the
+      // browser opens the layout tabs and loads their shell document.
+      Promise.all([import('./print/fonts.ts'), import('./fonts/subset.ts')])
+        .then(([{ printFaces }, { prefetchFaces }]) => prefetchFaces(printFaces(config.fonts)))
+        .catch(() => {});
+      const session = early.session;
+      if (session) {
+        early.prelude = Promise.all([import('./print/prelude.ts'), import('./print/chunked.ts')]).then(([{ startPrintPrelude }, { LAYOUT_TABS }]) =>
+          startPrintPrelude(config, early.printReady, session, LAYOUT_TABS),
+        );
+        early.prelude.catch(() => {});
+      }
+    },
     async write(ctx) {
       const { renderPrint } = await import('./print/index.ts');
       const { postprocessPdf } = await import('./print/postprocess.ts');
@@ -56,11 +89,14 @@ export const writers = {
       let since = performance.now();
       const mark = (next: string) => {
         const now = performance.now();
+        if (stage) debugTiming('print', stage, since);
         if (stage && ctx.timings) ctx.timings[`print:${stage}`] = Math.round((ctx.timings[`print:${stage}`] ?? 0) + now - since);
         stage = next;
         since = now;
       };
+      const prelude = (await ctx.prelude?.catch(() => undefined)) ?? undefined;
       const result = await renderPrint(ctx.volume, {
+        prelude,
         printReady: ctx.printReady,
         timeoutMs: ctx.timeoutMs,
         session: ctx.session,

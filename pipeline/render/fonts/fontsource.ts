@@ -17,7 +17,7 @@ import { JuanError } from '../../report/errors.ts';
 const require = createRequire(import.meta.url);
 
 export interface FontSource {
-  /** Absolute path of the woff2 file. */
+  /** Absolute path of the WOFF file. */
   file: string;
   /** Inclusive code point ranges from the CSS, or null when the face declares none (then its cmap decides). */
   ranges: Array<[number, number]> | null;
@@ -55,7 +55,8 @@ function cssFaces(cssPath: string): FontSource[] {
   const out: FontSource[] = [];
   for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
     const body = block[1]!;
-    const src = /url\(([^)]+\.woff2)\)/.exec(body)?.[1];
+    // The WOFF 1.0 file, not the WOFF2: it decodes ~5× faster (font-worker.mjs).
+    const src = /url\(([^)]+\.woff)\)/.exec(body)?.[1];
     if (!src || /font-style:\s*(\w+)/.exec(body)?.[1] !== 'normal') continue;
     const range = /unicode-range:\s*([^;]+);/.exec(body)?.[1]?.trim();
     out.push({ file: path.resolve(path.dirname(cssPath), src), ranges: range ? parseUnicodeRange(range) : null });
@@ -77,7 +78,7 @@ export function fontsourceSources(pkg: string, weight: number): FontSource[] {
   const all = path.join(dir, `${weight}.css`);
   if (!existsSync(all)) throw new JuanError('render', `字体包「@fontsource/${pkg}」没有 ${weight} 字重`, { source: 'fonts' });
   for (const face of cssFaces(all)) if (!sources.some((s) => s.file === face.file)) sources.push(face);
-  if (!sources.length) throw new JuanError('render', `字体包「@fontsource/${pkg}」的 ${weight} 字重没有 woff2 字体`, { source: 'fonts' });
+  if (!sources.length) throw new JuanError('render', `字体包「@fontsource/${pkg}」的 ${weight} 字重没有 woff 字体`, { source: 'fonts' });
   sourcesMemo.set(memoKey, sources);
   return sources;
 }

@@ -12,12 +12,13 @@
  * with the exact `unicode-range` it serves. Results are kept in memory for the build and, with
  * a cache, on disk by a hash of the package version, the file and the characters.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import fontverter from 'fontverter';
-import subsetFont from 'subset-font';
+import { Worker } from 'node:worker_threads';
 import * as hb from 'harfbuzzjs';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
+import { timed } from '../../report/debug-timing.ts';
+import { JuanError } from '../../report/errors.ts';
+import { projectPath } from '../../paths.ts';
 import { fontsourceSources, fontsourceVersion, inRanges } from './fontsource.ts';
 
 export interface FaceSpec {
@@ -54,27 +55,76 @@ export interface DecodedFont {
   upem: number;
 }
 
+/** The font worker (font-worker.mjs): started on first use, kept for the process, never keeping it alive when idle. */
+let worker: Worker | null = null;
+const pending = new Map<number, { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }>();
+let nextId = 0;
+
+function fontWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(projectPath('pipeline', 'render', 'fonts', 'font-worker.mjs'));
+  w.unref();
+  w.on('message', (reply: { id: number; error?: string }) => {
+    const call = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (!pending.size) w.unref();
+    if (reply.error) call?.reject(new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error }));
+    else call?.resolve(reply);
+  });
+  const fail = (error: unknown) => {
+    worker = null;
+    for (const call of pending.values()) call.reject(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
+    pending.clear();
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => pending.size && fail(`exit ${code}`));
+  return (worker = w);
+}
+
+function callWorker<T>(op: string, args: Record<string, unknown>): Promise<T> {
+  const w = fontWorker();
+  const id = nextId++;
+  w.ref();
+  return new Promise<T>((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: Record<string, unknown>) => void, reject });
+    w.postMessage({ id, op, ...args });
+  });
+}
+
+const coverage = new Map<string, Promise<Set<number>>>();
+
+/** The code points a font file has (it is decoded in the worker, once per process). */
+function codePointsOf(file: string): Promise<Set<number>> {
+  let p = coverage.get(file);
+  if (!p) {
+    p = timed('font', `decode ${path.basename(file)}`, () => callWorker<{ unicodes: Uint32Array }>('decode', { file })).then((r) => new Set(r.unicodes));
+    coverage.set(file, p);
+    p.catch(() => coverage.delete(file));
+  }
+  return p;
+}
+
 /**
- * WOFF2 decoding and subsetting (wasm) are not safe to run concurrently: two overlapping
- * conversions gave a font whose glyph outlines were all empty. Every call waits for the previous one.
+ * Start decoding the faces' main files now (in the worker), before the book's characters
+ * are known: the subsets are then quick when asked for.
  */
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
+export function prefetchFaces(faces: FaceSpec[]): void {
+  for (const face of faces) {
+    const first = fontsourceSources(face.pkg, face.weight)[0];
+    if (first) codePointsOf(first.file).catch(() => {});
+  }
 }
 
 const decoded = new Map<string, Promise<DecodedFont>>();
 
-/** A font file decoded once per process. */
+/** A font file decoded once per process, with harfbuzz handles for shaping. */
 export function decodeFont(file: string): Promise<DecodedFont> {
   let p = decoded.get(file);
   if (!p) {
     p = (async () => {
-      const sfnt = new Uint8Array(await serially(() => fontverter.convert(readFileSync(file), 'sfnt')));
+      const { sfnt } = await callWorker<{ sfnt: Uint8Array }>('sfnt', { file });
       const face = new hb.Face(new hb.Blob(sfnt));
-      return { sfnt, unicodes: new Set(face.collectUnicodes()), font: new hb.Font(face), upem: face.upem };
+      return { sfnt, unicodes: await codePointsOf(file), font: new hb.Font(face), upem: face.upem };
     })();
     decoded.set(file, p);
     p.catch(() => decoded.delete(file));
@@ -87,7 +137,7 @@ const subsets = new Map<string, Promise<FaceSubset>>();
 /** One face cut down to `codepoints` (memoised per process; on disk with a cache). */
 export function subsetFace(face: FaceSpec, codepoints: Iterable<number>, cache?: BuildCache): Promise<FaceSubset> {
   const wanted = [...new Set(codepoints)].sort((a, b) => a - b);
-  const key = hashKey('font-subset-1', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), wanted.join(','));
+  const key = hashKey('font-subset-2', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), wanted.join(','));
   let p = subsets.get(key);
   if (!p) {
     p = (async () => {
@@ -110,12 +160,12 @@ async function makeSubset(face: FaceSpec, wanted: number[]): Promise<FaceSubset>
     if (!remaining.length) break;
     const candidates = source.ranges ? remaining.filter((cp) => inRanges(cp, source.ranges!)) : remaining;
     if (!candidates.length) continue;
-    const font = await decodeFont(source.file);
-    const mine = candidates.filter((cp) => font.unicodes.has(cp));
+    const has = await codePointsOf(source.file);
+    const mine = candidates.filter((cp) => has.has(cp));
     if (!mine.length) continue;
     const taken = new Set(mine);
     remaining = remaining.filter((cp) => !taken.has(cp));
-    const data = new Uint8Array(await serially(() => subsetFont(Buffer.from(font.sfnt.buffer, font.sfnt.byteOffset, font.sfnt.byteLength), String.fromCodePoint(...mine), { targetFormat: 'sfnt' })));
+    const { data } = await timed('font', `subset ${path.basename(source.file)}`, () => callWorker<{ data: Uint8Array }>('subset', { file: source.file, codepoints: mine }));
     const format = data[0] === 0x4f && data[1] === 0x54 && data[2] === 0x54 && data[3] === 0x4f ? 'opentype' : 'truetype';
     const base = path.basename(face.pkg);
     const name = `${base}-${face.weight}${parts.length ? `-${parts.length + 1}` : ''}.${format === 'opentype' ? 'otf' : 'ttf'}`;

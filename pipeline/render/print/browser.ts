@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { JuanError } from '../../report/errors.ts';
+import { timed } from '../../report/debug-timing.ts';
 
 /**
  * Chromium features turned off. Chromium honours only the last --disable-features flag, so
@@ -86,6 +87,8 @@ export async function withStage<T>(stage: string, timeoutMs: number, fn: () => P
   }
 }
 
+interface Window { page: Page; context: BrowserContext; crashed: Promise<never> }
+
 /** One Chromium for a whole build. Create with `BrowserSession.launch()`, always `close()`. */
 export class BrowserSession {
   private closed = false;
@@ -104,7 +107,7 @@ export class BrowserSession {
     const launch = () => chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
     let browser: Browser;
     try {
-      browser = await withStage('launch', timeout, launch);
+      browser = await timed('browser', 'launch', () => withStage('launch', timeout, launch));
     } catch (first) {
       // A browser that crashed or hung at start gets one more try, then the error names it.
       try {
@@ -119,34 +122,11 @@ export class BrowserSession {
     return new BrowserSession(browser, executablePath);
   }
 
-  /**
-   * A fresh page whose requests may only go to `origin` (our loopback server); everything
-   * else is aborted. A crash of the page rejects `crashed`.
-   */
-  async newPage(
-    origin: string,
-    options: { intercept?: boolean; minimized?: boolean } = {},
-  ): Promise<{ page: Page; context: BrowserContext; crashed: Promise<never> }> {
-    if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
+  /** A window with a page of its own (its own browser context: no shared cache or storage). */
+  private async openWindow(minimized: boolean): Promise<Window> {
     const context = await this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' });
-    if (options.intercept ?? true) {
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url === origin || url.startsWith(origin + '/')) return route.continue();
-        this.log.push(`blocked: ${url}`);
-        return route.abort('blockedbyclient');
-      });
-    } else {
-      // Without interception (which turns Chromium's cache off: every chunk would fetch and
-      // decode every font again) the server's Content-Security-Policy keeps the page to our
-      // origin; anything else the page tries is still logged, and fails.
-      context.on('request', (request) => {
-        const url = request.url();
-        if (!(url === origin || url.startsWith(origin + '/') || url.startsWith('data:'))) this.log.push(`blocked: ${url}`);
-      });
-    }
     const page = await context.newPage();
-    if (options.minimized) {
+    if (minimized) {
       // Nothing is drawn for a minimized window: Paged.js's pages are not painted and
       // composited while they are laid out (the print is drawn on its own). Its frames are
       // throttled too — paged-handlers.js does not wait for them.
@@ -163,6 +143,34 @@ export class BrowserSession {
     });
     crashed.catch(() => {});
     return { page, context, crashed };
+  }
+
+  /**
+   * A fresh page whose requests may only go to `origin` (our loopback server); everything
+   * else is aborted. A crash of the page rejects `crashed`.
+   */
+  async newPage(origin: string, options: { intercept?: boolean; minimized?: boolean } = {}): Promise<Window> {
+    if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
+    const intercept = options.intercept ?? true;
+    const window = await this.openWindow(options.minimized ?? false);
+    const { context } = window;
+    if (intercept) {
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url === origin || url.startsWith(origin + '/')) return route.continue();
+        this.log.push(`blocked: ${url}`);
+        return route.abort('blockedbyclient');
+      });
+    } else {
+      // Without interception (which turns Chromium's cache off: every chunk would fetch and
+      // decode every font again) the server's Content-Security-Policy keeps the page to our
+      // origin; anything else the page tries is still logged, and fails.
+      context.on('request', (request) => {
+        const url = request.url();
+        if (!(url === origin || url.startsWith(origin + '/') || url.startsWith('data:'))) this.log.push(`blocked: ${url}`);
+      });
+    }
+    return window;
   }
 
   async close(): Promise<void> {

@@ -22,7 +22,7 @@
  * after it are re-laid out too only when the edit changed its number of pages (their folios
  * move), since their cached pages carry the old folios.
  *
- * JUAN_DEBUG_TIMING=1 prints each tab step's time (load, layout per group, stamp, pdf) on stderr.
+ * JUAN_DEBUG_TIMING=1 prints each tab step (load, layout per group, stamp, pdf) on a timeline (report/debug-timing.ts).
  */
 import type { ElementContent } from 'hast';
 import type { Page } from 'playwright-core';
@@ -30,9 +30,11 @@ import type { PageLocation, PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { hashKey } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
+import { debugTiming } from '../../report/debug-timing.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import type { ChunkPlan } from './chunks.ts';
-import { serveBook, type Served } from './server.ts';
+import { serveBook, type BookServer, type Served } from './server.ts';
+import { openShellTab, SHELL_PATH, type ShellTab } from './shell-tab.ts';
 
 /** A page as the browser-side handler records it (chunk-local physical number and folio). */
 export interface LocalPage {
@@ -60,6 +62,9 @@ export interface ChunkJob {
   key: string;
 }
 
+/** Browser tabs laying out papers at once by default: one per core of the build machine. */
+export const LAYOUT_TABS = 2;
+
 /** Where a chunk's pages are in a cached PDF. */
 interface Placement { pdf: string; from: number; count: number }
 
@@ -73,6 +78,12 @@ export interface ChunkedOptions {
   shell: string;
   /** Files the shell loads (fonts, scripts), by URL path; looked up when asked for, so fonts may be added later. */
   files: Map<string, Served>;
+  /**
+   * Tabs opened with this shell before the book was read (prelude.ts), taken before new ones
+   * are opened, and the server they loaded it from (serving `files`). Unused tabs are closed.
+   */
+  preopened?: Array<Promise<ShellTab>>;
+  server?: Promise<BookServer>;
   /**
    * The @font-face rules (their files in `files` by then). Tabs load the shell meanwhile and
    * wait for them only before their first layout: the subsets are made while the tabs open.
@@ -162,7 +173,7 @@ interface JuanWindow {
 
 export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: ChunkedOptions): Promise<ChunkedResult> {
   const { cache, timeoutMs } = options;
-  const tabs = Math.max(1, options.tabs ?? 2);
+  const tabs = Math.max(1, options.tabs ?? LAYOUT_TABS);
   const totalPapers = body.reduce((n, j) => n + j.plan.papers.length, 0);
 
   // ---- layouts the cache knows; F(i) as soon as the layouts before i are known
@@ -224,23 +235,24 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
 
   /** A tab: one browser context and the shell document, reused for chunk after chunk. */
   const openTab = async () => {
-    const { page, context, crashed } = await session!.newPage(server!.origin, { intercept: false, minimized: true });
+    const opened = options.preopened?.shift();
+    const shellTab = (opened && (await opened.catch(() => null))) || (await openShellTab(session!, server!.origin, timeoutMs));
+    const { page, context, crashed } = shellTab;
     let current = -1;
-    await page.exposeFunction('__juanProgress', (n: number) => {
+    shellTab.onProgress = (n) => {
       if (current < 0) return;
       pagesDone[current] = n;
       reportPages();
-    });
+    };
     const abort = () => void page.close().catch(() => {});
     const stage = async <T>(name: string, fn: () => Promise<T>) => {
       const t = performance.now();
       try {
         return await withStage(name, timeoutMs, () => Promise.race([fn(), crashed]), abort);
       } finally {
-        if (process.env.JUAN_DEBUG_TIMING) process.stderr.write(`[tab] ${name} ${current} ${(performance.now() - t).toFixed(0)}ms\n`);
+        debugTiming('tab', `${name} ${current}`, t);
       }
     };
-    await stage('load', () => page.goto(`${server!.origin}/_juan/shell.html`, { waitUntil: 'load' }));
     const fontCss = await options.fontCss;
     await stage('fonts', () => page.evaluate((css) => (window as unknown as JuanWindow).__juan.setFonts(css), fontCss));
     const groups: Group[] = [];

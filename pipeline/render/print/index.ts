@@ -16,24 +16,20 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'playwright-core';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
-import { projectPath } from '../../paths.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
 import { formatTocNumber } from '../../../templates/toc.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { BrowserSession, findChromium } from './browser.ts';
 import { renderChunks, type ChunkJob } from './chunked.ts';
-import { CHUNK_CSS, chunkBodyHtml, planChunks, shellDocument } from './chunks.ts';
+import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunks.ts';
+import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
 import { printFaces, printFonts } from './fonts.ts';
 import { fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
-import { mergePdfs } from './merge.ts';
-import { pageCss } from './page-css.ts';
-import type { Served } from './server.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -88,13 +84,11 @@ export interface RenderPrintOptions {
    * the front matter (目录 filled) and every body chunk laid out in this build.
    */
   inspect?: (page: Page) => Promise<void>;
+  /** Tabs and server started before the manuscript was read (prelude.ts); closed here when not of use. */
+  prelude?: PrintPrelude;
 }
 
 const require = createRequire(import.meta.url);
-const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
-const HANDLERS = projectPath('pipeline', 'render', 'print', 'paged-handlers.js');
-/** pagedjs's exports map hides dist/; its `require` entry is lib/index.cjs. */
-const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist/paged.js');
 
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
 const GENERATED_TEXT = '0123456789ivxlcdm()·…';
@@ -143,7 +137,7 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
 }
 
 /** Bump when the layout code changes in a way the hashed sources below do not show. */
-const ENGINE_VERSION = 'juan-print-chunked-2';
+const ENGINE_VERSION = 'juan-print-chunked-3';
 
 function packageVersion(name: string): string {
   try {
@@ -179,21 +173,17 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
 
   // ---- html
   onStage?.('html');
-  const styles = {
-    page: pageCss(volume.meta, printReady),
-    shared: readFileSync(STYLES.shared, 'utf8'),
-    print: readFileSync(STYLES.print, 'utf8'),
-  };
+  const { styles, shell, files: ownFiles } = printShell(volume.meta, printReady);
+  // The tabs opened before the manuscript was read loaded this very shell (prelude.ts).
+  const prelude = options.prelude?.shell === shell ? options.prelude : null;
+  if (options.prelude && !prelude) await options.prelude.close();
+  const files = prelude?.files ?? ownFiles;
   const body = printBody(volume);
   const plans = planChunks(volume, body);
   const bodies = plans.map(chunkBodyHtml);
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
   const used = usedCodePoints(bodies.join('') + generated);
-  const files = new Map<string, Served>([
-    ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
-    ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
-  ]);
   // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
   const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
     for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
@@ -202,7 +192,6 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   fontsReady.catch(() => {});
 
   const engine = engineKey(volume, printReady);
-  const shell = shellDocument(volume.meta.language || 'zh-CN', volume.meta.title, { ...styles, fonts: '' });
   const jobs: ChunkJob[] = plans.map((plan, i) => ({
     plan,
     body: bodies[i]!,
@@ -222,6 +211,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     cache: options.cache,
     tabs: options.tabs,
     files,
+    preopened: prelude?.tabs,
+    server: prelude?.server,
     fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts')),
     tocLabels,
     onStage,
@@ -249,6 +240,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const links = result.tocLinks
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
+  const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
   const pdf = await mergePdfs(result.pdfs, links);
   return {
     pdf,

@@ -1,0 +1,114 @@
+/*
+ * The font work of a build — decoding the font files and harfbuzz subsetting (wasm), ~0.5 s
+ * for a cold book — in a worker thread, so that Node's main thread is free meanwhile to read the
+ * manuscript, build the HTML and answer the browser while it starts (subset.ts is the API).
+ *
+ * Plain JavaScript loaded by path: it runs the same from the TypeScript sources and from the
+ * bundled CLI. Requests are served one at a time, in order: two overlapping conversions once
+ * gave a font whose glyph outlines were all empty.
+ *
+ *   { id, op: 'decode', file }            → { unicodes: Uint32Array }  (the font stays here)
+ *   { id, op: 'sfnt', file }              → { sfnt: Uint8Array }       (a copy, for shaping)
+ *   { id, op: 'subset', file, codepoints } → { data: Uint8Array }
+ *   errors                                → { id, error: message }
+ */
+import { parentPort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import fontverter from 'fontverter';
+import subsetFont from 'subset-font';
+import * as hb from 'harfbuzzjs';
+
+/**
+ * WOFF 1.0 → OpenType (W3C WOFF 1.0 §5, §6): each table zlib-compressed on its own. Native
+ * zlib does LXGW WenKai's 10 MB in ~70 ms; fontverter's decoder (JS inflate) takes 0.6–1.2 s,
+ * and a WOFF2 of it (brotli and glyf transforms in wasm) 0.4–0.6 s — that is why the WOFF
+ * files of the @fontsource packages are the sources (fontsource.ts).
+ */
+function woffToSfnt(woff) {
+  const view = new DataView(woff.buffer, woff.byteOffset, woff.byteLength);
+  const flavor = view.getUint32(4);
+  const numTables = view.getUint16(12);
+  const tables = [];
+  for (let i = 0; i < numTables; i++) {
+    const at = 44 + i * 20;
+    const offset = view.getUint32(at + 4);
+    const compLength = view.getUint32(at + 8);
+    const origLength = view.getUint32(at + 12);
+    const raw = woff.subarray(offset, offset + compLength);
+    const data = compLength < origLength ? inflateSync(raw) : raw;
+    if (data.length !== origLength) throw new Error(`WOFF table ${i} inflates to ${data.length} bytes, not ${origLength}`);
+    tables.push({ tag: view.getUint32(at), checksum: view.getUint32(at + 16), data });
+  }
+  let size = 12 + 16 * numTables;
+  for (const t of tables) size += (t.data.length + 3) & ~3;
+  const out = new Uint8Array(size);
+  const o = new DataView(out.buffer);
+  let searchRange = 1;
+  let entrySelector = 0;
+  while (searchRange * 2 <= numTables) {
+    searchRange *= 2;
+    entrySelector++;
+  }
+  o.setUint32(0, flavor);
+  o.setUint16(4, numTables);
+  o.setUint16(6, searchRange * 16);
+  o.setUint16(8, entrySelector);
+  o.setUint16(10, numTables * 16 - searchRange * 16);
+  let offset = 12 + 16 * numTables;
+  tables.forEach((t, i) => {
+    o.setUint32(12 + i * 16, t.tag);
+    o.setUint32(16 + i * 16, t.checksum);
+    o.setUint32(20 + i * 16, offset);
+    o.setUint32(24 + i * 16, t.data.length);
+    out.set(t.data, offset);
+    offset += (t.data.length + 3) & ~3;
+  });
+  return out;
+}
+
+/** file → its OpenType bytes and code points. */
+const decoded = new Map();
+
+async function decode(file) {
+  let font = decoded.get(file);
+  if (!font) {
+    const bytes = readFileSync(file);
+    const isWoff = bytes.length > 44 && bytes.toString('latin1', 0, 4) === 'wOFF';
+    const sfnt = isWoff ? woffToSfnt(bytes) : new Uint8Array(await fontverter.convert(bytes, 'sfnt'));
+    const face = new hb.Face(new hb.Blob(sfnt));
+    font = { sfnt, unicodes: Uint32Array.from(face.collectUnicodes()) };
+    face.destroy?.();
+    decoded.set(file, font);
+  }
+  return font;
+}
+
+const ops = {
+  async decode({ file }) {
+    const { unicodes } = await decode(file);
+    return { result: { unicodes: unicodes.slice() } };
+  },
+  async sfnt({ file }) {
+    const sfnt = (await decode(file)).sfnt.slice();
+    return { result: { sfnt }, transfer: [sfnt.buffer] };
+  },
+  async subset({ file, codepoints }) {
+    const { sfnt } = await decode(file);
+    const buffer = Buffer.from(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength);
+    const data = new Uint8Array(await subsetFont(buffer, String.fromCodePoint(...codepoints), { targetFormat: 'sfnt' }));
+    return { result: { data }, transfer: [data.buffer] };
+  },
+};
+
+let queue = Promise.resolve();
+parentPort.on('message', (request) => {
+  queue = queue.then(async () => {
+    try {
+      const { result, transfer } = await ops[request.op](request);
+      parentPort.postMessage({ id: request.id, ...result }, transfer ?? []);
+    } catch (error) {
+      parentPort.postMessage({ id: request.id, error: String(error?.stack ?? error) });
+    }
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * A layout tab: a minimized browser window with the shell document loaded — styles, Paged.js
+ * and our handlers, no content and no fonts yet (chunks.ts `shellDocument`). Opening one
+ * takes about a second (a browser context, a window, a renderer process, parsing Paged.js);
+ * chunked.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
+ * alone, the tabs can be opened before the manuscript is read (prelude.ts).
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { debugTiming } from '../../report/debug-timing.ts';
+import { withStage, type BrowserSession } from './browser.ts';
+
+export interface ShellTab {
+  page: Page;
+  context: BrowserContext;
+  /** Rejects when the page crashes or the browser goes away. */
+  crashed: Promise<never>;
+  /** Pages laid out so far in the current chunk, as the browser-side handler reports them. */
+  onProgress: ((pages: number) => void) | null;
+}
+
+/** The shell document's URL path on the book server. */
+export const SHELL_PATH = '/_juan/shell.html';
+
+export async function openShellTab(session: BrowserSession, origin: string, timeoutMs: number): Promise<ShellTab> {
+  const start = performance.now();
+  const { page, context, crashed } = await session.newPage(origin, { intercept: false, minimized: true });
+  const tab: ShellTab = { page, context, crashed, onProgress: null };
+  await page.exposeFunction('__juanProgress', (n: number) => tab.onProgress?.(n));
+  const abort = () => void page.close().catch(() => {});
+  await withStage('load', timeoutMs, () => Promise.race([page.goto(`${origin}${SHELL_PATH}`, { waitUntil: 'load' }), crashed]), abort);
+  debugTiming('tab', 'open', start);
+  return tab;
+}
