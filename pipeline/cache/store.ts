@@ -109,6 +109,16 @@ export class BuildCache {
     }
   }
 
+  /** Whether the namespace has any entry: a hint that this book was built with this cache before. */
+  holds(ns: string): boolean {
+    if (!this.read) return false;
+    try {
+      return readdirSync(join(this.dir, ns)).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
   putJson(ns: string, key: string, value: unknown): void {
     this.put(ns, key, 'json', JSON.stringify(value));
   }

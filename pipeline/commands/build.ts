@@ -60,7 +60,9 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   // Chromium starts and opens the layout tabs' windows, while Node reads the manuscript and
   // builds the print HTML; the browser is used only if a paper has to be laid out, and closed
   // at the end either way.
-  const early: EarlyContext = { printReady: options.printReady ?? false };
+  const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
+  const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
+  const early: EarlyContext = { printReady: options.printReady ?? false, cache };
   const start = (config: BookConfig | null) => {
     if (options.browser !== false) {
       try {
@@ -84,8 +86,6 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
 
   async function build(run: RunStart, session: Promise<BrowserSession> | undefined): Promise<BuildResult> {
     const { inputs, clock, warnings, onWarning, read } = run;
-    const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
-    const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
     const stageTimings: Record<string, number> = {};
     const ctx: WriterContext = {
       volume: read.volume,

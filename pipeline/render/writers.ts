@@ -39,6 +39,7 @@ export interface WriterContext {
 /** What the build knows before the manuscript is read; writers' `prepare` may leave things in it for `write`. */
 export interface EarlyContext {
   printReady: boolean;
+  cache?: BuildCache;
   /** The browser being launched (none when there is no browser or it is not wanted). */
   session?: Promise<BrowserSession>;
   /** Set by the print writer's prepare: tabs and server started early (print/prelude.ts). */
@@ -68,14 +69,19 @@ export const writers = {
     stage: 'print',
     prepare(config, early) {
       // While the book is read: the faces' font files are decoded in the font worker, the
-      // browser opens the layout tabs and loads their shell document.
-      Promise.all([import('./print/fonts.ts'), import('./fonts/subset.ts')])
-        .then(([{ printFaces }, { prefetchFaces }]) => prefetchFaces(printFaces(config.fonts)))
-        .catch(() => {});
+      // browser opens the layout tabs and loads their shell document. A book built with this
+      // cache before probably has its subsets there, and only a paper or two to lay out: no
+      // decoding then, and one tab (a second opens if needed) — both cost CPU the build needs.
+      const rebuild = early.cache?.holds('layout') ?? false;
+      if (!early.cache?.holds('font')) {
+        Promise.all([import('./print/fonts.ts'), import('./fonts/subset.ts')])
+          .then(([{ printFaces }, { prefetchFaces }]) => prefetchFaces(printFaces(config.fonts)))
+          .catch(() => {});
+      }
       const session = early.session;
       if (session) {
         early.prelude = Promise.all([import('./print/prelude.ts'), import('./print/chunked.ts')]).then(([{ startPrintPrelude }, { LAYOUT_TABS }]) =>
-          startPrintPrelude(config, early.printReady, session, LAYOUT_TABS),
+          startPrintPrelude(config, early.printReady, session, rebuild ? 1 : LAYOUT_TABS),
         );
         early.prelude.catch(() => {});
       }
