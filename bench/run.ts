@@ -9,7 +9,8 @@
  * once, one after another, so a step and the Chromium time it is divided by are measured under
  * the same load. The table gives per step the median seconds and the median of the per-round
  * ratios (with their range), pages, and the peak memory of the whole process tree (Chromium
- * included; the highest of the rounds). `juan check` runs after every build. Ratios from one
+ * included), measured in one more run of each step: sampling memory slows a run, so the
+ * timed rounds are not sampled. `juan check` runs after every timed build. Ratios from one
  * run are what we quote; nothing here is asserted.
  *
  *   npm run bench [-- --scales 1,2 --repeat 3]
@@ -65,7 +66,11 @@ for (const scale of scales) {
   copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
   const out = join(dir, 'dist');
   const cache = join(dir, 'cache');
-  const build = (extra: string[]) => measure(process.execPath, [...JUAN, 'build', '--manuscript', manuscript, '--out', out, '--quiet', ...extra], { cwd: ROOT });
+  const build = (extra: string[], memory = false) => measure(process.execPath, [...JUAN, 'build', '--manuscript', manuscript, '--out', out, '--quiet', ...extra], { cwd: ROOT, memory });
+  const chromiumAlone = (round: number | string, memory = false) =>
+    measure(findChromium(), [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, `chromium-profile-${round}`)}`, '--no-pdf-header-footer', `--print-to-pdf=${join(dir, 'chromium.pdf')}`, `file://${join(out, 'print.html')}`], { memory });
+  const pagedPlain = (memory = false) => measure(TSX, [join(ROOT, 'bench', 'paged-plain.ts'), out, join(dir, 'paged.pdf')], { cwd: ROOT, memory });
+  const edit = (n: number | string) => writeFileSync(manuscript, original.slice(0, at) + `（编辑校改第 ${n} 次）` + original.slice(at));
   const check = async (what: string) => {
     const run = await measure(process.execPath, [...JUAN, 'check', '--out', out], { cwd: ROOT });
     if (run.code !== 0) fail(`juan check after the ${what}`, run);
@@ -85,9 +90,9 @@ for (const scale of scales) {
     pages = coldReport.pages;
 
     process.stderr.write(`[${name}] round ${round}/${repeat}: Chromium alone, plain Paged.js…\n`);
-    const chromium = await measure(findChromium(), [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, `chromium-profile-${round}`)}`, '--no-pdf-header-footer', `--print-to-pdf=${join(dir, 'chromium.pdf')}`, `file://${join(out, 'print.html')}`]);
+    const chromium = await chromiumAlone(round);
     if (chromium.code !== 0) fail('chromium --print-to-pdf', chromium);
-    const paged = await measure(TSX, [join(ROOT, 'bench', 'paged-plain.ts'), out, join(dir, 'paged.pdf')], { cwd: ROOT });
+    const paged = await pagedPlain();
     if (paged.code !== 0) fail('plain Paged.js', paged);
 
     process.stderr.write(`[${name}] round ${round}/${repeat}: warm build (cache primed, then one paragraph edited)…\n`);
@@ -95,7 +100,7 @@ for (const scale of scales) {
       const primed = await build(['--cache', cache]);
       if (primed.code !== 0) fail('priming build', primed);
     }
-    writeFileSync(manuscript, original.slice(0, at) + `（编辑校改第 ${round} 次）` + original.slice(at));
+    edit(round);
     const warm = await build(['--cache', cache]);
     if (warm.code !== 0) fail('warm build', warm);
     await check('warm build');
@@ -109,12 +114,24 @@ for (const scale of scales) {
     stages.push(`${name} round ${round}: cold ${cold.seconds.toFixed(1)} s (${timings(coldReport)}); warm ${warm.seconds.toFixed(1)} s (${timings(warmReport)}; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}); chromium ${chromium.seconds.toFixed(1)} s`);
   }
 
+  // Peak memory: one more run of each step, sampled (sampling slows a run: times come from the rounds above).
+  process.stderr.write(`[${name}] memory: each step once more, sampled…\n`);
+  writeFileSync(manuscript, original);
+  const peaks: Record<Step, number> = {
+    'juan build cold': (await build(['--no-cache'], true)).peakBytes,
+    'chromium print (no polyfill)': (await chromiumAlone('memory', true)).peakBytes,
+    'plain Paged.js': (await pagedPlain(true)).peakBytes,
+    'juan build warm (1 paragraph)': 0,
+  };
+  edit('memory');
+  peaks['juan build warm (1 paragraph)'] = (await build(['--cache', cache], true)).peakBytes;
+
   const base = runs['chromium print (no polyfill)'];
   for (const step of STEPS) {
     const ms = runs[step];
     const ratios = ms.map((m, r) => m.seconds / base[r]!.seconds);
     const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
-    rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(Math.max(...ms.map((m) => m.peakBytes)))]);
+    rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(peaks[step])]);
   }
   printTable();
 }
