@@ -69,5 +69,7 @@ export function pageCss(meta: BookConfig, printReady: boolean): string {
       `}`,
     `@page :left{margin-left:${px(g.margins.outer)};margin-right:${px(g.margins.inner)};@top-center{content:${cssString(meta.title)};}}`,
     `@page :right{margin-left:${px(g.margins.inner)};margin-right:${px(g.margins.outer)};}`,
+    // No bleed, no crop marks: their boxes (20 elements a page) need no style or layout.
+    ...(printReady ? [] : ['.pagedjs_bleed{display:none;}']),
   ].join('\n');
 }
