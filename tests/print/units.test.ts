@@ -55,8 +55,11 @@ describe('page geometry', () => {
   });
   it('adds bleed and crop marks only when print-ready', () => {
     const meta = sampleVolume().meta;
-    expect(pageCss(meta, false)).not.toMatch(/bleed|marks/);
+    expect(pageCss(meta, false)).not.toMatch(/bleed:|marks:/);
     expect(pageCss(meta, true)).toMatch(/bleed:3mm;marks:crop/);
+    // Without bleed, Paged.js's empty bleed and crop-mark boxes are not styled or laid out.
+    expect(pageCss(meta, false)).toContain('.pagedjs_bleed{display:none;}');
+    expect(pageCss(meta, true)).not.toContain('.pagedjs_bleed{display:none;}');
   });
   it('refuses a type area that does not fit the trim', () => {
     const meta = sampleVolume().meta;
