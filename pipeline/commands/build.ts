@@ -78,23 +78,20 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   };
   try {
     const run = startRun(options, callbacks, start);
-    return await build(run, early.session);
+    return await build(run);
   } finally {
     await early.prelude?.then((p) => p.close(), () => {});
     if (early.session) await early.session.then((s) => s.close(), () => {});
   }
 
-  async function build(run: RunStart, session: Promise<BrowserSession> | undefined): Promise<BuildResult> {
+  async function build(run: RunStart): Promise<BuildResult> {
     const { inputs, clock, warnings, onWarning, read } = run;
     const stageTimings: Record<string, number> = {};
     const ctx: WriterContext = {
+      ...early, // printReady, cache, the browser being launched, the print prelude
       volume: read.volume,
       pageMap: null,
-      printReady: options.printReady ?? false,
       timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
-      cache,
-      session,
-      prelude: early.prelude,
       timings: stageTimings,
       onStage: callbacks.onStage,
       onPage: callbacks.onPage,
