@@ -71,13 +71,14 @@ function fontWorker(): Worker {
     if (reply.error) call?.reject(new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error }));
     else call?.resolve(reply);
   });
+  // A worker that dies fails what it was asked; the next call starts a new one.
   const fail = (error: unknown) => {
-    worker = null;
+    if (worker === w) worker = null;
     for (const call of pending.values()) call.reject(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
     pending.clear();
   };
   w.on('error', fail);
-  w.on('exit', (code) => pending.size && fail(`exit ${code}`));
+  w.on('exit', (code) => fail(`exit ${code}`));
   return (worker = w);
 }
 
