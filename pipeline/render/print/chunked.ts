@@ -34,7 +34,7 @@ import { debugTiming } from '../../report/debug-timing.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import type { ChunkPlan } from './chunks.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
-import { openShellTab, SHELL_PATH, type ShellTab } from './shell-tab.ts';
+import { openShellTab, type ShellTab } from './shell-tab.ts';
 
 /** A page as the browser-side handler records it (chunk-local physical number and folio). */
 export interface LocalPage {
@@ -74,13 +74,12 @@ export interface ChunkedOptions {
   cache?: BuildCache;
   /** Browser tabs laying out body chunks at once. */
   tabs?: number;
-  /** The tab document (styles, all font slices, scripts). */
-  shell: string;
-  /** Files the shell loads (fonts, scripts), by URL path; looked up when asked for, so fonts may be added later. */
+  /** The shell document (prelude.ts `printShell`) and the files it loads (scripts, fonts), by URL path; looked up when asked for, so fonts may be added later. */
   files: Map<string, Served>;
   /**
    * Tabs opened with this shell before the book was read (prelude.ts), taken before new ones
-   * are opened, and the server they loaded it from (serving `files`). Unused tabs are closed.
+   * are opened, and the server they loaded it from (serving `files`). The prelude's owner
+   * closes the tabs not taken and the server.
    */
   preopened?: Array<Promise<ShellTab>>;
   server?: Promise<BookServer>;
@@ -165,8 +164,7 @@ interface JuanWindow {
     runChunk(index: number, html: string[], kind: string): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
     stamp(list: Array<[number, number | null]>): number[];
     setFonts(css: string): void;
-    showAll(): void;
-    showOnly(index: number): void;
+    show(index: number | null): void;
     fillToc(l: Record<string, string>): { filled: number; missing: string[]; changed: number; overflowing: string[] };
   };
 }
@@ -225,7 +223,8 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
   const hits = await Promise.all(body.map((_, i) => (i < prefix ? lookUp(i) : Promise.resolve(false))));
   reportPages();
 
-  let server: Awaited<ReturnType<typeof serveBook>> | null = null;
+  let server: BookServer | null = null;
+  let ownServer = false;
   let session: BrowserSession | undefined;
   const ownSession = !options.session;
   let laidOut = 0;
@@ -292,15 +291,11 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       async stamp(list: Array<[number, number | null]>): Promise<number[]> {
         return stage('stamp', () => page.evaluate((l) => (window as unknown as JuanWindow).__juan.stamp(l), list));
       },
-      /** Show every chunk laid out in this tab (hidden while the next one was laid out). */
-      async show(): Promise<void> {
-        if (shown) return;
-        await stage('show', () => page.evaluate(() => (window as unknown as JuanWindow).__juan.showAll()));
-        shown = true;
-      },
-      async showOnly(index: number): Promise<void> {
-        await stage('show', () => page.evaluate((i) => (window as unknown as JuanWindow).__juan.showOnly(i), index));
-        shown = false;
+      /** Show chunk `index` alone, or (null) every chunk laid out in this tab — hidden while the next one was laid out. */
+      async show(index: number | null = null): Promise<void> {
+        if (index == null && shown) return;
+        await stage('show', () => page.evaluate((i) => (window as unknown as JuanWindow).__juan.show(i), index));
+        shown = index == null;
       },
       async print(): Promise<Uint8Array> {
         await tab.show();
@@ -334,8 +329,11 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
 
     if (needBody || !frontReady) {
       options.onStage?.('browser');
-      options.files.set('/_juan/shell.html', { type: 'text/html; charset=utf-8', data: options.shell });
-      server = await serveBook(options.files);
+      server = (options.server && (await options.server.catch(() => null))) || null;
+      if (!server) {
+        server = await serveBook(options.files);
+        ownServer = true;
+      }
       const given = options.session;
       session = given ? await withStage('launch', timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs });
     }
@@ -445,7 +443,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           options.onStage?.('toc');
           // The 目录's lines are measured with the front matter alone on show: with every
           // chunk shown, measuring lays out the whole tab (~0.7 s at 300 pages) for nothing.
-          await tab.showOnly(-1);
+          await tab.show(-1);
           await fillToc(tab, options.tocLabels(published!));
           links = await tab.stage('links', () => frontLinks(tab!.page));
         }
@@ -530,7 +528,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     return { pageMap, pdfs: out, laidOut, printed, laidOutPapers, tocLinks: frontDone.links };
   } finally {
     if (ownSession && session) await session.close();
-    await server?.close();
+    if (ownServer) await server?.close();
   }
 
   /** The page map, assembled once and announced (onPageMap) the first time it is asked for. */

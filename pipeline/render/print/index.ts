@@ -206,7 +206,6 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   onStage?.('layout');
   const layout = renderChunks(jobs[0]!, jobs.slice(1), {
     session: options.session,
-    shell,
     timeoutMs,
     cache: options.cache,
     tabs: options.tabs,

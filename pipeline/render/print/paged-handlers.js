@@ -204,7 +204,7 @@
   juan.flows = {};
   juan.runChunk = async function runChunk(index, htmls, kind) {
     if (!juan.sheets) juan.sheets = Paged.Previewer.prototype.removeStyles.call(null, document);
-    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = 'none';
+    juan.show(index); // hides the chunks before it: this one's container is not there yet
     const container = document.createElement('div');
     container.className = 'juan-run';
     container.dataset.chunk = String(index);
@@ -249,17 +249,15 @@
   }
 
   /**
-   * Show every chunk again, before printing. (Letting print media show them instead, without
-   * this screen layout, made printing slower by more than this step takes: the print layout
-   * reuses much of the screen one.)
+   * Show chunk `index` alone (what is measured then is laid out alone), or with index null
+   * every chunk again, before printing. (Letting print media show them instead, without this
+   * screen layout, made printing slower by more than this step takes: the print layout reuses
+   * much of the screen one.)
    */
-  juan.showAll = function showAll() {
-    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = '';
-  };
-
-  /** Show one chunk and hide the others: what is measured then is laid out alone. */
-  juan.showOnly = function showOnly(index) {
-    for (const run of Array.from(document.querySelectorAll('.juan-run'))) run.style.display = run.dataset.chunk === String(index) ? '' : 'none';
+  juan.show = function show(index) {
+    for (const run of Array.from(document.querySelectorAll('.juan-run'))) {
+      run.style.display = index == null || run.dataset.chunk === String(index) ? '' : 'none';
+    }
   };
 
   /**

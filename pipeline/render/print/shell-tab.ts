@@ -25,9 +25,14 @@ export async function openShellTab(session: BrowserSession, origin: string, time
   const start = performance.now();
   const { page, context, crashed } = await session.newPage(origin, { intercept: false, minimized: true });
   const tab: ShellTab = { page, context, crashed, onProgress: null };
-  await page.exposeFunction('__juanProgress', (n: number) => tab.onProgress?.(n));
   const abort = () => void page.close().catch(() => {});
-  await withStage('load', timeoutMs, () => Promise.race([page.goto(`${origin}${SHELL_PATH}`, { waitUntil: 'load' }), crashed]), abort);
+  try {
+    await page.exposeFunction('__juanProgress', (n: number) => tab.onProgress?.(n));
+    await withStage('load', timeoutMs, () => Promise.race([page.goto(`${origin}${SHELL_PATH}`, { waitUntil: 'load' }), crashed]), abort);
+  } catch (error) {
+    await context.close().catch(() => {}); // no half-opened window left behind
+    throw error;
+  }
   debugTiming('tab', 'open', start);
   return tab;
 }
