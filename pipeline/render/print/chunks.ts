@@ -83,7 +83,6 @@ export function planChunks(volume: Volume, body: Element[]): ChunkPlan[] {
 }
 
 export interface ChunkStyles {
-  fonts: string;
   page: string;
   shared: string;
   print: string;
@@ -103,7 +102,8 @@ export function shellDocument(lang: string, title: string, styles: ChunkStyles):
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return (
     `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
-    `<style id="juan-fonts" data-pagedjs-ignore>\n${styles.fonts}\n</style>` +
+    // The @font-face rules come later (juan.setFonts), once the subsets are made.
+    `<style id="juan-fonts" data-pagedjs-ignore></style>` +
     `<style id="juan-page">\n${styles.page}\n</style>` +
     `<style id="juan-shared">\n${styles.shared}\n</style>` +
     `<style id="juan-print">\n${styles.print}\n</style>` +

@@ -18,7 +18,7 @@ import { serveBook, type BookServer, type Served } from './server.ts';
 import { openShellTab, SHELL_PATH, type ShellTab } from './shell-tab.ts';
 
 const require = createRequire(import.meta.url);
-export const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
+const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
 export const HANDLERS = projectPath('pipeline', 'render', 'print', 'paged-handlers.js');
 /** pagedjs's exports map hides dist/; its `require` entry is lib/index.cjs. */
 const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist/paged.js');
@@ -37,7 +37,7 @@ export function printShell(meta: BookConfig, printReady: boolean): PrintShell {
     shared: readFileSync(STYLES.shared, 'utf8'),
     print: readFileSync(STYLES.print, 'utf8'),
   };
-  const shell = shellDocument(meta.language || 'zh-CN', meta.title, { ...styles, fonts: '' });
+  const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles);
   const files = new Map<string, Served>([
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
