@@ -96,12 +96,13 @@ export function chunkBodyHtml(chunk: ChunkPlan): string {
 /**
  * A tab's HTML document: the same shell and styles as print.html, the chunk styles and the
  * layout scripts, and an empty body — the chunks are laid out into it one after another
- * (paged-handlers.js `juan.runChunk`).
+ * (paged-handlers.js `juan.runChunk`). `data-juan-print-ready` on <html>: pages keep their
+ * bleed and crop-mark boxes.
  */
-export function shellDocument(lang: string, title: string, styles: ChunkStyles): string {
+export function shellDocument(lang: string, title: string, styles: ChunkStyles, printReady: boolean): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return (
-    `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
+    `<!doctype html><html lang="${esc(lang)}"${printReady ? ' data-juan-print-ready' : ''}><head><meta charset="utf-8"><title>${esc(title)}</title>` +
     // The @font-face rules come later (juan.setFonts), once the subsets are made.
     `<style id="juan-fonts" data-pagedjs-ignore></style>` +
     `<style id="juan-page">\n${styles.page}\n</style>` +

@@ -184,13 +184,136 @@
     tickChannel.port2.postMessage(null);
   }
 
+  /**
+   * After the content is parsed (and the flow set up): take out of Paged.js's page template the boxes our pages
+   * never show — 35 of a page's ~80 elements, cloned, styled and printed with every page:
+   * the bleed areas with their crop marks (unless print-ready), the four corner margin boxes
+   * (print.css gives them no content and hides them) and the footnote area (no footnotes,
+   * see below; nothing reads it once the Footnotes handler is gone).
+   */
+  class AfterParsedSlimPageTemplate extends Paged.Handler {
+    afterParsed(parsed, chunker) {
+      const template = chunker.pageTemplate.content;
+      const unused = ['[class$="-corner-holder"]', '.pagedjs_footnote_area'];
+      if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
+      for (const el of Array.from(template.querySelectorAll(unused.join(',')))) el.remove();
+    }
+  }
+
+  /**
+   * Before each page is laid out: Paged.js measures every new page's content area (a forced
+   * style and layout of the document) before the page has its left/right or named class, so
+   * the answer is the same for every page of a flow but the first. The second page's is
+   * measured and reused from the third on.
+   */
+  const areaSizes = new WeakMap();
+  class BeforePageLayoutKnownAreaSize extends Paged.Handler {
+    beforePageLayout(page) {
+      const proto = Object.getPrototypeOf(page);
+      if (proto.create === createWithKnownSize) return;
+      measureCreate = proto.create;
+      proto.create = createWithKnownSize;
+    }
+  }
+  let measureCreate = null;
+  function createWithKnownSize(template, after) {
+    const known = areaSizes.get(this.pagesArea);
+    if (!known) {
+      const element = measureCreate.call(this, template, after);
+      // The first page may match :first-child rules: measure the second.
+      if (after) areaSizes.set(this.pagesArea, { width: this.width, height: this.height, columnWidth: this.area.style.columnWidth, columnGap: this.area.style.columnGap });
+      return element;
+    }
+    // Paged.js's Page.create without the measuring (pagedjs 0.4.3 src/chunker/page.js).
+    const clone = document.importNode(this.pageTemplate.content, true);
+    let page;
+    if (after) {
+      this.pagesArea.insertBefore(clone, after.nextElementSibling);
+      page = after.nextElementSibling;
+    } else {
+      this.pagesArea.appendChild(clone);
+      page = this.pagesArea.lastElementChild;
+    }
+    const area = page.querySelector('.pagedjs_page_content');
+    area.style.columnWidth = known.columnWidth;
+    area.style.columnGap = known.columnGap;
+    this.width = known.width;
+    this.height = known.height;
+    this.element = page;
+    this.pagebox = page.querySelector('.pagedjs_pagebox');
+    this.area = area;
+    this.footnotesArea = page.querySelector('.pagedjs_footnote_area');
+    return page;
+  }
+
+  /**
+   * After a page is laid out: Paged.js finds where a text node leaves the page by measuring
+   * its characters one by one from the start of the word that crosses the edge — in Chinese,
+   * with no spaces, from the start of the paragraph: hundreds of measurements a page. The
+   * characters after the edge are all past it (the overflow goes on in the next column), so a
+   * binary search finds the same character in a few; where a character has no box at all
+   * (collapsed white space) the search cannot tell, and Paged.js's own scan is used.
+   */
+  class AfterPageLayoutBinaryTextBreak extends Paged.Handler {
+    afterPageLayout(pageElement, page) {
+      const layout = page.layoutMethod;
+      if (!layout) return;
+      const proto = Object.getPrototypeOf(layout);
+      if (proto.textBreak === binaryTextBreak) return;
+      scanTextBreak = proto.textBreak;
+      proto.textBreak = binaryTextBreak;
+    }
+  }
+  let scanTextBreak = null;
+  const WORD_CHAR = /[\S\u202F\u00A0]/;
+  /** Paged.js's Layout.textBreak (pagedjs 0.4.3 src/chunker/layout.js), with a binary search for the letter scan. */
+  function binaryTextBreak(node, start, end, vStart, vEnd) {
+    const text = node.nodeValue;
+    const max = text.length;
+    const past = (rect) => Math.floor(rect.left) >= end || Math.floor(rect.top) >= vEnd;
+    const range = document.createRange();
+    const rectOf = (from, to) => {
+      range.setStart(node, from);
+      range.setEnd(node, to);
+      return range.getBoundingClientRect();
+    };
+    if (node.parentElement && node.parentElement.nodeName === 'PRE') return scanTextBreak.call(this, node, start, end, vStart, vEnd);
+    let at = 0;
+    while (at < max) {
+      while (at < max && !WORD_CHAR.test(text[at])) at++;
+      if (at >= max) break;
+      let wordEnd = at;
+      while (wordEnd < max && WORD_CHAR.test(text[wordEnd])) wordEnd++;
+      const word = rectOf(at, wordEnd);
+      if (past(word)) return at;
+      if (Math.floor(word.right) > end || Math.floor(word.bottom) > vEnd) {
+        // Like Paged.js: the first letter from the word's start to the node's end that is past.
+        let lo = at;
+        let hi = max;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          const letter = rectOf(mid, mid + 1);
+          if (letter.width === 0 && letter.height === 0) return scanTextBreak.call(this, node, start, end, vStart, vEnd);
+          if (past(letter)) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo < max) return lo;
+      }
+      at = wordEnd;
+    }
+    return undefined;
+  }
+
   // The book floats no footnotes (no `float: footnote`), but Paged.js's Footnotes handler
   // measures every page's footnote area: three forced layouts a page, ~5 % of a tab's layout
   // time in a CPU profile. It is left out.
   const footnotes = Paged.registeredHandlers.findIndex((handler) => handler.name === 'Footnotes');
   if (footnotes >= 0) Paged.registeredHandlers.splice(footnotes, 1);
 
-  Paged.registerHandlers(BeforeParsedNextTask, BeforePageLayoutNoResizeWatch, AfterPageLayoutFolios, AfterRenderedPageMap);
+  Paged.registerHandlers(
+    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
+    AfterPageLayoutBinaryTextBreak, AfterPageLayoutFolios, AfterRenderedPageMap,
+  );
 
   /**
    * Lay out one chunk — or a group of consecutive chunks, each its <body> content as HTML — in

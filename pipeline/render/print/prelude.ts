@@ -37,7 +37,7 @@ export function printShell(meta: BookConfig, printReady: boolean): PrintShell {
     shared: readFileSync(STYLES.shared, 'utf8'),
     print: readFileSync(STYLES.print, 'utf8'),
   };
-  const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles);
+  const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles, printReady);
   const files = new Map<string, Served>([
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
