@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium } from '../render/print/browser.ts';
+import { LAYOUT_TABS } from '../render/print/chunked.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
@@ -24,6 +25,11 @@ export interface BuildOptions extends CommonOptions {
   cache?: boolean;
   /** false = do not start Chromium before it is known to be needed. */
   browser?: boolean;
+  /**
+   * A Chromium already being launched for this build (the CLI starts it before it loads the
+   * build's modules); runBuild uses it instead of launching one, and closes it.
+   */
+  session?: Promise<BrowserSession>;
 }
 
 export interface BuildResult extends ReadResult {
@@ -62,9 +68,12 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   // at the end either way.
   const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
-  const early: EarlyContext = { printReady: options.printReady ?? false, cache };
+  const early: EarlyContext = { printReady: options.printReady ?? false, cache, session: options.session };
+  // The layout tabs' windows open as soon as the browser is up, before book.yaml is read: a
+  // book built with this cache before probably has a paper or two to lay out — one window then.
+  early.session?.then((s) => s.warmWindows(cache?.holds('layout') ? 1 : LAYOUT_TABS), () => {});
   const start = (config: BookConfig | null) => {
-    if (options.browser !== false) {
+    if (!early.session && options.browser !== false) {
       try {
         findChromium();
         const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;

@@ -6,11 +6,13 @@
  *   `&#x4E2D;` for every CJK character and drops attributes it does not know);
  * - the cover image, the embedded fonts and extra stylesheets are bytes we generate,
  *   not URLs to download;
- * - the zip is reproducible: every entry gets the same fixed modification date.
+ * - the zip is reproducible (every entry gets the same fixed modification date) and made with
+ *   Node's zlib (yazl), not JSZip's JavaScript deflate.
  * The OPF, nav and NCX come from our EJS templates (templates/epub/) through the library's
  * `contentOPF`, `tocXHTML`, `tocNCX` and `chapterXHTML` options.
  */
 import { EPub, type Chapter, type Options } from 'epub-gen-memory';
+import { ZipFile } from 'yazl';
 
 export interface ExtraFile {
   /** Path inside OEBPS/. */
@@ -68,23 +70,23 @@ export class JuanEpub extends EPub {
     this.zip.folder('OEBPS')!.file(`cover.${this.cover.extension}`, this.extras.cover.data);
   }
 
-  /** The EPUB bytes: mimetype first and stored, everything else deflated, fixed dates. */
+  /**
+   * The EPUB bytes: mimetype first and stored, everything else deflated, DOS dates only (the
+   * same fixed one on every entry: reproducible). The library's entries are zipped by yazl with
+   * Node's zlib (in its thread pool): JSZip's own deflate and CRC, in JavaScript on the main
+   * thread, took ~0.4 s of a full-size build, yazl ~0.1 s.
+   */
   async build(): Promise<Uint8Array> {
     await this.render();
-    for (const entry of Object.values(this.zip.files)) {
-      entry.date = this.extras.mtime;
-      // No Unix permissions or platform-specific attributes: DOS attributes, same everywhere.
-      entry.unixPermissions = null as never;
-      entry.dosPermissions = null as never;
+    const zip = new ZipFile();
+    for (const [name, entry] of Object.entries(this.zip.files)) {
+      if (entry.dir) continue; // folders are implied by the paths
+      const data = await entry.async('nodebuffer');
+      zip.addBuffer(data, name, { compressionLevel: name === 'mimetype' ? 0 : 6, mtime: this.extras.mtime, forceDosTimestamp: true });
     }
-    return this.zip.generateAsync({
-      type: 'uint8array',
-      mimeType: 'application/epub+zip',
-      compression: 'DEFLATE',
-      // Level 6 (zlib's default): level 9 searches 32× longer match chains — pako's deflate was
-      // ~0.3 s of a full-size build — for a book 0.2 % smaller (seed: 370,255 vs 370,908 bytes).
-      compressionOptions: { level: 6 },
-      platform: 'DOS',
-    });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+    return new Uint8Array(Buffer.concat(chunks));
   }
 }

@@ -124,8 +124,8 @@ export class BrowserSession {
 
   /** A window with a page of its own (its own browser context: no shared cache or storage). */
   private async openWindow(minimized: boolean): Promise<Window> {
-    const context = await this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' });
-    const page = await context.newPage();
+    const context = await timed('browser', 'context', () => this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' }));
+    const page = await timed('browser', 'page', () => context.newPage());
     if (minimized) {
       // Nothing is drawn for a minimized window: Paged.js's pages are not painted and
       // composited while they are laid out (the print is drawn on its own). Its frames are
@@ -145,6 +145,22 @@ export class BrowserSession {
     return { page, context, crashed };
   }
 
+  /** Minimized windows opened ahead (warmWindows), taken by newPage. */
+  private spare: Array<Promise<Window>> = [];
+
+  /**
+   * Open `count` minimized windows now, before anything is known about what they will show:
+   * a window is a new renderer process (~0.3 s alone, twice that two at once), which the
+   * browser then starts while Node reads the book. newPage takes them first.
+   */
+  warmWindows(count: number): void {
+    for (let i = this.spare.length; i < count; i++) {
+      const window = this.openWindow(true);
+      window.catch(() => {}); // newPage opens another one then
+      this.spare.push(window);
+    }
+  }
+
   /**
    * A fresh page whose requests may only go to `origin` (our loopback server); everything
    * else is aborted. A crash of the page rejects `crashed`.
@@ -152,7 +168,9 @@ export class BrowserSession {
   async newPage(origin: string, options: { intercept?: boolean; minimized?: boolean } = {}): Promise<Window> {
     if (this.closed) throw new JuanError('render', '浏览器已关闭', { source: 'print:browser' });
     const intercept = options.intercept ?? true;
-    const window = await this.openWindow(options.minimized ?? false);
+    const minimized = options.minimized ?? false;
+    const warm = minimized ? this.spare.shift() : undefined;
+    const window = (warm && (await warm.catch(() => null))) || (await this.openWindow(minimized));
     const { context } = window;
     if (intercept) {
       await context.route('**/*', (route) => {
@@ -176,6 +194,7 @@ export class BrowserSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.spare = [];
     await this.browser.close().catch(() => {});
   }
 }
