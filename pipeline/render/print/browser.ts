@@ -1,30 +1,24 @@
 /**
  * Headless Chromium for the print build: found on the system (never downloaded),
  * launched once per build and reused across stages, every request outside our loopback
- * server blocked, every stage under a time limit.
+ * server blocked, every stage under a time limit. Driven over the DevTools protocol by
+ * puppeteer-core (a pipe, no port): it loads in ~0.2 s where playwright-core took ~0.6 s of
+ * a build's start, before which nothing else can begin.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { JuanError } from '../../report/errors.ts';
 import { timed } from '../../report/debug-timing.ts';
 
 /**
- * Chromium features turned off. Chromium honours only the last --disable-features flag, so
- * this repeats the list playwright-core passes (its chromiumSwitches; tests/print/units.test.ts
- * fails when an upgrade adds one) and adds ours: every browser window of headless Chromium
- * 15x preloads the address bar's WebUI popups in a renderer of their own, ~1.7 s of CPU per
- * window that a book never uses.
+ * Chromium features turned off (puppeteer-core adds them to its own list: Chromium honours
+ * only one --disable-features flag). Every browser window of headless Chromium 14x preloads
+ * the address bar's WebUI popups in a renderer of their own, ~1.7 s of CPU per window that a
+ * book never uses.
  */
-export const DISABLED_FEATURES = [
-  // playwright-core's list
-  'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable',
-  'LensOverlay', 'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect',
-  'TcpPortRandomizationWin', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
-  'msForceBrowserSignIn', 'msEdgeUpdateLaunchServicesPreferredVersion',
-  // ours
-  'WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup',
-];
+export const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
 
+/** The flags this machine's Chromium is run with (the bench runs Chromium alone with them too). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -35,6 +29,13 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   `--disable-features=${DISABLED_FEATURES.join(',')}`,
 ];
+
+/**
+ * puppeteer-core's default flags the build does without: a tagged PDF and an outline from
+ * the headings cost Chromium time for every PDF it prints, and merge.ts builds the book's
+ * outline itself from the volume model (the tabs' PDFs are merged, their tags would not survive).
+ */
+const IGNORED_DEFAULT_ARGS = ['--export-tagged-pdf', '--generate-pdf-document-outline'];
 
 const KNOWN_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -76,7 +77,7 @@ export async function withStage<T>(stage: string, timeoutMs: number, fn: () => P
     return await Promise.race([fn(), timeout]);
   } catch (error) {
     if (error instanceof JuanError) throw error;
-    // playwright appends its whole call log; the first line says what happened (the rest: --debug).
+    // The driver may append a call log; the first line says what happened (the rest: --debug).
     const first = String((error as Error)?.message ?? error).split('\n')[0]!.replace(/^\w+\.\w+: /, '');
     throw new JuanError('render', `排版阶段「${stage}」失败：${first}`, {
       source: `print:${stage}`,
@@ -103,8 +104,20 @@ export class BrowserSession {
   static async launch(options: { executablePath?: string; timeoutMs?: number } = {}): Promise<BrowserSession> {
     const executablePath = options.executablePath ?? findChromium();
     const timeout = options.timeoutMs ?? 60_000;
-    // playwright's own launch timeout too, so that a browser that never answers is killed, not left behind.
-    const launch = () => chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
+    // puppeteer's own launch timeout too, so that a browser that never answers is killed, not left behind.
+    const launch = () =>
+      puppeteer.launch({
+        executablePath,
+        args: CHROMIUM_ARGS.filter((a) => a !== '--headless'), // headless: true adds its own
+        headless: true,
+        pipe: true,
+        timeout,
+        // Each stage has its own time limit (withStage); a protocol call may take as long.
+        protocolTimeout: timeout,
+        ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
+        defaultViewport: null,
+        handleSIGINT: true,
+      });
     let browser: Browser;
     try {
       browser = await timed('browser', 'launch', () => withStage('launch', timeout, launch));
@@ -124,21 +137,24 @@ export class BrowserSession {
 
   /** A window with a page of its own (its own browser context: no shared cache or storage). */
   private async openWindow(minimized: boolean): Promise<Window> {
-    const context = await timed('browser', 'context', () => this.browser.newContext({ offline: false, javaScriptEnabled: true, serviceWorkers: 'block' }));
+    const context = await timed('browser', 'context', () => this.browser.createBrowserContext());
     const page = await timed('browser', 'page', () => context.newPage());
+    // Stages have their own time limits (withStage).
+    page.setDefaultTimeout(0);
+    page.setDefaultNavigationTimeout(0);
     if (minimized) {
       // Nothing is drawn for a minimized window: Paged.js's pages are not painted and
       // composited while they are laid out (the print is drawn on its own). Its frames are
       // throttled too — paged-handlers.js does not wait for them.
-      const cdp = await context.newCDPSession(page);
+      const cdp = await page.createCDPSession();
       const { windowId } = await cdp.send('Browser.getWindowForTarget');
       await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
       await cdp.detach();
     }
     page.on('console', (msg) => this.log.push(`console.${msg.type()}: ${msg.text()}`));
-    page.on('pageerror', (err) => this.log.push(`pageerror: ${err.message}`));
+    page.on('pageerror', (err) => this.log.push(`pageerror: ${(err as Error)?.message ?? String(err)}`));
     const crashed = new Promise<never>((_, reject) => {
-      page.on('crash', () => reject(new Error('浏览器页面崩溃')));
+      page.on('error', () => reject(new Error('浏览器页面崩溃')));
       this.browser.on('disconnected', () => reject(new Error('浏览器意外退出')));
     });
     crashed.catch(() => {});
@@ -171,19 +187,20 @@ export class BrowserSession {
     const minimized = options.minimized ?? false;
     const warm = minimized ? this.spare.shift() : undefined;
     const window = (warm && (await warm.catch(() => null))) || (await this.openWindow(minimized));
-    const { context } = window;
+    const { page } = window;
     if (intercept) {
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url === origin || url.startsWith(origin + '/')) return route.continue();
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        const url = request.url();
+        if (url === origin || url.startsWith(origin + '/')) return void request.continue();
         this.log.push(`blocked: ${url}`);
-        return route.abort('blockedbyclient');
+        return void request.abort('blockedbyclient');
       });
     } else {
       // Without interception (which turns Chromium's cache off: every chunk would fetch and
       // decode every font again) the server's Content-Security-Policy keeps the page to our
       // origin; anything else the page tries is still logged, and fails.
-      context.on('request', (request) => {
+      page.on('request', (request) => {
         const url = request.url();
         if (!(url === origin || url.startsWith(origin + '/') || url.startsWith('data:'))) this.log.push(`blocked: ${url}`);
       });

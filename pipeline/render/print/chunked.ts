@@ -25,7 +25,7 @@
  * JUAN_DEBUG_TIMING=1 prints each tab step (load, layout per group, stamp, pdf) on a timeline (report/debug-timing.ts).
  */
 import type { ElementContent } from 'hast';
-import type { Page } from 'playwright-core';
+import type { Page } from 'puppeteer-core';
 import type { PageLocation, PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { hashKey } from '../../cache/store.ts';

@@ -17,7 +17,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Element, ElementContent, Root } from 'hast';
-import type { Page } from 'playwright-core';
+import type { Page } from 'puppeteer-core';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
@@ -137,7 +137,7 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
 }
 
 /** Bump when the layout code changes in a way the hashed sources below do not show. */
-const ENGINE_VERSION = 'juan-print-chunked-3';
+const ENGINE_VERSION = 'juan-print-chunked-4';
 
 function packageVersion(name: string): string {
   try {
@@ -158,7 +158,7 @@ function engineKey(volume: Volume, printReady: boolean): string {
     ENGINE_VERSION,
     readFileSync(HANDLERS),
     packageVersion('pagedjs'),
-    packageVersion('playwright-core'),
+    packageVersion('puppeteer-core'),
     chromium,
     String(printReady),
     // Which file each character's glyph comes from depends only on the character and the font

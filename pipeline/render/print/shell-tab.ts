@@ -5,7 +5,7 @@
  * chunked.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
  * alone, the tabs can be opened before the manuscript is read (prelude.ts).
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { withStage, type BrowserSession } from './browser.ts';
 
