@@ -10,8 +10,7 @@ import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts';
+import { BrowserSession } from '../pipeline/render/print/browser.ts';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.woff2': 'font/woff2', '.js': 'text/javascript', '.css': 'text/css' };
 
@@ -27,17 +26,18 @@ async function main(dist: string, out: string): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  // A fresh profile (playwright makes a temporary one; it refuses --user-data-dir in args).
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-  const page = await browser.newPage();
+  // Launched as juan's build launches it (same flags, a fresh temporary profile).
+  const session = await BrowserSession.launch({ timeoutMs: 600_000 });
+  const page = await session.browser.newPage();
+  page.setDefaultTimeout(0);
   // The polyfill starts itself on DOMContentLoaded: inject it (after its config) before the page loads.
   // As a string: tsx would wrap a function with its __name helper, which the page does not have.
-  await page.addInitScript('window.PagedConfig = { auto: true, after: () => { window.pagedDone = true; } };');
-  await page.addInitScript({ path: polyfill });
+  await page.evaluateOnNewDocument('window.PagedConfig = { auto: true, after: () => { window.pagedDone = true; } };');
+  await page.evaluateOnNewDocument(readFileSync(polyfill, 'utf8'));
   await page.goto(`http://127.0.0.1:${port}/print.html`);
-  await page.waitForFunction(() => (window as unknown as { pagedDone?: boolean }).pagedDone === true, null, { timeout: 0, polling: 200 });
+  await page.waitForFunction('window.pagedDone === true', { timeout: 0, polling: 200 });
   await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
-  await browser.close();
+  await session.close();
   server.close();
 }
 
