@@ -82,18 +82,17 @@ async function main(argv: string[]): Promise<number> {
       case 'build': {
         // Chromium is launched first: it starts up while Node loads the rest of the build (~0.4 s).
         const { BrowserSession, findChromium } = await import('./render/print/browser.ts');
-        const { BookConfigSchema } = await import('./config/schema.ts');
-        let session: ReturnType<typeof BrowserSession.launch> | undefined;
+        let browser: ReturnType<typeof BrowserSession.start> | undefined;
         try {
           findChromium();
-          session = BrowserSession.launch({ timeoutMs: BookConfigSchema.properties.build.properties.timeoutSeconds.default * 1000 });
-          session.catch(() => {}); // the build meets the error if it needs the browser
+          browser = BrowserSession.start();
+          browser.session.catch(() => {}); // the build meets the error if it needs the browser
         } catch {
           /* no browser: the build says so if it needs one */
         }
         const { runBuild } = await import('./commands/build.ts');
         const result = await runBuild(
-          { ...common, printReady: values['print-ready'], epub: !values['no-epub'], cacheDir: values.cache, cache: !values['no-cache'], session },
+          { ...common, printReady: values['print-ready'], epub: !values['no-epub'], cacheDir: values.cache, cache: !values['no-cache'], browser },
           callbacks,
         );
         progress.clear();

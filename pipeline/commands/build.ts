@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
-import { BrowserSession, findChromium } from '../render/print/browser.ts';
+import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { LAYOUT_TABS } from '../render/print/chunked.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
@@ -23,13 +23,12 @@ export interface BuildOptions extends CommonOptions {
   cacheDir?: string;
   /** false = cold build (--no-cache): the cache is neither read nor written. */
   cache?: boolean;
-  /** false = do not start Chromium before it is known to be needed. */
-  browser?: boolean;
   /**
-   * A Chromium already being launched for this build (the CLI starts it before it loads the
-   * build's modules); runBuild uses it instead of launching one, and closes it.
+   * false = do not start Chromium before it is known to be needed. A Chromium already being
+   * launched for this build (the CLI starts it before it loads the build's modules): runBuild
+   * gives it book.yaml's time limit, uses it and closes it.
    */
-  session?: Promise<BrowserSession>;
+  browser?: boolean | LaunchingBrowser;
 }
 
 export interface BuildResult extends ReadResult {
@@ -68,15 +67,17 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   // at the end either way.
   const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
-  const early: EarlyContext = { printReady: options.printReady ?? false, cache, session: options.session };
+  const launching = typeof options.browser === 'object' ? options.browser : undefined;
+  const early: EarlyContext = { printReady: options.printReady ?? false, cache, session: launching?.session };
   // The layout tabs' windows open as soon as the browser is up, before book.yaml is read: a
   // book built with this cache before probably has a paper or two to lay out — one window then.
   early.session?.then((s) => s.warmWindows(cache?.holds('layout') ? 1 : LAYOUT_TABS), () => {});
   const start = (config: BookConfig | null) => {
+    const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
+    launching?.setTimeLimit(timeoutSeconds * 1000);
     if (!early.session && options.browser !== false) {
       try {
         findChromium();
-        const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
         early.session = BrowserSession.launch({ timeoutMs: timeoutSeconds * 1000 });
         early.session.catch(() => {});
       } catch {
@@ -89,6 +90,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     const run = startRun(options, callbacks, start);
     return await build(run);
   } finally {
+    launching?.setTimeLimit(0); // a launch still under way (the build failed early) is given up
     await early.prelude?.then((p) => p.close(), () => {});
     if (early.session) await early.session.then((s) => s.close(), () => {});
   }

@@ -88,7 +88,6 @@ export const writers = {
     },
     async write(ctx) {
       const { renderPrint } = await import('./print/index.ts');
-      const { postprocessPdf } = await import('./print/postprocess.ts');
       const { TRIM_PRESETS } = await import('../config/schema.ts');
       // Sub-stage timings (html, layout, merge, postprocess) for report.json.
       let stage = '';
@@ -114,16 +113,11 @@ export const writers = {
         onPage: ctx.onPage,
         onPaper: ctx.onPaper,
         onPageMap: ctx.onPageMap,
+        postprocess: { printReady: ctx.printReady, bleedMm: ctx.volume.meta.page.bleed, trimMm: TRIM_PRESETS[ctx.volume.meta.page.trim] },
       });
       ctx.printChunks = result.chunks;
-      mark('postprocess');
-      ctx.onStage?.('pdf');
-      const pdf = await postprocessPdf(result.pdf, ctx.volume, result.pageMap, {
-        printReady: ctx.printReady,
-        bleedMm: ctx.volume.meta.page.bleed,
-        trimMm: TRIM_PRESETS[ctx.volume.meta.page.trim],
-      });
       mark('');
+      const pdf = result.pdf;
       const warnings = result.uncovered.map(
         (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
       );

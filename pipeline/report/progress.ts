@@ -9,7 +9,7 @@ const STAGE_NAMES: Record<string, string> = {
   html: '生成印刷 HTML',
   browser: '启动浏览器',
   merge: '合并 PDF',
-  pdf: 'PDF 后处理',
+  postprocess: 'PDF 后处理',
   markdown: '写规范化书稿',
   toc: '写 toc.json',
   epub: '生成 EPUB',

@@ -79,10 +79,14 @@ export class JuanEpub extends EPub {
   async build(): Promise<Uint8Array> {
     await this.render();
     const zip = new ZipFile();
+    // DOS dates are local wall-clock fields and yazl fills them from local time: a Date whose
+    // local fields are the UTC ones gives the same bytes in every time zone.
+    const m = this.extras.mtime;
+    const mtime = new Date(m.getUTCFullYear(), m.getUTCMonth(), m.getUTCDate(), m.getUTCHours(), m.getUTCMinutes(), m.getUTCSeconds());
     for (const [name, entry] of Object.entries(this.zip.files)) {
       if (entry.dir) continue; // folders are implied by the paths
       const data = await entry.async('nodebuffer');
-      zip.addBuffer(data, name, { compressionLevel: name === 'mimetype' ? 0 : 6, mtime: this.extras.mtime, forceDosTimestamp: true });
+      zip.addBuffer(data, name, { compressionLevel: name === 'mimetype' ? 0 : 6, mtime, forceDosTimestamp: true });
     }
     zip.end();
     const chunks: Buffer[] = [];

@@ -59,19 +59,34 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: s
   });
 }
 
-/** Runs `fn` with a time limit; on timeout or failure throws a JuanError naming the stage. */
-export async function withStage<T>(stage: string, timeoutMs: number, fn: () => Promise<T>, abort?: () => void): Promise<T> {
+/**
+ * Runs `fn` with a time limit; on timeout or failure throws a JuanError naming the stage. The
+ * limit may be a function: it is then read again every 200 ms (a launch started before
+ * book.yaml, which sets it, was read).
+ */
+export async function withStage<T>(stage: string, timeoutMs: number | (() => number), fn: () => Promise<T>, abort?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const started = performance.now();
+  const limit = typeof timeoutMs === 'function' ? timeoutMs : () => timeoutMs;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const fire = () => {
       abort?.();
       reject(
-        new JuanError('render', `排版阶段「${stage}」超时（${Math.round(timeoutMs / 1000)} 秒）`, {
+        new JuanError('render', `排版阶段「${stage}」超时（${Math.round(limit() / 1000)} 秒）`, {
           source: `print:${stage}`,
           hint: '书稿很大时在 book.yaml 中调大 build.timeoutSeconds；用 --debug 查看浏览器日志',
         }),
       );
-    }, timeoutMs);
+    };
+    if (typeof timeoutMs === 'number') timer = setTimeout(fire, timeoutMs);
+    else {
+      timer = setInterval(() => {
+        if (performance.now() - started >= limit()) {
+          clearInterval(timer);
+          fire();
+        }
+      }, 200);
+    }
   });
   try {
     return await Promise.race([fn(), timeout]);
@@ -85,7 +100,14 @@ export async function withStage<T>(stage: string, timeoutMs: number, fn: () => P
     });
   } finally {
     clearTimeout(timer);
+    clearInterval(timer);
   }
+}
+
+/** A Chromium being launched before its time limit is known; setTimeLimit applies one, counted from the launch's start. */
+export interface LaunchingBrowser {
+  session: Promise<BrowserSession>;
+  setTimeLimit(timeoutMs: number): void;
 }
 
 interface Window { page: Page; context: BrowserContext; crashed: Promise<never> }
@@ -101,30 +123,45 @@ export class BrowserSession {
     readonly executablePath: string,
   ) {}
 
-  static async launch(options: { executablePath?: string; timeoutMs?: number } = {}): Promise<BrowserSession> {
+  /**
+   * Launch now with a time limit given later (the CLI starts Chromium before it has read
+   * book.yaml's build.timeoutSeconds): until then the limit is `timeoutMs` (default 10 min).
+   */
+  static start(options: { executablePath?: string; timeoutMs?: number } = {}): LaunchingBrowser {
+    let limit = options.timeoutMs ?? 600_000;
+    const session = BrowserSession.launch({ ...options, timeoutMs: () => limit });
+    return { session, setTimeLimit: (ms) => void (limit = ms) };
+  }
+
+  static async launch(options: { executablePath?: string; timeoutMs?: number | (() => number) } = {}): Promise<BrowserSession> {
     const executablePath = options.executablePath ?? findChromium();
-    const timeout = options.timeoutMs ?? 60_000;
-    // puppeteer's own launch timeout too, so that a browser that never answers is killed, not left behind.
-    const launch = () =>
-      puppeteer.launch({
+    const given = options.timeoutMs ?? 60_000;
+    const timeout = typeof given === 'function' ? given : () => given;
+    const launch = () => {
+      // A launch that runs out of time is aborted: the browser process is killed, not left behind.
+      const controller = new AbortController();
+      const starting = puppeteer.launch({
         executablePath,
         args: CHROMIUM_ARGS.filter((a) => a !== '--headless'), // headless: true adds its own
         headless: true,
         pipe: true,
-        timeout,
+        signal: controller.signal,
+        timeout: 0, // withStage keeps the time
         // Each stage has its own time limit (withStage); a protocol call may take as long.
-        protocolTimeout: timeout,
+        protocolTimeout: Math.max(timeout(), 60_000),
         ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
         defaultViewport: null,
         handleSIGINT: true,
       });
+      return withStage('launch', timeout, () => starting, () => controller.abort());
+    };
     let browser: Browser;
     try {
-      browser = await timed('browser', 'launch', () => withStage('launch', timeout, launch));
+      browser = await timed('browser', 'launch', launch);
     } catch (first) {
       // A browser that crashed or hung at start gets one more try, then the error names it.
       try {
-        browser = await withStage('launch', timeout, launch);
+        browser = await launch();
       } catch (error) {
         const e = error as JuanError;
         throw new JuanError('render', `Chromium 两次启动都失败（${executablePath}）：${e.message}`, {

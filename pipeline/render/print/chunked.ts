@@ -93,7 +93,10 @@ export interface ChunkedOptions {
   onStage?: (stage: string) => void;
   onPage?: (pagesSoFar: number) => void;
   onPaper?: (done: number, total: number) => void;
-  /** The final page map, once the front matter's and every chunk's layout is known. */
+  /**
+   * The final page map, once it is known and every tab has asked for its PDF: what runs on
+   * Node's main thread then (the EPUB) no longer delays the last steps before printing.
+   */
   onPageMap?: (map: PageMap) => void;
   inspect?: (page: Page) => Promise<void>;
 }
@@ -231,6 +234,18 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
   let printed = 0;
   const laidOutPapers: string[] = [];
   let published: PageMap | null = null;
+  let announced = false;
+  /** onPageMap, once the map is known and no tab still has to ask for its PDF. */
+  const announce = () => {
+    if (announced || !published || waitingToPrint > 0) return;
+    announced = true;
+    options.onPageMap?.(published);
+  };
+  let waitingToPrint = 0;
+  const printRequested = () => {
+    waitingToPrint--;
+    announce();
+  };
 
   /** A tab: one browser context and the shell document, reused for chunk after chunk. */
   const openTab = async () => {
@@ -300,7 +315,10 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       async print(): Promise<Uint8Array> {
         await tab.show();
         if (options.inspect) await stage('inspect', () => options.inspect!(page));
-        const pdf = await stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true }));
+        // The fonts are loaded before any layout: no wait for them (a round trip) here.
+        const printing = stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true, waitForFonts: false }));
+        setImmediate(printRequested); // the request is on its way by then
+        const pdf = await printing;
         printed++;
         return new Uint8Array(pdf);
       },
@@ -355,6 +373,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     let next = 0;
     const worker = async (w: number) => {
       let tab: Tab | null = null;
+      let printing = false;
       const hostsFront = w === 0 && !frontReady;
       const frontInTab = () => !!tab?.groups.some((g) => g.first === -1);
       const layOutFront = async () => {
@@ -468,6 +487,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
           from += count;
         }
         const members = tab.groups.flatMap((g) => (g.first === -1 ? [] : g.members));
+        printing = true; // tab.print says when its request is sent (printRequested)
         const pdf = await tab.print();
         const name = hashKey(...members.map((i) => body[i]!.key), frontKeyNow ?? '', 'pdf', String(from), ...(await Promise.all(members.map((i) => firsts[i]!))).map(String));
         tabPdfs[w] = { name, pdf };
@@ -489,12 +509,15 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         frontTask.reject(error);
         throw error;
       } finally {
+        if (!printing) printRequested(); // this worker prints nothing: nobody waits for it
         await tab?.close();
       }
     };
     const missing = hits.filter((h) => !h).length;
     // Worker 0 always runs when the front matter must be printed, even with no paper to lay out.
-    await Promise.all(Array.from({ length: Math.max(Math.min(tabs, missing), frontReady ? 0 : 1) }, (_, w) => worker(w)));
+    const workers = Math.max(Math.min(tabs, missing), frontReady ? 0 : 1);
+    waitingToPrint = workers;
+    await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
     const frontDone = await frontTask.promise;
     frontPages = frontDone.layout.pages.length;
     reportPages();
@@ -531,11 +554,11 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     if (ownServer) await server?.close();
   }
 
-  /** The page map, assembled once and announced (onPageMap) the first time it is asked for. */
+  /** The page map, assembled once, the first time it is asked for (and announced when no tab is still to print). */
   function publishMap(frontLayout: ChunkLayout, bodyLayouts: ChunkLayout[]): PageMap {
     if (!published) {
       published = assemble(frontLayout, bodyLayouts);
-      options.onPageMap?.(published);
+      announce();
     }
     return published;
   }

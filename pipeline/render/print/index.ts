@@ -18,6 +18,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'puppeteer-core';
+import type { PostprocessOptions } from './postprocess.ts';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
@@ -86,6 +87,11 @@ export interface RenderPrintOptions {
   inspect?: (page: Page) => Promise<void>;
   /** Tabs and server started before the manuscript was read (prelude.ts); closed here when not of use. */
   prelude?: PrintPrelude;
+  /**
+   * Post-process the merged PDF (postprocess.ts: outline, labels, boxes, metadata) before it
+   * is saved — once, instead of saving it here and loading it again there.
+   */
+  postprocess?: PostprocessOptions;
 }
 
 const require = createRequire(import.meta.url);
@@ -240,7 +246,13 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
   const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
-  const pdf = await mergePdfs(result.pdfs, links);
+  const merged = await mergePdfs(result.pdfs, links);
+  if (options.postprocess) {
+    onStage?.('postprocess');
+    const { postprocessDocument } = await import('./postprocess.ts');
+    postprocessDocument(merged, volume, pageMap, options.postprocess);
+  }
+  const pdf = await merged.save(options.postprocess ? {} : { useObjectStreams: false });
   return {
     pdf,
     html,

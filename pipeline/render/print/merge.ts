@@ -3,7 +3,7 @@
  * order; a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
  * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
  * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
- * metadata) runs afterwards on the result, as on a single-document PDF.
+ * metadata) runs afterwards on the merged document before it is saved once.
  */
 import { PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
@@ -11,7 +11,8 @@ import { JuanError } from '../../report/errors.ts';
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
 
-export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = []): Promise<Uint8Array> {
+/** The merged book as a pdf-lib document: post-processed (postprocess.ts) and saved by the caller. */
+export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = []): Promise<PDFDocument> {
   const out = await PDFDocument.create({ updateMetadata: false });
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
   // fonts and other resources its pages share are copied once, not once per chunk.
@@ -74,5 +75,5 @@ export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] 
     });
     page.node.addAnnot(out.context.register(annot));
   }
-  return out.save({ useObjectStreams: false });
+  return out;
 }

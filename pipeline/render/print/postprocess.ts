@@ -24,6 +24,12 @@ export async function postprocessPdf(pdf: Uint8Array, volume: Volume, pageMap: P
   } catch (cause) {
     throw new JuanError('render', `Chromium 输出的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:postprocess', cause });
   }
+  postprocessDocument(doc, volume, pageMap, options);
+  return doc.save();
+}
+
+/** The same on a document already in memory (the merged book: no save and load in between). */
+export function postprocessDocument(doc: PDFDocument, volume: Volume, pageMap: PageMap, options: PostprocessOptions): void {
   const pageCount = doc.getPageCount();
   if (pageMap.pages.length !== pageCount) {
     throw new JuanError('render', `页面映射有 ${pageMap.pages.length} 页，PDF 却有 ${pageCount} 页`, {
@@ -35,5 +41,4 @@ export async function postprocessPdf(pdf: Uint8Array, volume: Volume, pageMap: P
   setPageLabels(doc, pageMap);
   setOutline(doc, outlineTree(volume, pageMap));
   setBoxes(doc, options);
-  return doc.save();
 }
