@@ -36,7 +36,7 @@ async function main(dist: string, out: string): Promise<void> {
   await page.evaluateOnNewDocument(readFileSync(polyfill, 'utf8'));
   await page.goto(`http://127.0.0.1:${port}/print.html`);
   await page.waitForFunction('window.pagedDone === true', { timeout: 0, polling: 200 });
-  await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
+  await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true, tagged: false }); // untagged, as juan prints
   await session.close();
   server.close();
 }

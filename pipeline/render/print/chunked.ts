@@ -315,8 +315,10 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
       async print(): Promise<Uint8Array> {
         await tab.show();
         if (options.inspect) await stage('inspect', () => options.inspect!(page));
-        // The fonts are loaded before any layout: no wait for them (a round trip) here.
-        const printing = stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true, waitForFonts: false }));
+        // The fonts are loaded before any layout: no wait for them (a round trip) here. Not
+        // tagged (puppeteer's default): Chromium would build an accessibility tree of every
+        // page for a structure the merge drops.
+        const printing = stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true, waitForFonts: false, tagged: false }));
         setImmediate(printRequested); // the request is on its way by then
         const pdf = await printing;
         printed++;
