@@ -6,7 +6,7 @@
  * a build's start, before which nothing else can begin.
  */
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { JuanError } from '../../report/errors.ts';
 import { timed } from '../../report/debug-timing.ts';
 
@@ -110,7 +110,12 @@ export interface LaunchingBrowser {
   setTimeLimit(timeoutMs: number): void;
 }
 
-interface Window { page: Page; context: BrowserContext; crashed: Promise<never> }
+interface Window {
+  page: Page;
+  crashed: Promise<never>;
+  /** Close the window (and its browser context); never rejects. */
+  close(): Promise<void>;
+}
 
 /** One Chromium for a whole build. Create with `BrowserSession.launch()`, always `close()`. */
 export class BrowserSession {
@@ -121,7 +126,10 @@ export class BrowserSession {
   private constructor(
     readonly browser: Browser,
     readonly executablePath: string,
-  ) {}
+  ) {
+    this.initialPage = browser.pages().then((pages) => (pages.length === 1 && pages[0]!.url() === 'about:blank' ? pages[0]! : null));
+    this.initialPage.catch(() => {});
+  }
 
   /**
    * Launch now with a time limit given later (the CLI starts Chromium before it has read
@@ -172,10 +180,24 @@ export class BrowserSession {
     return new BrowserSession(browser, executablePath);
   }
 
-  /** A window with a page of its own (its own browser context: no shared cache or storage). */
+  /**
+   * A window with a page of its own (its own browser context: no shared cache or storage) —
+   * or, once, the page Chromium opens at launch, which already has its renderer process.
+   */
   private async openWindow(minimized: boolean): Promise<Window> {
-    const context = await timed('browser', 'context', () => this.browser.createBrowserContext());
-    const page = await timed('browser', 'page', () => context.newPage());
+    let page: Page;
+    let close: () => Promise<void>;
+    const initial = this.initialPage;
+    this.initialPage = null;
+    const first = initial && (await initial.catch(() => null));
+    if (first) {
+      page = first;
+      close = () => page.close().catch(() => {});
+    } else {
+      const context = await timed('browser', 'context', () => this.browser.createBrowserContext());
+      page = await timed('browser', 'page', () => context.newPage());
+      close = () => context.close().catch(() => {});
+    }
     // Stages have their own time limits (withStage).
     page.setDefaultTimeout(0);
     page.setDefaultNavigationTimeout(0);
@@ -195,8 +217,11 @@ export class BrowserSession {
       this.browser.on('disconnected', () => reject(new Error('浏览器意外退出')));
     });
     crashed.catch(() => {});
-    return { page, context, crashed };
+    return { page, crashed, close };
   }
+
+  /** The blank page Chromium opened at launch, until a window takes it. */
+  private initialPage: Promise<Page | null> | null;
 
   /** Minimized windows opened ahead (warmWindows), taken by newPage. */
   private spare: Array<Promise<Window>> = [];

@@ -247,11 +247,11 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     announce();
   };
 
-  /** A tab: one browser context and the shell document, reused for chunk after chunk. */
+  /** A tab: one window with the shell document, reused for chunk after chunk. */
   const openTab = async () => {
     const opened = options.preopened?.shift();
     const shellTab = (opened && (await opened.catch(() => null))) || (await openShellTab(session!, server!.origin, timeoutMs));
-    const { page, context, crashed } = shellTab;
+    const { page, crashed } = shellTab;
     let current = -1;
     shellTab.onProgress = (n) => {
       if (current < 0) return;
@@ -273,7 +273,6 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     let shown = true;
     const tab = {
       page,
-      context,
       stage,
       /** Groups laid out in this tab, in order (the front matter is the group [-1]). */
       groups,
@@ -324,7 +323,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         printed++;
         return new Uint8Array(pdf);
       },
-      close: () => context.close().catch(() => {}),
+      close: () => shellTab.close(),
     };
     return tab;
   };

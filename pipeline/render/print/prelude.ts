@@ -65,7 +65,7 @@ export function startPrintPrelude(meta: BookConfig, printReady: boolean, session
     server,
     tabs: opened,
     async close() {
-      for (const unused of opened.splice(0)) void unused.then((t) => t.context.close()).catch(() => {}); // the browser may be closing too
+      for (const unused of opened.splice(0)) void unused.then((t) => t.close(), () => {});
       await server.then((s) => s.close(), () => {});
     },
   };

@@ -5,13 +5,14 @@
  * chunked.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
  * alone, the tabs can be opened before the manuscript is read (prelude.ts).
  */
-import type { BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { withStage, type BrowserSession } from './browser.ts';
 
 export interface ShellTab {
   page: Page;
-  context: BrowserContext;
+  /** Close the window (and its browser context); never rejects. */
+  close(): Promise<void>;
   /** Rejects when the page crashes or the browser goes away. */
   crashed: Promise<never>;
   /** Pages laid out so far in the current chunk, as the browser-side handler reports them. */
@@ -23,14 +24,14 @@ export const SHELL_PATH = '/_juan/shell.html';
 
 export async function openShellTab(session: BrowserSession, origin: string, timeoutMs: number): Promise<ShellTab> {
   const start = performance.now();
-  const { page, context, crashed } = await session.newPage(origin, { intercept: false, minimized: true });
-  const tab: ShellTab = { page, context, crashed, onProgress: null };
+  const { page, crashed, close } = await session.newPage(origin, { intercept: false, minimized: true });
+  const tab: ShellTab = { page, crashed, close, onProgress: null };
   const abort = () => void page.close().catch(() => {});
   try {
     await page.exposeFunction('__juanProgress', (n: number) => tab.onProgress?.(n));
     await withStage('load', timeoutMs, () => Promise.race([page.goto(`${origin}${SHELL_PATH}`, { waitUntil: 'load' }), crashed]), abort);
   } catch (error) {
-    await context.close().catch(() => {}); // no half-opened window left behind
+    await close(); // no half-opened window left behind
     throw error;
   }
   debugTiming('tab', 'open', start);
