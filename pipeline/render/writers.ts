@@ -6,7 +6,10 @@
 import type { PageMap, Volume } from '../model/types.ts';
 import type { OutputFile } from '../output/atomic.ts';
 import type { BrowserSession } from './print/browser.ts';
-import type { PrintPrelude } from './print/prelude.ts';
+import { startPrintPrelude, type PrintPrelude } from './print/prelude.ts';
+import { LAYOUT_TABS } from './print/chunked.ts';
+import { printFaces } from './print/fonts.ts';
+import { prefetchFaces } from './fonts/subset.ts';
 import type { BuildCache } from '../cache/store.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { volumeToMarkdown } from './markdown.ts';
@@ -72,17 +75,19 @@ export const writers = {
       // browser opens the layout tabs and loads their shell document. A book built with this
       // cache before probably has its subsets there, and only a paper or two to lay out: no
       // decoding then, and one tab (a second opens if needed) — both cost CPU the build needs.
+      // Both start right here, synchronously (their modules are loaded with this one): the
+      // main thread then reads the manuscript for a second without a turn for anything else.
       const rebuild = early.cache?.holds('layout') ?? false;
       if (!early.cache?.holds('font')) {
-        Promise.all([import('./print/fonts.ts'), import('./fonts/subset.ts')])
-          .then(([{ printFaces }, { prefetchFaces }]) => prefetchFaces(printFaces(config.fonts)))
-          .catch(() => {});
+        try {
+          prefetchFaces(printFaces(config.fonts));
+        } catch {
+          /* write meets it again */
+        }
       }
       const session = early.session;
       if (session) {
-        early.prelude = Promise.all([import('./print/prelude.ts'), import('./print/chunked.ts')]).then(([{ startPrintPrelude }, { LAYOUT_TABS }]) =>
-          startPrintPrelude(config, early.printReady, session, rebuild ? 1 : LAYOUT_TABS),
-        );
+        early.prelude = (async () => startPrintPrelude(config, early.printReady, session, rebuild ? 1 : LAYOUT_TABS))();
         early.prelude.catch(() => {});
       }
     },
