@@ -99,6 +99,8 @@ export interface ChunkedOptions {
    */
   onPageMap?: (map: PageMap) => void;
   inspect?: (page: Page) => Promise<void>;
+  /** Each PDF a tab prints, as soon as it is printed. */
+  onPdf?: (pdf: Uint8Array) => void;
 }
 
 export interface ChunkedResult {
@@ -320,8 +322,9 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
         const printing = stage('pdf', () => page.pdf({ preferCSSPageSize: true, printBackground: true, waitForFonts: false, tagged: false }));
         setImmediate(printRequested); // the request is on its way by then
         const pdf = await printing;
+        options.onPdf?.(pdf);
         printed++;
-        return new Uint8Array(pdf);
+        return pdf;
       },
       close: () => shellTab.close(),
     };

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PostprocessOptions } from './postprocess.ts';
+import type { PDFDocument } from 'pdf-lib';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
@@ -210,6 +211,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     return Object.fromEntries(Object.entries(map.targets).map(([id, at]) => [id, formatTocNumber(at.folio, style)]));
   };
   onStage?.('layout');
+  const loadedPdfs = new Map<Uint8Array, Promise<PDFDocument>>();
   const layout = renderChunks(jobs[0]!, jobs.slice(1), {
     session: options.session,
     timeoutMs,
@@ -228,6 +230,12 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
       options.onPageMap?.(map);
     },
     inspect: options.inspect,
+    // Each tab's PDF is parsed for the merge as soon as it is printed, while others still print.
+    onPdf: (pdf) => {
+      const doc = import('./merge.ts').then(({ loadPdf }) => loadPdf(pdf));
+      doc.catch(() => {}); // the merge meets it again
+      loadedPdfs.set(pdf, doc);
+    },
   });
   layout.catch(() => {});
   const fonts = await fontsReady.catch(async (error: unknown) => {
@@ -246,13 +254,14 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
   const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
-  const merged = await mergePdfs(result.pdfs, links);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs);
   if (options.postprocess) {
     onStage?.('postprocess');
     const { postprocessDocument } = await import('./postprocess.ts');
     postprocessDocument(merged, volume, pageMap, options.postprocess);
   }
-  const pdf = await merged.save(options.postprocess ? {} : { useObjectStreams: false });
+  // In one go: pdf-lib's default writes 50 objects per macrotask, waiting a setTimeout after each.
+  const pdf = await merged.save({ objectsPerTick: Infinity, ...(options.postprocess ? {} : { useObjectStreams: false }) });
   return {
     pdf,
     html,

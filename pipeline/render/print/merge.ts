@@ -5,14 +5,25 @@
  * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
  * metadata) runs afterwards on the merged document before it is saved once.
  */
-import { PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
+import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
 
-/** The merged book as a pdf-lib document: post-processed (postprocess.ts) and saved by the caller. */
-export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = []): Promise<PDFDocument> {
+/**
+ * A PDF parsed in one go: pdf-lib's default parses 100 objects per macrotask (a setTimeout
+ * after each, for pages that must stay responsive), which only adds waiting here.
+ */
+export function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
+  return PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+}
+
+/**
+ * The merged book as a pdf-lib document: post-processed (postprocess.ts) and saved by the
+ * caller. `loaded`: source PDFs already being parsed (each tab's, as soon as it is printed).
+ */
+export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = [], loaded = new Map<Uint8Array, Promise<PDFDocument>>()): Promise<PDFDocument> {
   const out = await PDFDocument.create({ updateMetadata: false });
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
   // fonts and other resources its pages share are copied once, not once per chunk.
@@ -22,7 +33,7 @@ export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] 
     if (!source) {
       let doc: PDFDocument;
       try {
-        doc = await PDFDocument.load(part.pdf, { updateMetadata: false });
+        doc = await (loaded.get(part.pdf) ?? loadPdf(part.pdf));
       } catch (cause) {
         throw new JuanError('render', `第 ${n + 1} 块排版结果的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:merge', cause });
       }
