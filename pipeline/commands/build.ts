@@ -91,6 +91,11 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     return await build(run);
   } finally {
     launching?.setTimeLimit(0); // a launch still under way (the build failed early) is given up
+    await closeBrowser();
+  }
+
+  /** Close the early tabs' server and the browser (both safe to call again). */
+  async function closeBrowser(): Promise<void> {
     await early.prelude?.then((p) => p.close(), () => {});
     if (early.session) await early.session.then((s) => s.close(), () => {});
   }
@@ -127,6 +132,9 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     callbacks.onStage?.('print');
     const printWriter: Writer = writers.print;
     const printed = await clock.timeAsync('print', () => printWriter.write(ctx));
+    // Once the PDFs are in, the browser is done: it closes while the other writers finish and
+    // the outputs are published (the finally below waits for it).
+    void closeBrowser();
     files.push(...printed.files);
     for (const w of printed.warnings ?? []) onWarning(w);
     startRest(printed.pageMap!);

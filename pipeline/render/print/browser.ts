@@ -270,10 +270,13 @@ export class BrowserSession {
     return window;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  private closing: Promise<void> | null = null;
+
+  /** Close the browser; a second call waits for the first one. */
+  close(): Promise<void> {
     this.closed = true;
     this.spare = [];
-    await this.browser.close().catch(() => {});
+    this.closing ??= timed('browser', 'close', () => this.browser.close().catch(() => {}));
+    return this.closing;
   }
 }
