@@ -304,6 +304,33 @@
     return undefined;
   }
 
+  /**
+   * After a page is laid out: Paged.js cuts what overflows it with Range.extractContents,
+   * which builds a fragment of the removed content (cloning the cut elements) for the
+   * afterOverflowRemoved hook — only its Footnotes handler listens, and it is left out (below).
+   * With no listener the content is deleted instead: the page is the same, no copy is made.
+   */
+  class AfterPageLayoutDeleteOverflow extends Paged.Handler {
+    afterPageLayout(pageElement, page) {
+      const layout = page.layoutMethod;
+      if (!layout) return;
+      const proto = Object.getPrototypeOf(layout);
+      if (proto.removeOverflow === deleteOverflow) return;
+      extractOverflow = proto.removeOverflow;
+      proto.removeOverflow = deleteOverflow;
+    }
+  }
+  let extractOverflow = null;
+  /** Paged.js's Layout.removeOverflow (pagedjs 0.4.3 src/chunker/layout.js) without the fragment nobody reads. */
+  function deleteOverflow(overflow, breakLetter) {
+    const listened = this.hooks && this.hooks.afterOverflowRemoved && this.hooks.afterOverflowRemoved.hooks.length > 0;
+    if (listened) return extractOverflow.call(this, overflow, breakLetter);
+    const { startContainer } = overflow;
+    overflow.deleteContents();
+    this.hyphenateAtBreak(startContainer, breakLetter);
+    return undefined;
+  }
+
   // The book floats no footnotes (no `float: footnote`), but Paged.js's Footnotes handler
   // measures every page's footnote area: three forced layouts a page, ~5 % of a tab's layout
   // time in a CPU profile. It is left out.
@@ -312,7 +339,7 @@
 
   Paged.registerHandlers(
     BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
-    AfterPageLayoutBinaryTextBreak, AfterPageLayoutFolios, AfterRenderedPageMap,
+    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterRenderedPageMap,
   );
 
   /**
