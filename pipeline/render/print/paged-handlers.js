@@ -6,7 +6,8 @@
  *   pages    one entry per physical page: folio, printed, section, blank, and the text it starts with
  *   targets  part/chapter/paper id → { page, folio }
  *   pageMap  the finished map (afterRendered)
- * The Node side may expose window.__juanProgress(pagesSoFar) before the layout starts.
+ * The Node side may expose window.__juanProgress(pagesSoFar) before the layout starts (called at
+ * most ten times a second).
  *
  * Chunked layout (pipeline/render/print/chunked.ts): the book is laid out as several documents
  * (the front matter, then body chunks of whole papers). A document that is a body chunk has
@@ -21,6 +22,7 @@
 
   const BLOCK_ID = /-b\d+$/;
   const juan = (window.__juan = { pages: [], targets: {}, pageMap: null, tocFilled: false });
+  let lastProgress = -Infinity;
 
   const ROMAN = [
     [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
@@ -126,7 +128,10 @@
       }
 
       juan.pages.push({ page: physical, member: this.member || 0, folio, printed, section, blank, start });
-      if (typeof window.__juanProgress === 'function') {
+      // At most ten reports a second: each is a round trip to Node through the browser.
+      const now = performance.now();
+      if (typeof window.__juanProgress === 'function' && now - lastProgress >= 100) {
+        lastProgress = now;
         try { window.__juanProgress(physical); } catch (e) { /* progress is best effort */ }
       }
     }
