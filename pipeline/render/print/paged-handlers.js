@@ -155,6 +155,22 @@
   }
 
   /**
+   * Paged.js's Page and Layout classes are not exported: a handler reaches them through the
+   * instances its hooks get, and replaces one of their methods once. `paged(replacement)` is
+   * the method it replaced, for the cases the replacement leaves to Paged.js.
+   */
+  const replaced = new Map();
+  function replaceMethod(instance, name, replacement) {
+    const proto = Object.getPrototypeOf(instance);
+    if (proto[name] === replacement) return;
+    replaced.set(replacement, proto[name]);
+    proto[name] = replacement;
+  }
+  function paged(replacement) {
+    return replaced.get(replacement);
+  }
+
+  /**
    * Before the first page is laid out: stop Paged.js watching pages for resizes. Each page's
    * ResizeObserver forces a layout when it is added and re-flows the page when its size
    * changes — for live previews, where images load late. Our pages are final when laid out
@@ -162,8 +178,7 @@
    */
   class BeforePageLayoutNoResizeWatch extends Paged.Handler {
     beforePageLayout(page) {
-      const proto = Object.getPrototypeOf(page);
-      if (proto.addListeners !== noListeners) proto.addListeners = noListeners;
+      replaceMethod(page, 'addListeners', noListeners);
     }
   }
   function noListeners() {
@@ -214,17 +229,13 @@
   const areaSizes = new WeakMap();
   class BeforePageLayoutKnownAreaSize extends Paged.Handler {
     beforePageLayout(page) {
-      const proto = Object.getPrototypeOf(page);
-      if (proto.create === createWithKnownSize) return;
-      measureCreate = proto.create;
-      proto.create = createWithKnownSize;
+      replaceMethod(page, 'create', createWithKnownSize);
     }
   }
-  let measureCreate = null;
   function createWithKnownSize(template, after) {
     const known = areaSizes.get(this.pagesArea);
     if (!known) {
-      const element = measureCreate.call(this, template, after);
+      const element = paged(createWithKnownSize).call(this, template, after);
       // The first page may match :first-child rules: measure the second.
       if (after) areaSizes.set(this.pagesArea, { width: this.width, height: this.height, columnWidth: this.area.style.columnWidth, columnGap: this.area.style.columnGap });
       return element;
@@ -261,15 +272,9 @@
    */
   class AfterPageLayoutBinaryTextBreak extends Paged.Handler {
     afterPageLayout(pageElement, page) {
-      const layout = page.layoutMethod;
-      if (!layout) return;
-      const proto = Object.getPrototypeOf(layout);
-      if (proto.textBreak === binaryTextBreak) return;
-      scanTextBreak = proto.textBreak;
-      proto.textBreak = binaryTextBreak;
+      if (page.layoutMethod) replaceMethod(page.layoutMethod, 'textBreak', binaryTextBreak);
     }
   }
-  let scanTextBreak = null;
   const WORD_CHAR = /[\S\u202F\u00A0]/;
   /** Paged.js's Layout.textBreak (pagedjs 0.4.3 src/chunker/layout.js), with a binary search for the letter scan. */
   function binaryTextBreak(node, start, end, vStart, vEnd) {
@@ -282,7 +287,7 @@
       range.setEnd(node, to);
       return range.getBoundingClientRect();
     };
-    if (node.parentElement && node.parentElement.nodeName === 'PRE') return scanTextBreak.call(this, node, start, end, vStart, vEnd);
+    if (node.parentElement && node.parentElement.nodeName === 'PRE') return paged(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
     let at = 0;
     while (at < max) {
       while (at < max && !WORD_CHAR.test(text[at])) at++;
@@ -298,7 +303,7 @@
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
           const letter = rectOf(mid, mid + 1);
-          if (letter.width === 0 && letter.height === 0) return scanTextBreak.call(this, node, start, end, vStart, vEnd);
+          if (letter.width === 0 && letter.height === 0) return paged(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
           if (past(letter)) hi = mid;
           else lo = mid + 1;
         }
@@ -317,19 +322,13 @@
    */
   class AfterPageLayoutDeleteOverflow extends Paged.Handler {
     afterPageLayout(pageElement, page) {
-      const layout = page.layoutMethod;
-      if (!layout) return;
-      const proto = Object.getPrototypeOf(layout);
-      if (proto.removeOverflow === deleteOverflow) return;
-      extractOverflow = proto.removeOverflow;
-      proto.removeOverflow = deleteOverflow;
+      if (page.layoutMethod) replaceMethod(page.layoutMethod, 'removeOverflow', deleteOverflow);
     }
   }
-  let extractOverflow = null;
   /** Paged.js's Layout.removeOverflow (pagedjs 0.4.3 src/chunker/layout.js) without the fragment nobody reads. */
   function deleteOverflow(overflow, breakLetter) {
     const listened = this.hooks && this.hooks.afterOverflowRemoved && this.hooks.afterOverflowRemoved.hooks.length > 0;
-    if (listened) return extractOverflow.call(this, overflow, breakLetter);
+    if (listened) return paged(deleteOverflow).call(this, overflow, breakLetter);
     const { startContainer } = overflow;
     overflow.deleteContents();
     this.hyphenateAtBreak(startContainer, breakLetter);
