@@ -12,7 +12,7 @@ import { timed } from '../../report/debug-timing.ts';
 
 /**
  * Chromium features turned off (puppeteer-core adds them to its own list: Chromium honours
- * only one --disable-features flag). Every browser window of headless Chromium 14x preloads
+ * only one --disable-features flag). Every browser window of headless Chromium 15x preloads
  * the address bar's WebUI popups in a renderer of their own, ~1.7 s of CPU per window that a
  * book never uses.
  */
