@@ -1,7 +1,7 @@
 /**
  * A layout tab: a minimized browser window with the shell document loaded — styles, Paged.js
  * and our handlers, no content and no fonts yet (chunks.ts `shellDocument`). Opening one
- * takes about a second (a browser context, a window, a renderer process, parsing Paged.js);
+ * takes about a second (a window, a renderer process, parsing Paged.js);
  * chunked.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
  * alone, the tabs can be opened before the manuscript is read (prelude.ts).
  */
@@ -11,7 +11,7 @@ import { withStage, type BrowserSession } from './browser.ts';
 
 export interface ShellTab {
   page: Page;
-  /** Close the window (and its browser context); never rejects. */
+  /** Close the window; never rejects. */
   close(): Promise<void>;
   /** Rejects when the page crashes or the browser goes away. */
   crashed: Promise<never>;
