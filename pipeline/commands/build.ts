@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
-import { LAYOUT_TABS } from '../render/print/chunked.ts';
+import { earlyTabs } from '../render/print/chunked.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
@@ -69,9 +69,8 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
   const launching = typeof options.browser === 'object' ? options.browser : undefined;
   const early: EarlyContext = { printReady: options.printReady ?? false, cache, session: launching?.session };
-  // The layout tabs' windows open as soon as the browser is up, before book.yaml is read: a
-  // book built with this cache before probably has a paper or two to lay out — one window then.
-  early.session?.then((s) => s.warmWindows(cache?.holds('layout') ? 1 : LAYOUT_TABS), () => {});
+  // The layout tabs' windows open as soon as the browser is up, before book.yaml is read.
+  early.session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
   const start = (config: BookConfig | null) => {
     const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
     launching?.setTimeLimit(timeoutSeconds * 1000);

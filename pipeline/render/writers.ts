@@ -7,7 +7,7 @@ import type { PageMap, Volume } from '../model/types.ts';
 import type { OutputFile } from '../output/atomic.ts';
 import type { BrowserSession } from './print/browser.ts';
 import { startPrintPrelude, type PrintPrelude } from './print/prelude.ts';
-import { LAYOUT_TABS } from './print/chunked.ts';
+import { earlyTabs } from './print/chunked.ts';
 import { printFaces } from './print/fonts.ts';
 import { prefetchFaces } from './fonts/subset.ts';
 import type { BuildCache } from '../cache/store.ts';
@@ -72,12 +72,10 @@ export const writers = {
     stage: 'print',
     prepare(config, early) {
       // While the book is read: the faces' font files are decoded in the font worker, the
-      // browser opens the layout tabs and loads their shell document. A book built with this
-      // cache before probably has its subsets there, and only a paper or two to lay out: no
-      // decoding then, and one tab (a second opens if needed) — both cost CPU the build needs.
+      // browser opens the layout tabs and loads their shell document (earlyTabs). A book built
+      // with this cache before probably has its subsets there: no decoding then.
       // Both start right here, synchronously (their modules are loaded with this one): the
       // main thread then reads the manuscript for a second without a turn for anything else.
-      const rebuild = early.cache?.holds('layout') ?? false;
       if (!early.cache?.holds('font')) {
         try {
           prefetchFaces(printFaces(config.fonts));
@@ -87,7 +85,7 @@ export const writers = {
       }
       const session = early.session;
       if (session) {
-        early.prelude = (async () => startPrintPrelude(config, early.printReady, session, rebuild ? 1 : LAYOUT_TABS))();
+        early.prelude = (async () => startPrintPrelude(config, early.printReady, session, earlyTabs(early.cache)))();
         early.prelude.catch(() => {});
       }
     },

@@ -65,6 +65,14 @@ export interface ChunkJob {
 /** Browser tabs laying out papers at once by default: one per core of the build machine. */
 export const LAYOUT_TABS = 2;
 
+/**
+ * Layout tabs worth opening before the book is read: a book built with this cache before
+ * probably has a paper or two to lay out — one tab then (a second opens if needed).
+ */
+export function earlyTabs(cache?: BuildCache): number {
+  return cache?.holds('layout') ? 1 : LAYOUT_TABS;
+}
+
 /** Where a chunk's pages are in a cached PDF. */
 interface Placement { pdf: string; from: number; count: number }
 
