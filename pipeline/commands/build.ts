@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
-import { earlyTabs } from '../render/print/chunked.ts';
+import { earlyTabs } from '../render/print/schedule.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';

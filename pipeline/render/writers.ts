@@ -7,7 +7,7 @@ import type { PageMap, Volume } from '../model/types.ts';
 import type { OutputFile } from '../output/atomic.ts';
 import type { BrowserSession } from './print/browser.ts';
 import { startPrintPrelude, type PrintPrelude } from './print/prelude.ts';
-import { earlyTabs } from './print/chunked.ts';
+import { earlyTabs } from './print/schedule.ts';
 import { printFaces } from './print/fonts.ts';
 import { prefetchFaces } from './fonts/subset.ts';
 import type { BuildCache } from '../cache/store.ts';

@@ -1,6 +1,7 @@
 /** Cutting a group run (several papers in one Paged.js flow) back into each paper's own layout. */
 import { describe, expect, it } from 'vitest';
-import { splitGroup, type ChunkLayout, type LocalPage } from '../../pipeline/render/print/chunked.ts';
+import { splitGroup } from '../../pipeline/render/print/folios.ts';
+import type { ChunkLayout, LocalPage } from '../../pipeline/render/print/protocol.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 
 const page = (n: number, member: number, blockId: string | null): LocalPage => ({

@@ -14,8 +14,6 @@
  * styles, fonts, settings) and the engine, so a rebuild lays out only the papers that changed.
  * PDF post-processing (outline, labels, metadata, boxes) is postprocess.ts, not here.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PostprocessOptions } from './postprocess.ts';
@@ -24,16 +22,18 @@ import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from '../../../templates/print.ts';
 import { formatTocNumber } from '../../../templates/toc.ts';
-import { hashKey, type BuildCache } from '../../cache/store.ts';
-import { BrowserSession, findChromium } from './browser.ts';
-import { renderChunks, type ChunkJob } from './chunked.ts';
-import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunks.ts';
-import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
-import { printFaces, printFonts } from './fonts.ts';
-import { fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
-import { subsetFontFaceCss } from '../fonts/subset.ts';
+import type { BuildCache } from '../../cache/store.ts';
+import type { BrowserSession } from './browser.ts';
+import { engineKey, layoutKey } from './cache-keys.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
+import { renderChunks, type ChunkJob } from './layout.ts';
+import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
+import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
+import { printFonts } from './fonts.ts';
+import { usedCodePoints } from '../fonts/fontsource.ts';
+import { subsetFontFaceCss } from '../fonts/subset.ts';
+
 
 export interface UncoveredChar {
   char: string;
@@ -86,6 +86,8 @@ export interface RenderPrintOptions {
    * the front matter (目录 filled) and every body chunk laid out in this build.
    */
   inspect?: (page: Page) => Promise<void>;
+  /** Test hook: leave Paged.js stock (paged-handlers.js applies none of its replacements). */
+  stockPaged?: boolean;
   /** Tabs and server started before the manuscript was read (prelude.ts); closed here when not of use. */
   prelude?: PrintPrelude;
   /**
@@ -94,8 +96,6 @@ export interface RenderPrintOptions {
    */
   postprocess?: PostprocessOptions;
 }
-
-const require = createRequire(import.meta.url);
 
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
 const GENERATED_TEXT = '0123456789ivxlcdm()·…';
@@ -143,44 +143,13 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
   return [...found.values()];
 }
 
-/** Bump when the layout code changes in a way the hashed sources below do not show. */
-const ENGINE_VERSION = 'juan-print-chunked-4';
-
-function packageVersion(name: string): string {
-  try {
-    return String(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version);
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Everything outside the chunk documents that decides their layout and PDF bytes. */
-function engineKey(volume: Volume, printReady: boolean): string {
-  // The browser that lays the book out is part of the engine (a missing one is an error here,
-  // as it would be at launch: a cached build never silently mixes two browsers' layouts).
-  const executable = findChromium();
-  const st = statSync(executable);
-  const chromium = `${executable}:${st.size}:${st.mtimeMs}`;
-  return hashKey(
-    ENGINE_VERSION,
-    readFileSync(HANDLERS),
-    packageVersion('pagedjs'),
-    packageVersion('puppeteer-core'),
-    chromium,
-    String(printReady),
-    // Which file each character's glyph comes from depends only on the character and the font
-    // packages (fonts/fontsource.ts), so the packages and a chunk's own text decide its glyphs.
-    ...printFaces(volume.meta.fonts).map((f) => `${f.pkg}@${fontsourceVersion(f.pkg)}:${f.family}:${f.weight}`),
-  );
-}
-
 export async function renderPrint(volume: Volume, options: RenderPrintOptions = {}): Promise<PrintResult> {
   const { printReady = false, onStage } = options;
   const timeoutMs = options.timeoutMs ?? volume.meta.build.timeoutSeconds * 1000;
 
   // ---- html
   onStage?.('html');
-  const { styles, shell, files: ownFiles } = printShell(volume.meta, printReady);
+  const { styles, shell, files: ownFiles } = printShell(volume.meta, printReady, options.stockPaged);
   // The tabs opened before the manuscript was read loaded this very shell (prelude.ts).
   const prelude = options.prelude?.shell === shell ? options.prelude : null;
   if (options.prelude && !prelude) await options.prelude.close();
@@ -198,12 +167,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   });
   fontsReady.catch(() => {});
 
-  const engine = engineKey(volume, printReady);
-  const jobs: ChunkJob[] = plans.map((plan, i) => ({
-    plan,
-    body: bodies[i]!,
-    key: hashKey(engine, plan.kind, styles.page, styles.shared, styles.print, CHUNK_CSS, bodies[i]!),
-  }));
+  const engine = engineKey(volume, { printReady, handlers: HANDLERS, stockPaged: options.stockPaged });
+  const jobs: ChunkJob[] = plans.map((plan, i) => ({ plan, body: bodies[i]!, key: layoutKey(engine, plan.kind, styles, CHUNK_CSS, bodies[i]!) }));
 
   const style = volume.meta.toc.pageNumberStyle;
   const tocLabels = (map: PageMap) => {

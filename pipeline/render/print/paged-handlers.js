@@ -1,47 +1,50 @@
+// @ts-check
 /*
  * Browser-side Paged.js handlers for juan's print build (plain JS, loaded after paged.js,
  * before the layout starts). Each class is named after the hook it implements.
  *
- * window.__juan collects what the Node side reads back:
+ * window.__juan is the tab's side of the protocol declared in protocol.ts (this file is
+ * type-checked against it); layout-tab.ts is the Node side. Per run it collects
  *   pages    one entry per physical page: folio, printed, section, blank, and the text it starts with
  *   targets  part/chapter/paper id → { page, folio }
- *   pageMap  the finished map (afterRendered)
- * The Node side may expose window.__juanProgress(pagesSoFar) before the layout starts (called at
+ * The Node side exposes window.__juanProgress(pagesSoFar) before the layout starts (called at
  * most ten times a second).
  *
- * Chunked layout (pipeline/render/print/chunked.ts): the book is laid out as several documents
- * (the front matter, then body chunks of whole papers). A document that is a body chunk has
- * <body data-juan-chunk="body">: it is body from its first page, its folios count from 1 and
- * are restamped by juan.stamp() once the chunk's real first folio is known. A page holding
- * only a `.juan-sentinel` (used to make the front matter end on a verso) is not part of the
- * book: it is not counted and juan.stamp() removes it before printing.
+ * Chunked layout (layout.ts): the book is laid out as several runs in one document (the front
+ * matter, then groups of whole papers). A body run has <body data-juan-chunk="body">: it is
+ * body from its first page, its folios count from 1 and are restamped by juan.stamp() once
+ * the run's real first folio is known. A page holding only a `.juan-sentinel` (used to make
+ * the front matter end on a verso) is not part of the book: it is not counted and juan.stamp()
+ * removes it before printing.
  */
 /* global Paged */
 (function () {
   'use strict';
 
   const BLOCK_ID = /-b\d+$/;
-  const juan = (window.__juan = { pages: [], targets: {}, pageMap: null, tocFilled: false });
+  /** @type {import('./protocol.ts').JuanApi} */
+  const juan = (window.__juan = /** @type {any} */ ({ pages: [], targets: {}, done: false, patches: { applied: [], skipped: [] } }));
+  const stock = document.documentElement.hasAttribute('data-juan-stock-paged');
   let lastProgress = -Infinity;
 
   const ROMAN = [
     [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
     [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
   ];
-  function roman(n) {
+  function roman(/** @type {number} */ n) {
     let out = '';
-    for (const [value, letters] of ROMAN) while (n >= value) { out += letters; n -= value; }
+    for (const [value, letters] of /** @type {Array<[number, string]>} */ (ROMAN)) while (n >= value) { out += letters; n -= value; }
     return out;
   }
-  function cssString(s) {
+  function cssString(/** @type {string} */ s) {
     return '"' + String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
   }
-  function codePoints(s) {
+  function codePoints(/** @type {string} */ s) {
     let n = 0;
     for (const _ of s) n++; // eslint-disable-line no-unused-vars
     return n;
   }
-  function idOf(el) {
+  function idOf(/** @type {Element} */ el) {
     return el.getAttribute('id') || el.getAttribute('data-id') || '';
   }
 
@@ -51,16 +54,19 @@
    * heads/folios where the book has none, note where its text starts, report progress.
    */
   class AfterPageLayoutFolios extends Paged.Handler {
-    constructor(chunker, polisher, caller) {
+    constructor(/** @type {unknown} */ chunker, /** @type {unknown} */ polisher, /** @type {unknown} */ caller) {
       super(chunker, polisher, caller);
+      /** @type {'front' | 'body'} */
       this.section = document.body.dataset.juanChunk === 'body' ? 'body' : 'front';
+      /** The group member the pages belong to (a blank page: the one before). */
+      this.member = 0;
       this.frontCount = 0;
       this.bodyCount = 0;
-      /** data-ref of a block → code points laid out on earlier pages. */
+      /** @type {Map<string, number>} data-ref of a block → code points laid out on earlier pages. */
       this.blockDone = new Map();
     }
 
-    afterPageLayout(pageElement) {
+    afterPageLayout(/** @type {HTMLElement} */ pageElement) {
       const content = pageElement.querySelector('.pagedjs_page_content');
       if (content && content.querySelector('.juan-sentinel')) {
         pageElement.classList.add('juan-drop');
@@ -73,10 +79,10 @@
       const folio = section === 'front' ? roman(++this.frontCount) : String(++this.bodyCount);
       const physical = juan.pages.length + 1;
       // The chunk of a group run this page belongs to; a blank page belongs to the page before.
-      const marked = blank ? null : content.querySelector('[data-juan-member]');
+      const marked = blank || !content ? null : /** @type {HTMLElement | null} */ (content.querySelector('[data-juan-member]'));
       if (marked) this.member = Number(marked.dataset.juanMember);
 
-      const is = (selector) => !blank && !!content.querySelector(selector);
+      const is = (/** @type {string} */ selector) => !blank && !!content && !!content.querySelector(selector);
       const titlePage = is('.title-page:not([data-split-from])');
       const tocPage = is('.toc');
       const partPage = is('.part-title:not([data-split-from])');
@@ -107,12 +113,12 @@
       // paper's first page, the part/paper itself; continuation fragments carry data-id.
       let start = null;
       if (!blank && section === 'body') {
-        const candidates = content.querySelectorAll('[id], [data-id]');
+        const candidates = /** @type {NodeListOf<HTMLElement>} */ (/** @type {Element} */ (content).querySelectorAll('[id], [data-id]'));
         for (const el of candidates) {
           const id = idOf(el);
           const split = el.hasAttribute('data-split-from');
           if (BLOCK_ID.test(id)) {
-            start = { blockId: id, offset: split ? this.blockDone.get(el.dataset.ref) || 0 : 0 };
+            start = { blockId: id, offset: split ? this.blockDone.get(el.dataset.ref || '') || 0 : 0 };
             break;
           }
           if (!split && (el.matches('section.paper') || el.matches('section.part'))) {
@@ -123,7 +129,7 @@
         for (const el of candidates) {
           if (!BLOCK_ID.test(idOf(el)) || !el.dataset.ref) continue;
           const ref = el.dataset.ref;
-          this.blockDone.set(ref, (this.blockDone.get(ref) || 0) + codePoints(el.textContent));
+          this.blockDone.set(ref, (this.blockDone.get(ref) || 0) + codePoints(el.textContent || ''));
         }
       }
 
@@ -137,38 +143,87 @@
     }
   }
 
-  /** After the whole book is laid out: assemble the page map the Node side reads. */
-  class AfterRenderedPageMap extends Paged.Handler {
+  /** After the run is laid out: runChunk hands its pages back (without this, the handlers did not run). */
+  class AfterRenderedDone extends Paged.Handler {
     afterRendered() {
-      const pages = juan.pages.map(({ start, ...rest }) => rest);
-      // A blank body page starts where the next page with text starts.
-      const pageStarts = [];
-      for (let i = 0; i < juan.pages.length; i++) {
-        const p = juan.pages[i];
-        if (p.section !== 'body') continue;
-        let start = p.start;
-        for (let j = i + 1; !start && j < juan.pages.length; j++) start = juan.pages[j].start;
-        if (start) pageStarts.push({ page: p.page, folio: p.folio, blockId: start.blockId, offset: start.offset });
-      }
-      juan.pageMap = { pageCount: juan.pages.length, pages, targets: juan.targets, pageStarts };
+      juan.done = true;
     }
   }
 
   /**
-   * Paged.js's Page and Layout classes are not exported: a handler reaches them through the
-   * instances its hooks get, and replaces one of their methods once. `paged(replacement)` is
-   * the method it replaced, for the cases the replacement leaves to Paged.js.
+   * Every use of Paged.js internals goes through `internals`. Its Page, Layout and Queue
+   * classes are not exported: a handler reaches them through the instances its hooks get and
+   * replaces one method of their prototype (or one field), once — and only when what is there
+   * is what the replacement was written against: pagedjs 0.4.3 (package.json pins it), checked
+   * by a fingerprint of the method's source. Otherwise stock Paged.js stays, with a debug note
+   * in the browser log (--debug), and juan.patches says which were applied and which skipped.
+   * `data-juan-stock-paged` on <html> leaves every replacement out (tests compare the two).
    */
-  const replaced = new Map();
-  function replaceMethod(instance, name, replacement) {
-    const proto = Object.getPrototypeOf(instance);
-    if (proto[name] === replacement) return;
-    replaced.set(replacement, proto[name]);
-    proto[name] = replacement;
-  }
-  function paged(replacement) {
-    return replaced.get(replacement);
-  }
+  const internals = {
+    /** @type {Map<Function, Function>} replacement → the method it replaced */
+    replaced: new Map(),
+    /** @type {Map<string, boolean>} patch name → applied */
+    decided: new Map(),
+    /** FNV-1a of a method's source text. */
+    fingerprint(/** @type {Function} */ fn) {
+      const text = Function.prototype.toString.call(fn);
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return (h >>> 0).toString(16).padStart(8, '0');
+    },
+    /** Whether patch `name` may replace `original`; decided (and noted) once per patch. */
+    allowed(/** @type {string} */ name, /** @type {boolean} */ matches) {
+      let ok = internals.decided.get(name);
+      if (ok === undefined) {
+        ok = !stock && matches;
+        internals.decided.set(name, ok);
+        (ok ? juan.patches.applied : juan.patches.skipped).push(name);
+        if (!ok && !stock) console.debug(`juan: Paged.js ${name} is not the one juan's replacement mirrors; left stock`);
+      }
+      return ok;
+    },
+    /**
+     * Replace method `name` of `instance`'s prototype by `replacement` when the method there
+     * has `fingerprint`.
+     * @param {object} instance @param {string} name @param {Function} replacement @param {string} fingerprint
+     */
+    replaceMethod(instance, name, replacement, fingerprint) {
+      const proto = /** @type {Record<string, Function>} */ (Object.getPrototypeOf(instance));
+      const original = proto[name];
+      if (original === replacement || typeof original !== 'function') return;
+      const label = `${instance.constructor.name}.${name}`;
+      if (!internals.allowed(label, internals.fingerprint(original) === fingerprint)) return;
+      internals.replaced.set(replacement, original);
+      proto[name] = replacement;
+    },
+    /** The method `replacement` replaced, for the cases it leaves to Paged.js. */
+    original(/** @type {Function} */ replacement) {
+      return /** @type {Function} */ (internals.replaced.get(replacement));
+    },
+    /** The chunker's task queue waits for an animation frame per page: `tick` is requestAnimationFrame. */
+    replaceTick(/** @type {any} */ chunker, /** @type {(callback: () => void) => void} */ tick) {
+      if (internals.allowed('Queue.tick', chunker.q.tick === window.requestAnimationFrame)) chunker.q.tick = tick;
+    },
+    /** Leave Paged.js's Footnotes handler out of every flow (registered by name). */
+    dropHandler(/** @type {string} */ name) {
+      const handlers = /** @type {Array<{name: string}>} */ (Paged.registeredHandlers);
+      const at = handlers.findIndex((handler) => handler.name === name);
+      if (internals.allowed(`drop ${name}`, at >= 0)) handlers.splice(at, 1);
+    },
+    /** The page template every page of the flow is cloned from (Chunker.pageTemplate). */
+    pageTemplate(/** @type {any} */ chunker) {
+      return internals.allowed('Chunker.pageTemplate', chunker.pageTemplate instanceof HTMLTemplateElement) ? /** @type {HTMLTemplateElement} */ (chunker.pageTemplate) : null;
+    },
+    /** The document's stylesheets as Paged.js reads them (Previewer.removeStyles), read once for every run. */
+    readStyles() {
+      return Paged.Previewer.prototype.removeStyles.call(null, document);
+    },
+    /** The <style> elements a flow's Polisher added (each run adds an identical copy). */
+    addedStyles(/** @type {any} */ previewer) {
+      const polisher = previewer.polisher;
+      return /** @type {Array<Element | undefined>} */ ([polisher.base, polisher.styleEl, ...(polisher.inserted || [])]);
+    },
+  };
 
   /**
    * Before the first page is laid out: stop Paged.js watching pages for resizes. Each page's
@@ -177,8 +232,8 @@
    * (fonts are loaded first, there are no images); the watching cost ~2 ms a page.
    */
   class BeforePageLayoutNoResizeWatch extends Paged.Handler {
-    beforePageLayout(page) {
-      replaceMethod(page, 'addListeners', noListeners);
+    beforePageLayout(/** @type {object} */ page) {
+      internals.replaceMethod(page, 'addListeners', noListeners, '7c30c463');
     }
   }
   function noListeners() {
@@ -192,14 +247,15 @@
    * (browser.ts), whose frames Chromium throttles to a few a second.
    */
   class BeforeParsedNextTask extends Paged.Handler {
-    beforeParsed(content, chunker) {
-      chunker.q.tick = nextTask;
+    beforeParsed(/** @type {unknown} */ content, /** @type {unknown} */ chunker) {
+      internals.replaceTick(chunker, nextTask);
     }
   }
   const tickChannel = new MessageChannel();
+  /** @type {Array<() => void>} */
   const ticks = [];
-  tickChannel.port1.onmessage = () => ticks.shift()();
-  function nextTask(callback) {
+  tickChannel.port1.onmessage = () => /** @type {() => void} */ (ticks.shift())();
+  function nextTask(/** @type {() => void} */ callback) {
     ticks.push(callback);
     tickChannel.port2.postMessage(null);
   }
@@ -212,11 +268,12 @@
    * see below; nothing reads it once the Footnotes handler is gone).
    */
   class AfterParsedSlimPageTemplate extends Paged.Handler {
-    afterParsed(parsed, chunker) {
-      const template = chunker.pageTemplate.content;
+    afterParsed(/** @type {unknown} */ parsed, /** @type {unknown} */ chunker) {
+      const template = internals.pageTemplate(chunker);
+      if (!template) return;
       const unused = ['[class$="-corner-holder"]', '.pagedjs_footnote_area'];
       if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
-      for (const el of Array.from(template.querySelectorAll(unused.join(',')))) el.remove();
+      for (const el of Array.from(template.content.querySelectorAll(unused.join(',')))) el.remove();
     }
   }
 
@@ -228,14 +285,15 @@
    */
   const areaSizes = new WeakMap();
   class BeforePageLayoutKnownAreaSize extends Paged.Handler {
-    beforePageLayout(page) {
-      replaceMethod(page, 'create', createWithKnownSize);
+    beforePageLayout(/** @type {object} */ page) {
+      internals.replaceMethod(page, 'create', createWithKnownSize, '520a99fa');
     }
   }
+  /** @this {any} @param {unknown} template @param {Element | undefined} after @returns {Element} */
   function createWithKnownSize(template, after) {
     const known = areaSizes.get(this.pagesArea);
     if (!known) {
-      const element = paged(createWithKnownSize).call(this, template, after);
+      const element = internals.original(createWithKnownSize).call(this, template, after);
       // The first page may match :first-child rules: measure the second.
       if (after) areaSizes.set(this.pagesArea, { width: this.width, height: this.height, columnWidth: this.area.style.columnWidth, columnGap: this.area.style.columnGap });
       return element;
@@ -271,23 +329,24 @@
    * (collapsed white space) the search cannot tell, and Paged.js's own scan is used.
    */
   class AfterPageLayoutBinaryTextBreak extends Paged.Handler {
-    afterPageLayout(pageElement, page) {
-      if (page.layoutMethod) replaceMethod(page.layoutMethod, 'textBreak', binaryTextBreak);
+    afterPageLayout(/** @type {unknown} */ pageElement, /** @type {any} */ page) {
+      if (page.layoutMethod) internals.replaceMethod(page.layoutMethod, 'textBreak', binaryTextBreak, 'd8788168');
     }
   }
   const WORD_CHAR = /[\S\u202F\u00A0]/;
   /** Paged.js's Layout.textBreak (pagedjs 0.4.3 src/chunker/layout.js), with a binary search for the letter scan. */
+  /** @this {unknown} @param {Text} node @param {number} start @param {number} end @param {number} vStart @param {number} vEnd @returns {number | undefined} */
   function binaryTextBreak(node, start, end, vStart, vEnd) {
-    const text = node.nodeValue;
+    const text = node.nodeValue || '';
     const max = text.length;
-    const past = (rect) => Math.floor(rect.left) >= end || Math.floor(rect.top) >= vEnd;
+    const past = (/** @type {DOMRect} */ rect) => Math.floor(rect.left) >= end || Math.floor(rect.top) >= vEnd;
     const range = document.createRange();
-    const rectOf = (from, to) => {
+    const rectOf = (/** @type {number} */ from, /** @type {number} */ to) => {
       range.setStart(node, from);
       range.setEnd(node, to);
       return range.getBoundingClientRect();
     };
-    if (node.parentElement && node.parentElement.nodeName === 'PRE') return paged(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
+    if (node.parentElement && node.parentElement.nodeName === 'PRE') return internals.original(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
     let at = 0;
     while (at < max) {
       while (at < max && !WORD_CHAR.test(text[at])) at++;
@@ -303,7 +362,7 @@
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
           const letter = rectOf(mid, mid + 1);
-          if (letter.width === 0 && letter.height === 0) return paged(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
+          if (letter.width === 0 && letter.height === 0) return internals.original(binaryTextBreak).call(this, node, start, end, vStart, vEnd);
           if (past(letter)) hi = mid;
           else lo = mid + 1;
         }
@@ -321,14 +380,15 @@
    * With no listener the content is deleted instead: the page is the same, no copy is made.
    */
   class AfterPageLayoutDeleteOverflow extends Paged.Handler {
-    afterPageLayout(pageElement, page) {
-      if (page.layoutMethod) replaceMethod(page.layoutMethod, 'removeOverflow', deleteOverflow);
+    afterPageLayout(/** @type {unknown} */ pageElement, /** @type {any} */ page) {
+      if (page.layoutMethod) internals.replaceMethod(page.layoutMethod, 'removeOverflow', deleteOverflow, '71615345');
     }
   }
   /** Paged.js's Layout.removeOverflow (pagedjs 0.4.3 src/chunker/layout.js) without the fragment nobody reads. */
+  /** @this {any} @param {Range} overflow @param {unknown} breakLetter @returns {undefined} */
   function deleteOverflow(overflow, breakLetter) {
     const listened = this.hooks && this.hooks.afterOverflowRemoved && this.hooks.afterOverflowRemoved.hooks.length > 0;
-    if (listened) return paged(deleteOverflow).call(this, overflow, breakLetter);
+    if (listened) return internals.original(deleteOverflow).call(this, overflow, breakLetter);
     const { startContainer } = overflow;
     overflow.deleteContents();
     this.hyphenateAtBreak(startContainer, breakLetter);
@@ -338,12 +398,11 @@
   // The book floats no footnotes (no `float: footnote`), but Paged.js's Footnotes handler
   // measures every page's footnote area: three forced layouts a page, ~5 % of a tab's layout
   // time in a CPU profile. It is left out.
-  const footnotes = Paged.registeredHandlers.findIndex((handler) => handler.name === 'Footnotes');
-  if (footnotes >= 0) Paged.registeredHandlers.splice(footnotes, 1);
+  internals.dropHandler('Footnotes');
 
   Paged.registerHandlers(
     BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
-    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterRenderedPageMap,
+    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterRenderedDone,
   );
 
   /**
@@ -354,10 +413,13 @@
    * stylesheets are read once and given to every run; each run's own copy of the (identical)
    * generated styles is removed after it, except the first run's, which styles all pages.
    */
-  juan.runs = 0;
-  juan.flows = {};
+  let runs = 0;
+  /** @type {Record<number, {pages: Array<{element: HTMLElement, area: HTMLElement}>}>} run → its Paged.js flow */
+  const flows = {};
+  /** @type {unknown} */
+  let sheets = null;
   juan.runChunk = async function runChunk(index, htmls, kind) {
-    if (!juan.sheets) juan.sheets = Paged.Previewer.prototype.removeStyles.call(null, document);
+    if (!sheets) sheets = internals.readStyles();
     juan.show(index); // hides the chunks before it: this one's container is not there yet
     const container = document.createElement('div');
     container.className = 'juan-run';
@@ -367,26 +429,25 @@
     htmls.forEach((html, k) => {
       const part = document.createElement('template');
       part.innerHTML = html;
-      if (htmls.length > 1) for (const el of Array.from(part.content.children)) el.dataset.juanMember = String(k);
+      if (htmls.length > 1) for (const el of /** @type {HTMLElement[]} */ (Array.from(part.content.children))) el.dataset.juanMember = String(k);
       template.content.appendChild(part.content);
     });
     const sourceChars = visibleChars(template.content);
     document.body.dataset.juanChunk = kind;
     juan.pages = [];
     juan.targets = {};
-    juan.pageMap = null;
+    juan.done = false;
     // Every face loaded before the chunk's content enters the document: Paged.js loads them only
     // after parsing it, and text styled meanwhile kept a fallback font for its spaces
     // (LiberationSans in the PDF) — seen on each tab's first chunk.
-    await Promise.all(Array.from(document.fonts).map((f) => f.load()));
+    await Promise.all(/** @type {FontFace[]} */ (Array.from(/** @type {any} */ (document.fonts))).map((f) => f.load()));
     const previewer = new Paged.Previewer();
-    const flow = await previewer.preview(template.content, juan.sheets, container);
-    if (juan.runs++ > 0) {
-      const polisher = previewer.polisher;
-      for (const el of [polisher.base, polisher.styleEl, ...(polisher.inserted || [])]) if (el && el.remove) el.remove();
+    const flow = await previewer.preview(template.content, sheets, container);
+    if (runs++ > 0) {
+      for (const el of internals.addedStyles(previewer)) if (el && el.remove) el.remove();
     }
-    juan.flows[index] = flow;
-    if (!juan.pageMap) return null;
+    flows[index] = flow;
+    if (!juan.done) return null;
     // Paged.js cannot break a text node with no break opportunity longer than a page (a huge
     // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
     // what reached the pages, so the build fails instead of losing text.
@@ -398,8 +459,8 @@
     };
   };
 
-  function visibleChars(node) {
-    return node.textContent.replace(/\s+/g, '').length;
+  function visibleChars(/** @type {Node} */ node) {
+    return (node.textContent || '').replace(/\s+/g, '').length;
   }
 
   /**
@@ -409,7 +470,7 @@
    * much of the screen one.)
    */
   juan.show = function show(index) {
-    for (const run of Array.from(document.querySelectorAll('.juan-run'))) {
+    for (const run of Array.from(document.querySelectorAll(/** @type {'div'} */ ('.juan-run')))) {
       run.style.display = index == null || run.dataset.chunk === String(index) ? '' : 'none';
     }
   };
@@ -425,8 +486,8 @@
    */
   juan.stamp = function stamp(list) {
     return list.map(([index, firstFolio]) => {
-      const flow = juan.flows[index];
-      const container = document.querySelector('.juan-run[data-chunk="' + index + '"]');
+      const flow = flows[index];
+      const container = /** @type {HTMLElement} */ (document.querySelector('.juan-run[data-chunk="' + index + '"]'));
       for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
       const pages = flow.pages.filter((p) => p.element.isConnected);
       if (firstFolio == null) return pages.length;
@@ -448,7 +509,7 @@
 
   /** The @font-face rules, given once the subsets are made (the shell loads without them). */
   juan.setFonts = function setFonts(css) {
-    document.getElementById('juan-fonts').textContent = css;
+    /** @type {HTMLElement} */ (document.getElementById('juan-fonts')).textContent = css;
   };
 
   /**
@@ -456,18 +517,34 @@
    * The slots have a fixed width; we check that no 目录 line changed height or overflowed.
    */
   juan.fillToc = function fillToc(labels) {
-    const slots = Array.from(document.querySelectorAll('.pagedjs_page .toc-page[data-target]'));
+    const slots = /** @type {HTMLElement[]} */ (Array.from(document.querySelectorAll('.pagedjs_page .toc-page[data-target]')));
     const lines = Array.from(document.querySelectorAll('.pagedjs_page .toc-list > li'));
     const before = lines.map((li) => li.getBoundingClientRect().height);
+    /** @type {string[]} */
     const missing = [];
     for (const slot of slots) {
-      const label = labels[slot.dataset.target];
-      if (label == null) missing.push(slot.dataset.target);
+      const target = slot.dataset.target || '';
+      const label = labels[target];
+      if (label == null) missing.push(target);
       else slot.textContent = label;
     }
     const changed = lines.filter((li, i) => Math.abs(li.getBoundingClientRect().height - before[i]) > 0.5).length;
-    const overflowing = slots.filter((s) => s.scrollWidth > s.clientWidth + 0.5).map((s) => s.dataset.target);
-    juan.tocFilled = true;
+    const overflowing = slots.filter((s) => s.scrollWidth > s.clientWidth + 0.5).map((s) => s.dataset.target || '');
     return { filled: slots.length - missing.length, missing, changed, overflowing };
+  };
+
+  /** The 目录's link boxes on the front matter's pages (the 目录 points at pages of other documents: merge.ts makes the links). */
+  juan.tocLinks = function tocLinks() {
+    /** @type {import('./protocol.ts').TocLink[]} */
+    const out = [];
+    Array.from(document.querySelectorAll('.juan-run[data-chunk="-1"] .pagedjs_page')).forEach((pg, page) => {
+      const box = pg.getBoundingClientRect();
+      for (const a of Array.from(pg.querySelectorAll('a.toc-link[href^="#"]'))) {
+        for (const r of Array.from(a.getClientRects())) {
+          out.push({ page, id: /** @type {string} */ (a.getAttribute('href')).slice(1), x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height, pageWidth: box.width });
+        }
+      }
+    });
+    return out;
   };
 })();

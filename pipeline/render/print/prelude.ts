@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { BookConfig } from '../../config/schema.ts';
 import { projectPath } from '../../paths.ts';
 import type { BrowserSession } from './browser.ts';
-import { shellDocument } from './chunks.ts';
+import { shellDocument } from './chunk-plan.ts';
 import { pageCss } from './page-css.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
 import { openShellTab, SHELL_PATH, type ShellTab } from './shell-tab.ts';
@@ -31,13 +31,13 @@ export interface PrintShell {
   files: Map<string, Served>;
 }
 
-export function printShell(meta: BookConfig, printReady: boolean): PrintShell {
+export function printShell(meta: BookConfig, printReady: boolean, stockPaged = false): PrintShell {
   const styles = {
     page: pageCss(meta, printReady),
     shared: readFileSync(STYLES.shared, 'utf8'),
     print: readFileSync(STYLES.print, 'utf8'),
   };
-  const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles, printReady);
+  const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles, printReady, stockPaged);
   const files = new Map<string, Served>([
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],

@@ -10,7 +10,7 @@
  * What does depend on where it starts — folios, verso/recto margins and running heads — is
  * stamped after layout (paged-handlers.js `juan.stamp`). Right-hand starts are only ever at
  * the start of a chunk (a 篇 title page, the body's first page); the blank verso that may
- * precede them is added when the chunks are assembled (chunked.ts).
+ * precede them is added when the chunks are assembled (folios.ts).
  */
 import type { Element, ElementContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -97,12 +97,12 @@ export function chunkBodyHtml(chunk: ChunkPlan): string {
  * A tab's HTML document: the same shell and styles as print.html, the chunk styles and the
  * layout scripts, and an empty body — the chunks are laid out into it one after another
  * (paged-handlers.js `juan.runChunk`). `data-juan-print-ready` on <html>: pages keep their
- * bleed and crop-mark boxes.
+ * bleed and crop-mark boxes. `data-juan-stock-paged`: no replacement of Paged.js methods (tests).
  */
-export function shellDocument(lang: string, title: string, styles: ChunkStyles, printReady: boolean): string {
+export function shellDocument(lang: string, title: string, styles: ChunkStyles, printReady: boolean, stockPaged = false): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return (
-    `<!doctype html><html lang="${esc(lang)}"${printReady ? ' data-juan-print-ready' : ''}><head><meta charset="utf-8"><title>${esc(title)}</title>` +
+    `<!doctype html><html lang="${esc(lang)}"${printReady ? ' data-juan-print-ready' : ''}${stockPaged ? ' data-juan-stock-paged' : ''}><head><meta charset="utf-8"><title>${esc(title)}</title>` +
     // The @font-face rules come later (juan.setFonts), once the subsets are made.
     `<style id="juan-fonts" data-pagedjs-ignore></style>` +
     `<style id="juan-page">\n${styles.page}\n</style>` +

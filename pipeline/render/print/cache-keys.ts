@@ -1,0 +1,72 @@
+/**
+ * Every cache key of the print layout, in one place (pipeline/cache/store.ts holds the entries):
+ *
+ *   layout  a chunk's own layout        ← engine, chunk kind, styles, chunk HTML
+ *   place   where a chunk's pages are   ← its layout key + its first folio (a PDF carries folios)
+ *           the front matter's pages    ← its layout key + the 目录 labels printed in it
+ *   links   the 目录's link boxes       ← the front matter's place key
+ *   pdf     a tab's printed PDF         ← the layout keys, 目录 key, page count and first folios it holds
+ *
+ * The engine key covers everything outside a chunk's document that decides its layout and PDF
+ * bytes; bump ENGINE_VERSION when the layout code changes in a way the hashed sources do not show.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { hashKey } from '../../cache/store.ts';
+import type { Volume } from '../../model/types.ts';
+import { fontsourceVersion } from '../fonts/fontsource.ts';
+import { findChromium } from './browser.ts';
+import { printFaces } from './fonts.ts';
+
+const require = createRequire(import.meta.url);
+
+export const ENGINE_VERSION = 'juan-print-chunked-4';
+
+function packageVersion(name: string): string {
+  try {
+    return String(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Everything outside the chunk documents that decides their layout and PDF bytes. */
+export function engineKey(volume: Volume, options: { printReady: boolean; handlers: string; stockPaged?: boolean }): string {
+  // The browser that lays the book out is part of the engine (a missing one is an error here,
+  // as it would be at launch: a cached build never silently mixes two browsers' layouts).
+  const executable = findChromium();
+  const st = statSync(executable);
+  const chromium = `${executable}:${st.size}:${st.mtimeMs}`;
+  return hashKey(
+    ENGINE_VERSION,
+    readFileSync(options.handlers),
+    packageVersion('pagedjs'),
+    packageVersion('puppeteer-core'),
+    chromium,
+    String(options.printReady),
+    ...(options.stockPaged ? ['stock-paged'] : []),
+    // Which file each character's glyph comes from depends only on the character and the font
+    // packages (fonts/fontsource.ts), so the packages and a chunk's own text decide its glyphs.
+    ...printFaces(volume.meta.fonts).map((f) => `${f.pkg}@${fontsourceVersion(f.pkg)}:${f.family}:${f.weight}`),
+  );
+}
+
+/** A chunk's layout. */
+export function layoutKey(engine: string, kind: string, styles: { page: string; shared: string; print: string }, chunkCss: string, html: string): string {
+  return hashKey(engine, kind, styles.page, styles.shared, styles.print, chunkCss, html);
+}
+
+/** Where a body chunk's pages are when it starts at folio `first`. */
+export function placeKey(layout: string, first: number): string {
+  return hashKey(layout, 'first-folio', String(first));
+}
+
+/** Where the front matter's pages are (and its 目录 links) for these 目录 labels. */
+export function frontKey(layout: string, tocLabels: Record<string, string>): string {
+  return hashKey(layout, 'toc', JSON.stringify(tocLabels));
+}
+
+/** A tab's PDF: its body chunks (layout keys and first folios), the front matter's key if it holds it, its page count. */
+export function pdfName(layouts: string[], front: string | null, pages: number, firsts: number[]): string {
+  return hashKey(...layouts, front ?? '', 'pdf', String(pages), ...firsts.map(String));
+}

@@ -1,0 +1,139 @@
+/**
+ * Folio arithmetic of the chunked layout, pure: where each chunk starts, which need a blank
+ * verso before them, how group runs cut back into chunks, and the book's page map and page
+ * order assembled from the chunks' own layouts (each laid out alone from folio 1 on a recto).
+ */
+import type { PageLocation, PageMap } from '../../model/types.ts';
+import { JuanError } from '../../report/errors.ts';
+import type { ChunkLayout, LocalPage } from './protocol.ts';
+
+/**
+ * Where a chunk starts, given the next free folio: a chunk that must start on a recto (a 篇
+ * title page, the body's first page) gets a blank verso first when that folio is even.
+ */
+export function chunkStart(nextFolio: number, rectoStart: boolean): { first: number; blank: boolean } {
+  const blank = rectoStart && nextFolio % 2 === 0;
+  return { first: blank ? nextFolio + 1 : nextFolio, blank };
+}
+
+/** Every chunk's first folio and blank verso from the page counts of all chunks (the body starts at 1). */
+export function chunkStarts(pageCounts: number[], rectoStart: boolean[]): Array<{ first: number; blank: boolean }> {
+  let next = 1;
+  return pageCounts.map((count, i) => {
+    const start = chunkStart(next, rectoStart[i]!);
+    next = start.first + count;
+    return start;
+  });
+}
+
+/** A group's layout cut into its members' own layouts (pages and folios from 1, as if laid out alone). */
+export function splitGroup(group: ChunkLayout, count: number): ChunkLayout[] {
+  const out: ChunkLayout[] = Array.from({ length: count }, () => ({ pages: [], targets: {} }));
+  const memberOfPage = new Map<number, { member: number; local: number }>();
+  for (const p of group.pages) {
+    const m = p.member ?? 0;
+    const mine = out[m]!;
+    const local = mine.pages.length + 1;
+    memberOfPage.set(p.page, { member: m, local });
+    const { member: _member, ...rest } = p;
+    mine.pages.push({ ...rest, page: local, folio: String(local) });
+  }
+  for (const [id, at] of Object.entries(group.targets)) {
+    const where = memberOfPage.get(at.page);
+    if (where) out[where.member]!.targets[id] = { page: where.local, folio: String(where.local) };
+  }
+  out.forEach((layout, m) => {
+    if (!layout.pages.length) throw new JuanError('render', `排版结果缺少一组论文中的第 ${m + 1} 篇`, { source: 'print:layout' });
+  });
+  return out;
+}
+
+/** The book's page map from the front matter's and the body chunks' own layouts; `blanks[i]`: a blank verso before chunk i. */
+export function assemblePageMap(front: ChunkLayout, body: ChunkLayout[], blanks: boolean[]): PageMap {
+  const pages: Array<PageMap['pages'][number] & { start: LocalPage['start'] }> = [];
+  const targets: Record<string, PageLocation> = {};
+  for (const p of front.pages) pages.push({ ...p, section: 'front' });
+  for (const [id, at] of Object.entries(front.targets)) targets[id] ??= { page: at.page, folio: at.folio };
+  if (pages.length % 2 !== 0) {
+    throw new JuanError('render', `前置部分（扉页、目录）排成 ${pages.length} 页，应为偶数页`, { source: 'print:layout' });
+  }
+  let folio = 1;
+  body.forEach((local, i) => {
+    if (blanks[i]) pages.push({ page: pages.length + 1, folio: String(folio++), printed: false, section: 'body', blank: true, start: null });
+    const offset = pages.length;
+    const first = folio;
+    for (const p of local.pages) {
+      pages.push({ page: offset + p.page, folio: String(first + p.page - 1), printed: p.printed, section: 'body', blank: p.blank, start: p.start });
+    }
+    for (const [id, at] of Object.entries(local.targets)) targets[id] ??= { page: offset + at.page, folio: String(first + at.page - 1) };
+    folio += local.pages.length;
+  });
+  return { pageCount: pages.length, pages: pages.map(({ start: _start, ...rest }) => rest), targets, pageStarts: pageStarts(pages) };
+}
+
+/** Where each body page's text starts; a blank body page starts where the next page with text starts. */
+export function pageStarts(pages: Array<PageMap['pages'][number] & { start: LocalPage['start'] }>): PageMap['pageStarts'] {
+  const out: PageMap['pageStarts'] = [];
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.section !== 'body') continue;
+    let start = p.start;
+    for (let j = i + 1; !start && j < pages.length; j++) start = pages[j]!.start;
+    if (start) out.push({ page: p.page, folio: p.folio, blockId: start.blockId, offset: start.offset });
+  }
+  return out;
+}
+
+/** Where a chunk's pages are: in which PDF, from which (0-based) page. */
+export interface ChunkPages<P> { pdf: P; from: number; layout: ChunkLayout; blank: boolean }
+
+/**
+ * The book's pages in order as runs of (PDF, 0-based pages): the front matter, then each
+ * chunk, preceded by its blank verso when it has one — a copy of a blank page of its own
+ * (what Paged.js prints for a blank page) or -1, an empty page of the chunk's size.
+ */
+export function bookPageOrder<P>(front: ChunkPages<P>, body: Array<ChunkPages<P>>): Array<{ pdf: P; pages: number[] }> {
+  const out = [{ pdf: front.pdf, pages: front.layout.pages.map((_, k) => front.from + k) }];
+  for (const chunk of body) {
+    const pages = chunk.layout.pages.map((_, k) => chunk.from + k);
+    if (chunk.blank) {
+      const blank = chunk.layout.pages.findIndex((pg) => pg.blank);
+      pages.unshift(blank >= 0 ? chunk.from + blank : -1);
+    }
+    const last = out[out.length - 1]!;
+    if (last.pdf === chunk.pdf) last.pages.push(...pages);
+    else out.push({ pdf: chunk.pdf, pages });
+  }
+  return out;
+}
+
+/**
+ * Where each group of a tab lands in the tab's PDF (groups in the order laid out; the front
+ * matter is the group [-1]): `counts` are the groups' page counts as stamped, `pagesOf(m)` a
+ * member's own page count. → each member's first page, and the front matter's pages.
+ */
+export function tabPageRanges(groups: Array<{ members: number[] }>, counts: number[], pagesOf: (member: number) => number): {
+  from: Map<number, number>;
+  front: { from: number; count: number } | null;
+  total: number;
+} {
+  const from = new Map<number, number>();
+  let front: { from: number; count: number } | null = null;
+  let at = 0;
+  groups.forEach((g, k) => {
+    const count = counts[k]!;
+    if (g.members[0] === -1) {
+      front = { from: at, count };
+      at += count;
+      return;
+    }
+    let offset = 0;
+    for (const m of g.members) {
+      from.set(m, at + offset);
+      offset += pagesOf(m);
+    }
+    if (offset !== count) throw new JuanError('render', `排版结果不一致：一组论文共 ${count} 页，分篇合计 ${offset} 页`, { source: 'print:layout' });
+    at += count;
+  });
+  return { from, front, total: at };
+}

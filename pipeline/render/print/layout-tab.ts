@@ -1,0 +1,147 @@
+/**
+ * One layout tab and its protocol with the page (protocol.ts; paged-handlers.js is the page's
+ * side): a window with the shell document, into which groups of chunks are laid out one after
+ * another, then stamped with their real folios and printed once. Every browser round trip of
+ * the layout goes through here, under a time limit and the tab's crash watch.
+ */
+import type { Page } from 'puppeteer-core';
+import { debugTiming } from '../../report/debug-timing.ts';
+import { JuanError } from '../../report/errors.ts';
+import { withStage, type BrowserSession } from './browser.ts';
+import { splitGroup } from './folios.ts';
+import type { ChunkLayout, TocLink } from './protocol.ts';
+import { openShellTab, type ShellTab } from './shell-tab.ts';
+
+export interface LayoutTabOptions {
+  timeoutMs: number;
+  /** The @font-face rules, set before the first layout. */
+  fontCss: Promise<string>;
+  /** Pages laid out so far in the run under way, whose first chunk is `chunk`. */
+  onProgress?: (chunk: number, pages: number) => void;
+  /** The print request is on its way (what runs on Node's main thread no longer delays it). */
+  onPrintRequested?: () => void;
+  /** Test/debug hook: the laid-out page right before it is printed. */
+  inspect?: (page: Page) => Promise<void>;
+}
+
+/** Consecutive chunks laid out as one flow; the front matter is the group [-1]. */
+export interface TabGroup { members: number[] }
+
+export class LayoutTab {
+  /** Groups laid out in this tab, in order. */
+  readonly groups: TabGroup[] = [];
+  /** Papers' chunks shown: false once a run hid the earlier ones. */
+  private allShown = true;
+  private current = -1;
+
+  private constructor(private readonly tab: ShellTab, private readonly options: LayoutTabOptions) {
+    tab.onProgress = (n) => {
+      if (this.current >= 0) options.onProgress?.(this.current, n);
+    };
+  }
+
+  /** A tab opened before the book was read (when it opened), else a new one; its fonts set. */
+  static async open(options: LayoutTabOptions, from: { preopened?: Promise<ShellTab>; session: BrowserSession; origin: string }): Promise<LayoutTab> {
+    const shell = (from.preopened && (await from.preopened.catch(() => null))) || (await openShellTab(from.session, from.origin, options.timeoutMs));
+    const tab = new LayoutTab(shell, options);
+    const css = await options.fontCss;
+    await tab.stage('fonts', () => shell.page.evaluate((c) => window.__juan.setFonts(c), css));
+    return tab;
+  }
+
+  get page(): Page {
+    return this.tab.page;
+  }
+
+  /** One browser step under the time limit; a crash or timeout closes the page. */
+  async stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    const abort = () => void this.tab.page.close().catch(() => {});
+    try {
+      return await withStage(name, this.options.timeoutMs, () => Promise.race([fn(), this.tab.crashed]), abort);
+    } finally {
+      debugTiming('tab', `${name} ${this.current}`, t);
+    }
+  }
+
+  /**
+   * Lay out consecutive chunks (their <body> HTML) as one Paged.js flow (one stylesheet parse,
+   * one setup) and cut the result back into each chunk's own layout — the same one the chunk
+   * gets alone, since each starts on a new page and only the first may need a recto. Throws
+   * when text did not reach the pages.
+   */
+  async run(members: number[], htmls: string[], kind: 'front' | 'body'): Promise<ChunkLayout[]> {
+    this.current = members[0]!;
+    this.allShown = false; // the run hides the chunks before it
+    const result = await this.stage('layout', () =>
+      this.tab.page.evaluate(([i, html, k]) => window.__juan.runChunk(i, html, k), [members[0]!, htmls, kind] as const),
+    );
+    if (!result) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
+    const { lostChars, unrecorded } = result.check;
+    if (lostChars > 0 || unrecorded) {
+      throw new JuanError('render', `正文没有完整排进页面：${lostChars > 0 ? `${lostChars} 个字丢失` : `${unrecorded} 页没有登记页码`}`, {
+        source: 'print:layout',
+        hint: 'Paged.js 无法在很长、没有标点的段落中间分页：把这样的段落分成几段',
+      });
+    }
+    this.groups.push({ members });
+    return members.length === 1 ? [result.layout] : splitGroup(result.layout, members.length);
+  }
+
+  /** Whether the front matter was laid out in this tab. */
+  get hostsFront(): boolean {
+    return this.groups.some((g) => g.members[0] === -1);
+  }
+
+  /** Give every group its first folio (null: the front matter), in one round trip → their page counts. */
+  stamp(firstFolios: Array<number | null>): Promise<number[]> {
+    const list = this.groups.map((g, k): [number, number | null] => [g.members[0]!, firstFolios[k]!]);
+    return this.stage('stamp', () => this.tab.page.evaluate((l) => window.__juan.stamp(l), list));
+  }
+
+  /** Show chunk `index` alone, or (null) every chunk laid out in this tab. */
+  async show(index: number | null = null): Promise<void> {
+    if (index == null && this.allShown) return;
+    await this.stage('show', () => this.tab.page.evaluate((i) => window.__juan.show(i), index));
+    this.allShown = index == null;
+  }
+
+  /**
+   * Fill the 目录 (laid out in this tab) with these labels and read its link boxes. Its lines
+   * are measured with the front matter alone on show: with every chunk shown, measuring lays
+   * out the whole tab (~0.7 s at 300 pages) for nothing.
+   */
+  async fillToc(labels: Record<string, string>): Promise<TocLink[]> {
+    await this.show(-1);
+    const result = await this.stage('toc', () => this.tab.page.evaluate((l) => window.__juan.fillToc(l), labels));
+    if (result.missing.length || result.changed || result.overflowing.length) {
+      throw new JuanError(
+        'render',
+        `目录页码回填失败：缺 ${result.missing.length} 项，${result.changed} 行高度改变，${result.overflowing.length} 个页码溢出`,
+        { source: 'print:toc' },
+      );
+    }
+    return this.stage('links', () => this.tab.page.evaluate(() => window.__juan.tocLinks()));
+  }
+
+  /** Print every chunk laid out here, once. */
+  async print(): Promise<Uint8Array> {
+    await this.show();
+    if (this.options.inspect) await this.stage('inspect', () => this.options.inspect!(this.tab.page));
+    // The fonts are loaded before any layout: no wait for them (a round trip) here. Not
+    // tagged (puppeteer's default): Chromium would build an accessibility tree of every
+    // page for a structure the merge drops.
+    const printing = this.stage('pdf', () => this.tab.page.pdf({ preferCSSPageSize: true, printBackground: true, waitForFonts: false, tagged: false }));
+    setImmediate(() => this.options.onPrintRequested?.()); // the request is on its way by then
+    return printing;
+  }
+
+  /** Which Paged.js replacements this tab applied and which it left stock. */
+  patches(): Promise<{ applied: string[]; skipped: string[] }> {
+    return this.tab.page.evaluate(() => window.__juan.patches);
+  }
+
+  close(): Promise<void> {
+    return this.tab.close();
+  }
+}

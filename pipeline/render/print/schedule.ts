@@ -1,0 +1,72 @@
+/**
+ * Scheduling of the chunked layout, pure: how many tabs, which chunks are laid out together
+ * (one Paged.js flow), in what order. Tabs take groups from one queue in book order.
+ */
+import type { BuildCache } from '../../cache/store.ts';
+
+/** Browser tabs laying out papers at once by default: one per core of the build machine. */
+export const LAYOUT_TABS = 2;
+
+/**
+ * Layout tabs worth opening before the book is read: a book built with this cache before
+ * probably has a paper or two to lay out — one tab then (a second opens if needed).
+ */
+export function earlyTabs(cache?: BuildCache): number {
+  return cache?.holds('layout') ? 1 : LAYOUT_TABS;
+}
+
+/**
+ * A group takes this share of the uncached text still in the queue, per tab (guided
+ * self-scheduling): big groups first save Paged.js's per-flow setup (stylesheet parse,
+ * handlers: ~70 ms a flow), ever smaller ones at the end keep the tabs finishing together.
+ */
+export const GROUP_SHARE = 0.5;
+
+/** What the scheduler knows of each body chunk. */
+export interface QueueChunk {
+  /** Length of its HTML (a measure of its layout work). */
+  size: number;
+  /** Its layout is in the cache. */
+  cached: boolean;
+  /** It must start on a recto (a 篇 title page, the body's first chunk). */
+  rectoStart: boolean;
+}
+
+/** Uncached text from each chunk to the end of the queue. */
+export function uncachedFrom(chunks: QueueChunk[]): number[] {
+  const out: number[] = [];
+  for (let i = chunks.length - 1, n = 0; i >= 0; i--) out[i] = n += chunks[i]!.cached ? 0 : chunks[i]!.size;
+  return out;
+}
+
+/**
+ * The chunks laid out together starting at `i`: a cached chunk alone (only its PDF is
+ * missing); an uncached one with the uncached ones after it, up to the group size, never
+ * across a chunk that must start on a recto (only a group's first chunk may need one).
+ */
+export function nextGroup(chunks: QueueChunk[], i: number, tabs: number, remaining: number[] = uncachedFrom(chunks)): number[] {
+  const members = [i];
+  if (chunks[i]!.cached) return members;
+  const groupChars = (remaining[i]! * GROUP_SHARE) / tabs;
+  let size = chunks[i]!.size;
+  for (let j = i + 1; j < chunks.length && !chunks[j]!.cached && !chunks[j]!.rectoStart && size + chunks[j]!.size <= groupChars; j++) {
+    members.push(j);
+    size += chunks[j]!.size;
+  }
+  return members;
+}
+
+/** How many leading chunks have a cached layout: their folios are known before any layout. */
+export function cachedPrefix(chunks: QueueChunk[]): number {
+  let n = 0;
+  while (n < chunks.length && chunks[n]!.cached) n++;
+  return n;
+}
+
+/**
+ * Tabs to run: no more than chunks to lay out, and one (the front matter's host) whenever the
+ * front matter must be printed, even with no paper to lay out.
+ */
+export function workerCount(tabs: number, toLayOut: number, frontNeedsPrinting: boolean): number {
+  return Math.max(Math.min(Math.max(1, tabs), toLayOut), frontNeedsPrinting ? 1 : 0);
+}

@@ -1,0 +1,98 @@
+/** Folio arithmetic of the chunked layout: chunk starts, blank versos, the assembled page map and page order. */
+import { describe, expect, it } from 'vitest';
+import { assemblePageMap, bookPageOrder, chunkStart, chunkStarts, tabPageRanges } from '../../pipeline/render/print/folios.ts';
+import type { ChunkLayout, LocalPage } from '../../pipeline/render/print/protocol.ts';
+import { JuanError } from '../../pipeline/report/errors.ts';
+
+const page = (n: number, over: Partial<LocalPage> = {}): LocalPage => ({
+  page: n, folio: String(n), printed: true, section: 'body', blank: false, start: { blockId: `x-b${n}`, offset: 0 }, ...over,
+});
+/** A chunk of `n` pages whose first page is its paper `id` (a part page when `part`). */
+const chunk = (id: string, n: number, options: { blankLast?: boolean } = {}): ChunkLayout => ({
+  pages: Array.from({ length: n }, (_, k) =>
+    options.blankLast && k === n - 1 ? page(k + 1, { blank: true, printed: false, start: null }) : page(k + 1, { start: { blockId: k ? `${id}-b${k}` : id, offset: 0 } }),
+  ),
+  targets: { [id]: { page: 1, folio: '1' } },
+});
+const front: ChunkLayout = {
+  pages: [page(1, { folio: 'i', section: 'front', printed: false, start: null }), page(2, { folio: 'ii', section: 'front', start: null })],
+  targets: {},
+};
+
+describe('chunkStart / chunkStarts', () => {
+  it('a chunk that must start on a recto gets a blank verso when the next folio is even', () => {
+    expect(chunkStart(1, true)).toEqual({ first: 1, blank: false });
+    expect(chunkStart(8, true)).toEqual({ first: 9, blank: true });
+    expect(chunkStart(8, false)).toEqual({ first: 8, blank: false });
+  });
+
+  it('a book of one paper starts at 1 with no blank', () => {
+    expect(chunkStarts([7], [true])).toEqual([{ first: 1, blank: false }]);
+  });
+
+  it('a part page after an odd-length paper needs a blank verso; after an even-length one it does not', () => {
+    // paper 1: folios 1–3 → next 4 (verso): the 篇 starts at 5 after a blank 4
+    expect(chunkStarts([3, 2, 4], [true, true, false])).toEqual([
+      { first: 1, blank: false }, { first: 5, blank: true }, { first: 7, blank: false },
+    ]);
+    expect(chunkStarts([4, 2], [true, true])).toEqual([{ first: 1, blank: false }, { first: 5, blank: false }]);
+  });
+
+  it('a page-count change in the middle moves every later start, and can add or remove a blank verso', () => {
+    const before = chunkStarts([3, 4, 5, 2], [true, false, true, false]);
+    const after = chunkStarts([3, 5, 5, 2], [true, false, true, false]); // the second paper grew by a page
+    expect(before.map((s) => s.first)).toEqual([1, 4, 9, 14]);
+    expect(before[2]!.blank).toBe(true); // 4 + 4 = 8 is a verso
+    expect(after.map((s) => s.first)).toEqual([1, 4, 9, 14]); // 4 + 5 = 9 is a recto: the blank is gone, later folios unchanged
+    expect(after[2]!.blank).toBe(false);
+    const longer = chunkStarts([3, 6, 5, 2], [true, false, true, false]);
+    expect(longer.map((s) => s.first)).toEqual([1, 4, 11, 16]);
+  });
+});
+
+describe('assemblePageMap', () => {
+  it('numbers body pages from 1 after the front matter, inserts blank versos and places every target', () => {
+    const map = assemblePageMap(front, [chunk('p1', 3), chunk('part2', 2), chunk('p3', 1)], [false, true, false]);
+    expect(map.pageCount).toBe(2 + 3 + 1 + 2 + 1);
+    expect(map.pages.map((p) => p.folio)).toEqual(['i', 'ii', '1', '2', '3', '4', '5', '6', '7']);
+    expect(map.pages[5]).toMatchObject({ page: 6, folio: '4', blank: true, printed: false, section: 'body' });
+    expect(map.targets).toEqual({ p1: { page: 3, folio: '1' }, part2: { page: 7, folio: '5' }, p3: { page: 9, folio: '7' } });
+  });
+
+  it('a blank page starts where the next page with text starts; front pages have no start', () => {
+    const map = assemblePageMap(front, [chunk('p1', 3, { blankLast: true }), chunk('p2', 1)], [false, false]);
+    const byPage = new Map(map.pageStarts.map((s) => [s.page, s.blockId]));
+    expect(byPage.get(1)).toBeUndefined();
+    expect(byPage.get(5)).toBe('p2'); // p1's blank last page
+    expect(byPage.get(6)).toBe('p2');
+  });
+
+  it('refuses front matter of an odd number of pages (the body must start on a recto)', () => {
+    expect(() => assemblePageMap({ pages: front.pages.slice(0, 1), targets: {} }, [chunk('p1', 1)], [false])).toThrow(JuanError);
+  });
+});
+
+describe('bookPageOrder', () => {
+  it('takes a cached paper between two printed ones from its own PDF, and copies a blank page for a blank verso', () => {
+    const order = bookPageOrder({ pdf: 'tab0', from: 0, layout: front, blank: false }, [
+      { pdf: 'tab0', from: 2, layout: chunk('p1', 3), blank: false },
+      { pdf: 'cached', from: 10, layout: chunk('p2', 2, { blankLast: true }), blank: true },
+      { pdf: 'tab0', from: 5, layout: chunk('p3', 2), blank: true },
+    ]);
+    expect(order).toEqual([
+      { pdf: 'tab0', pages: [0, 1, 2, 3, 4] },
+      { pdf: 'cached', pages: [11, 10, 11] }, // its own blank last page, copied before it
+      { pdf: 'tab0', pages: [-1, 5, 6] }, // no blank page of its own: an empty page
+    ]);
+  });
+});
+
+describe('tabPageRanges', () => {
+  it('places the front matter and each group member in the tab PDF, and checks group page counts', () => {
+    const r = tabPageRanges([{ members: [-1] }, { members: [0, 1] }, { members: [3] }], [2, 5, 4], (m) => [2, 3, 9, 4][m]!);
+    expect(r.front).toEqual({ from: 0, count: 2 });
+    expect([...r.from]).toEqual([[0, 2], [1, 4], [3, 7]]);
+    expect(r.total).toBe(11);
+    expect(() => tabPageRanges([{ members: [0, 1] }], [4], (m) => [2, 3][m]!)).toThrow(JuanError);
+  });
+});
