@@ -171,11 +171,11 @@
       for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
       return (h >>> 0).toString(16).padStart(8, '0');
     },
-    /** Whether patch `name` may replace `original`; decided (and noted) once per patch. */
-    allowed(/** @type {string} */ name, /** @type {boolean} */ matches) {
+    /** Whether patch `name` may replace what is there (`matches`: it is what the patch mirrors); decided (and noted) once per patch. */
+    allowed(/** @type {string} */ name, /** @type {boolean} */ matches, evenInStock = false) {
       let ok = internals.decided.get(name);
       if (ok === undefined) {
-        ok = !stock && matches;
+        ok = (evenInStock || !stock) && matches;
         internals.decided.set(name, ok);
         (ok ? juan.patches.applied : juan.patches.skipped).push(name);
         if (!ok && !stock) console.debug(`juan: Paged.js ${name} is not the one juan's replacement mirrors; left stock`);
@@ -200,9 +200,13 @@
     original(/** @type {Function} */ replacement) {
       return /** @type {Function} */ (internals.replaced.get(replacement));
     },
-    /** The chunker's task queue waits for an animation frame per page: `tick` is requestAnimationFrame. */
+    /**
+     * The chunker's task queue waits for an animation frame per page: `tick` is
+     * requestAnimationFrame. Replaced in stock mode too: it decides when the next page is laid
+     * out, not how, and a minimized window (our tabs) gets almost no frames.
+     */
     replaceTick(/** @type {any} */ chunker, /** @type {(callback: () => void) => void} */ tick) {
-      if (internals.allowed('Queue.tick', chunker.q.tick === window.requestAnimationFrame)) chunker.q.tick = tick;
+      if (internals.allowed('Queue.tick', chunker.q.tick === window.requestAnimationFrame, true)) chunker.q.tick = tick;
     },
     /** Leave Paged.js's Footnotes handler out of every flow (registered by name). */
     dropHandler(/** @type {string} */ name) {
