@@ -15,16 +15,6 @@ export interface CacheStats {
   hits: number;
   misses: number;
   writes: number;
-  /** Keys read successfully in this build, by namespace (e.g. `layout`, `pdf`). */
-  hitKeys: Record<string, string[]>;
-  missKeys: Record<string, string[]>;
-}
-
-export interface CacheOptions {
-  /** Read entries (false = cold build: --no-cache). */
-  read?: boolean;
-  /** Write entries (false = leave the cache untouched). */
-  write?: boolean;
 }
 
 /** SHA-256 over the parts, each length-prefixed so that ('ab','c') ≠ ('a','bc'). */
@@ -41,38 +31,21 @@ export function hashKey(...parts: Array<string | Uint8Array>): string {
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 
 export class BuildCache {
-  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0, hitKeys: {}, missKeys: {} };
-  readonly read: boolean;
-  readonly write: boolean;
+  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0 };
 
-  constructor(
-    readonly dir: string,
-    options: CacheOptions = {},
-  ) {
-    this.read = options.read ?? true;
-    this.write = options.write ?? true;
-  }
+  /** A cold build (--no-cache) has no BuildCache at all. */
+  constructor(readonly dir: string) {}
 
   private file(ns: string, key: string, ext: string): string {
     return join(this.dir, ns, `${key}.${ext}`);
   }
 
-  private note(kind: 'hitKeys' | 'missKeys', ns: string, key: string): void {
-    (this.stats[kind][ns] ??= []).push(key);
-  }
-
   /** The bytes of an entry, or null (and a miss is counted). */
   get(ns: string, key: string, ext: string): Buffer | null {
-    if (!this.read) {
-      this.stats.misses++;
-      this.note('missKeys', ns, key);
-      return null;
-    }
     const path = this.file(ns, key, ext);
     try {
       const data = readFileSync(path);
       this.stats.hits++;
-      this.note('hitKeys', ns, key);
       try {
         const now = new Date();
         utimesSync(path, now, now);
@@ -80,7 +53,6 @@ export class BuildCache {
       return data;
     } catch {
       this.stats.misses++;
-      this.note('missKeys', ns, key);
       return null;
     }
   }
@@ -96,7 +68,6 @@ export class BuildCache {
   }
 
   put(ns: string, key: string, ext: string, data: Uint8Array | string): void {
-    if (!this.write) return;
     const path = this.file(ns, key, ext);
     try {
       mkdirSync(join(this.dir, ns), { recursive: true });
@@ -111,7 +82,6 @@ export class BuildCache {
 
   /** Whether the namespace has any entry: a hint that this book was built with this cache before. */
   holds(ns: string): boolean {
-    if (!this.read) return false;
     try {
       return readdirSync(join(this.dir, ns)).length > 0;
     } catch {
@@ -125,7 +95,6 @@ export class BuildCache {
 
   /** Remove entries not touched for two weeks (the current build's entries were just touched). */
   prune(now = Date.now()): number {
-    if (!this.write) return 0;
     let removed = 0;
     let namespaces: string[] = [];
     try {

@@ -2,13 +2,12 @@
  * Resolve the command-line inputs: which manuscript, which book.yaml, which output folder;
  * then read the manuscript once into the volume model.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Root } from 'mdast';
 import { loadConfig } from '../config/load.ts';
-import { defaultConfig } from '../config/defaults.ts';
+import { defaultConfig, fallbackIdentifier } from '../config/defaults.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { normalizeManuscript } from '../normalize/index.ts';
 import { metaFromManuscript } from '../model/build-volume.ts';
@@ -59,12 +58,6 @@ export function resolveInputs(options: CommonOptions): ResolvedInputs {
   return { manuscript, configPath, out: resolve(cwd, options.out ?? 'dist') };
 }
 
-/** A stable identifier for a manuscript without book.yaml: a name-based UUID of its path-free content. */
-function derivedIdentifier(text: string): string {
-  const hex = createHash('sha1').update(text).digest('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 export interface ReadResult {
   volume: Volume;
   file: VFile;
@@ -84,7 +77,7 @@ export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, on
     volume.meta = defaultConfig({
       title: fromText.title ?? '未命名',
       date: fromText.date ?? '1970-01',
-      identifier: derivedIdentifier(String(file.value)),
+      identifier: fallbackIdentifier(String(file.value)),
       ...fromText,
     } as BookConfig);
   }

@@ -1,6 +1,16 @@
 /** Fill a (validated) book.yaml with the schema's defaults. */
+import { createHash } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { BookConfigSchema, SectionSchemas, type BookConfig, type BookConfigInput } from './schema.ts';
+
+/**
+ * The identifier of a manuscript without book.yaml: a name-based UUID of its text (not its
+ * path), so the same manuscript gets the same id from every command and every machine.
+ */
+export function fallbackIdentifier(text: string): string {
+  const hex = createHash('sha1').update(text).digest('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 export function defaultConfig(input: Partial<BookConfigInput> & Pick<BookConfigInput, 'title' | 'date' | 'identifier'>): BookConfig {
   const withTop = Value.Default(BookConfigSchema, structuredClone(input)) as BookConfigInput;

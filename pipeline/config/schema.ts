@@ -84,6 +84,8 @@ export const BookConfigSchema = Type.Object(
 );
 
 export type BookConfigInput = Static<typeof BookConfigSchema>;
+/** book.yaml's top-level keys in the schema's order (the order the normalized manuscript writes them in). */
+export const CONFIG_KEYS = Object.keys(BookConfigSchema.properties) as Array<keyof BookConfigInput>;
 /** The resolved config: every optional section filled with its defaults. */
 export type BookConfig = Omit<BookConfigInput, 'page' | 'fonts' | 'toc' | 'build'> & {
   page: Static<typeof Page>;

@@ -25,14 +25,9 @@ import { unified } from 'unified';
 import YAML from 'yaml';
 import type { JuanFrontMatter } from '../model/build-volume.ts';
 import type { PageMap, Volume } from '../model/types.ts';
+import { CONFIG_KEYS } from '../config/schema.ts';
+import { tocPageNumber } from './book-text.ts';
 
-const META_KEYS = ['title', 'subtitle', 'genre', 'organisers', 'publisher', 'date', 'language', 'identifier', 'description', 'keywords', 'page', 'fonts', 'toc', 'build'];
-
-export function formatPage(folio: string | undefined, style: 'plain' | 'parenthesized' = 'plain'): string {
-  if (!folio) return '';
-  if (style === 'parenthesized') return `(${/^\d$/.test(folio) ? folio.padStart(2, '0') : folio})`;
-  return folio;
-}
 
 const strong: Handle = (node, _parent, state, info) => {
   const exit = state.enter('strong');
@@ -55,7 +50,7 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
   // metadata in the schema's key order, so writing is independent of how the config was assembled
   const meta: Record<string, unknown> = {};
   const m = volume.meta as unknown as Record<string, unknown>;
-  for (const k of META_KEYS) if (m[k] != null) meta[k] = m[k];
+  for (const k of CONFIG_KEYS) if (m[k] != null) meta[k] = m[k];
   for (const k of Object.keys(m)) if (!(k in meta) && m[k] != null) meta[k] = m[k];
   const yaml = YAML.stringify({ ...meta, juan }, { lineWidth: 0 }).trimEnd();
   const children: RootContent[] = [{ type: 'yaml', value: yaml }, heading(1, '目录')];
@@ -65,7 +60,7 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
       if (ch.label) children.push(heading(3, `${ch.label} ${ch.title ?? ''}`.trim()));
       const lines = ch.papers.map((x) => {
         const title = x.subtitle ? `${x.title}——${x.subtitle}` : x.title;
-        return [title, x.unit ?? '', formatPage(pageMap?.targets[x.id]?.folio, style)].join('\t').replace(/\t+$/, '');
+        return [title, x.unit ?? '', tocPageNumber(pageMap?.targets[x.id]?.folio, style)].join('\t').replace(/\t+$/, '');
       });
       if (lines.length) children.push(para(lines.join('\n')));
     }

@@ -68,8 +68,4 @@ export class Progress {
   private render(line: string): void {
     this.stream.write(`\r\x1b[2K${line}`);
   }
-
-  get pagesLaidOut(): number {
-    return this.pages;
-  }
 }

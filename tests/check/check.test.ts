@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBook, formatCheckTable, type CheckReport } from '../../pipeline/check/index.ts';
 import { itemsToLines } from '../../pipeline/check/pdf-text.ts';
 import { trailingNumber } from '../../pipeline/check/text.ts';
-import { postprocessPdf } from '../../pipeline/render/print/postprocess.ts';
+import { postprocessPdf } from '../support/postprocess.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 import type { PageMap } from '../../pipeline/model/types.ts';
 import {

@@ -1,5 +1,5 @@
 /**
- * The real print renderer's output (renderPrint on the stand-in sample volume), post-processed,
+ * The real print renderer's output (renderPrint on the normalized seed), post-processed,
  * with the toc.json and Markdown writers' files: `juan check` passes on it and fails when one
  * page number is wrong. Also reads back what post-processing added.
  */
@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { checkBook, formatCheckTable } from '../../pipeline/check/index.ts';
 import { BrowserSession, renderPrint } from '../../pipeline/render/print/index.ts';
-import { postprocessPdf } from '../../pipeline/render/print/postprocess.ts';
+import { postprocessPdf } from '../support/postprocess.ts';
 import { volumeToToc } from '../../pipeline/render/toc-json.ts';
 import { volumeToMarkdown } from '../../pipeline/render/markdown.ts';
 import { TRIM_PRESETS } from '../../pipeline/config/schema.ts';
 import type { PageMap, TocEntry, Volume } from '../../pipeline/model/types.ts';
-import { sampleVolume } from '../fixtures/sample-volume.ts';
+import { seedVolume } from '../support/seed-volume.ts';
 
 let dir: string;
 let volume: Volume;
@@ -26,9 +26,10 @@ let markdown: string;
 const paths = { pdf: '', tocJson: '', markdown: '' };
 let shiftedPdf = '';
 
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'juan-real-'));
-  volume = sampleVolume();
+  volume = seedVolume();
   const options = { printReady: false, bleedMm: volume.meta.page.bleed, trimMm: TRIM_PRESETS[volume.meta.page.trim] };
   const session = await BrowserSession.launch();
   try {

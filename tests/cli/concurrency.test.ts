@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { juan, ROOT } from '../support/cli.ts';
+import { juan, ROOT, withTestCache } from '../support/cli.ts';
 
 function build(out: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), 'build', '--no-epub', '--quiet', '--out', out], { cwd: ROOT });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), ...withTestCache(['build', '--no-epub', '--quiet', '--out', out])], { cwd: ROOT });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code: code ?? -1, stderr }));

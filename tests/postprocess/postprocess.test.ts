@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { postprocessPdf } from '../../pipeline/render/print/postprocess.ts';
+import { postprocessPdf } from '../support/postprocess.ts';
 import { labelRanges } from '../../pipeline/render/print/pdf/page-labels.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 import type { PageMap } from '../../pipeline/model/types.ts';

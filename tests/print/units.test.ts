@@ -4,9 +4,8 @@ import { BrowserSession, DISABLED_FEATURES, findChromium } from '../../pipeline/
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
 import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
-import { formatTocNumber } from '../../templates/toc.ts';
-import { formatChineseDate } from '../../templates/title-page.ts';
-import { sampleVolume } from '../fixtures/sample-volume.ts';
+import { chineseDate, tocPageNumber } from '../../pipeline/render/book-text.ts';
+import { seedVolume } from '../support/seed-volume.ts';
 
 describe('findChromium', () => {
   it('prefers JUAN_CHROMIUM, then CHROME_PATH, then known paths', () => {
@@ -52,7 +51,7 @@ describe('Chromium flags', () => {
 
 describe('page geometry', () => {
   it('makes the type area exactly fontSize × charsPerLine wide and lines × line height tall', () => {
-    const g = pageGeometry(sampleVolume().meta.page, false);
+    const g = pageGeometry(seedVolume().meta.page, false);
     expect(g.measurePx).toBe(532); // 10.5pt × 38 = 399pt
     expect(g.areaHeightPx / g.linePx).toBe(30);
     const width = (185 * 96) / 25.4;
@@ -60,7 +59,7 @@ describe('page geometry', () => {
     expect(g.margins.inner).toBeGreaterThan(g.margins.outer);
   });
   it('adds bleed and crop marks only when print-ready', () => {
-    const meta = sampleVolume().meta;
+    const meta = seedVolume().meta;
     expect(pageCss(meta, false)).not.toMatch(/bleed:|marks:/);
     expect(pageCss(meta, true)).toMatch(/bleed:3mm;marks:crop/);
     // Without bleed, Paged.js's empty bleed and crop-mark boxes are not styled or laid out.
@@ -68,7 +67,7 @@ describe('page geometry', () => {
     expect(pageCss(meta, true)).not.toContain('.pagedjs_bleed{display:none;}');
   });
   it('refuses a type area that does not fit the trim', () => {
-    const meta = sampleVolume().meta;
+    const meta = seedVolume().meta;
     expect(() => pageGeometry({ ...meta.page, trim: '大32开' }, false)).toThrow(/版心超出成品尺寸/);
   });
 });
@@ -90,10 +89,10 @@ describe('punctuation compression', () => {
 
 describe('templates', () => {
   it('formats 目录 numbers and the date', () => {
-    expect(formatTocNumber('7', 'plain')).toBe('7');
-    expect(formatTocNumber('7', 'parenthesized')).toBe('(07)');
-    expect(formatTocNumber('123', 'parenthesized')).toBe('(123)');
-    expect(formatChineseDate('2018-10')).toBe('2018 年 10 月');
-    expect(formatChineseDate('2018-10-05')).toBe('2018 年 10 月 5 日');
+    expect(tocPageNumber('7', 'plain')).toBe('7');
+    expect(tocPageNumber('7', 'parenthesized')).toBe('(07)');
+    expect(tocPageNumber('123', 'parenthesized')).toBe('(123)');
+    expect(chineseDate('2018-10')).toBe('2018 年 10 月');
+    expect(chineseDate('2018-10-05')).toBe('2018 年 10 月 5 日');
   });
 });

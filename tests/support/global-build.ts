@@ -42,7 +42,8 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(join(SEED_OUT, 'book.pdf')))) {
     try {
       const { runBuild } = await import('../../pipeline/commands/build.ts');
-      await runBuild({ cwd: ROOT, out: SEED_OUT });
+      // Cold, and never into the project's own .cache/juan.
+      await runBuild({ cwd: ROOT, out: SEED_OUT, cache: false });
       writeFileSync(stamp, hash);
     } catch (e) {
       error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);

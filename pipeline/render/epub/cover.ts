@@ -6,6 +6,7 @@
  */
 import type { BookConfig } from '../../config/schema.ts';
 import { shapeLine } from '../fonts/shape.ts';
+import { chineseDate } from '../book-text.ts';
 
 const WIDTH = 1600;
 const HEIGHT = 2400;
@@ -21,11 +22,6 @@ interface Line {
   fill: string;
 }
 
-/** `2018-10` → `2018年10月`; `2018-10-05` → `2018年10月5日`. */
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${d ? `${Number(d)}日` : ''}`;
-}
 
 function fmt(n: number, digits = 2): string {
   const f = 10 ** digits;
@@ -48,7 +44,7 @@ async function drawLine(meta: BookConfig, line: Line): Promise<string> {
 
 /** SVG cover bytes (UTF-8) and its text alternative. */
 /** Bump when the drawing below changes (cached covers are keyed by it). */
-export const COVER_VERSION = 'cover-1';
+export const COVER_VERSION = 'cover-2';
 
 export async function coverSvg(meta: BookConfig): Promise<{ svg: string; alt: string }> {
   const lines: Line[] = [];

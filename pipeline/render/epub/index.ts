@@ -21,7 +21,8 @@ import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
 import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
-import { chineseDate, COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
+import { COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
+import { chineseDate, organiserLabel } from '../book-text.ts';
 import { fontsourceFamily, fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFace, unicodeRange } from '../fonts/subset.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
@@ -221,6 +222,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
       organisers: meta.organisers,
       publisher: meta.publisher ?? null,
       date: chineseDate(meta.date),
+      organiserLabel,
     }),
     bodyClass: 'titlepage-page',
     epubType: 'frontmatter',

@@ -154,7 +154,8 @@ export function subsetFace(face: FaceSpec, codepoints: Iterable<number>, cache?:
   return p;
 }
 
-async function makeSubset(face: FaceSpec, wanted: number[]): Promise<FaceSubset> {
+/** One face cut down to `wanted` (sorted code points), made afresh: neither memoised nor cached. */
+export async function makeSubset(face: FaceSpec, wanted: number[]): Promise<FaceSubset> {
   let remaining = wanted;
   const parts: FontPart[] = [];
   for (const source of fontsourceSources(face.pkg, face.weight)) {

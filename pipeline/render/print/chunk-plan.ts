@@ -15,7 +15,7 @@
 import type { Element, ElementContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import type { Volume } from '../../model/types.ts';
-import { h } from '../../../templates/print-hast.ts';
+import { h } from './hast.ts';
 
 export interface ChunkPlan {
   /** 0 = front matter; body chunks from 1, in book order. */

@@ -20,8 +20,8 @@ import type { PostprocessOptions } from './postprocess.ts';
 import type { PDFDocument } from 'pdf-lib';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
-import { printBody, printDocument } from '../../../templates/print.ts';
-import { formatTocNumber } from '../../../templates/toc.ts';
+import { printBody, printDocument } from './document.ts';
+import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
 import { engineKey, layoutKey } from './cache-keys.ts';
@@ -173,7 +173,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const style = volume.meta.toc.pageNumberStyle;
   const tocLabels = (map: PageMap) => {
     completeTargets(volume, map);
-    return Object.fromEntries(Object.entries(map.targets).map(([id, at]) => [id, formatTocNumber(at.folio, style)]));
+    return Object.fromEntries(Object.entries(map.targets).map(([id, at]) => [id, tocPageNumber(at.folio, style)]));
   };
   onStage?.('layout');
   const loadedPdfs = new Map<Uint8Array, Promise<PDFDocument>>();

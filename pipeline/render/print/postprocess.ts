@@ -3,7 +3,7 @@
  * metadata and language, page labels as printed, outline 篇 → 章 → paper, page boxes.
  * Deterministic: the same PDF, volume and page map give the same bytes.
  */
-import { ParseSpeeds, PDFDocument } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { setBoxes } from './pdf/boxes.ts';
@@ -17,18 +17,7 @@ export interface PostprocessOptions {
   trimMm: { width: number; height: number };
 }
 
-export async function postprocessPdf(pdf: Uint8Array, volume: Volume, pageMap: PageMap, options: PostprocessOptions): Promise<Uint8Array> {
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  } catch (cause) {
-    throw new JuanError('render', `Chromium 输出的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:postprocess', cause });
-  }
-  postprocessDocument(doc, volume, pageMap, options);
-  return doc.save({ objectsPerTick: Infinity });
-}
-
-/** The same on a document already in memory (the merged book: no save and load in between). */
+/** Post-process the merged book in memory (merge.ts), before it is saved once. */
 export function postprocessDocument(doc: PDFDocument, volume: Volume, pageMap: PageMap, options: PostprocessOptions): void {
   const pageCount = doc.getPageCount();
   if (pageMap.pages.length !== pageCount) {

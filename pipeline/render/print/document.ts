@@ -5,12 +5,12 @@
  */
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import type { Volume } from '../pipeline/model/types.ts';
-import { volumeToHast } from '../pipeline/render/html.ts';
-import { h } from './print-hast.ts';
+import type { Volume } from '../../model/types.ts';
+import { volumeToHast } from '../html.ts';
+import { h } from './hast.ts';
 import { titlePage } from './title-page.ts';
-import { tocNav } from './toc.ts';
-import { compressPunctuation } from '../pipeline/render/print/punctuation.ts';
+import { tocNav } from './toc-page.ts';
+import { compressPunctuation } from './punctuation.ts';
 
 export interface PrintStyles {
   /** @font-face rules (relative URLs to assets/fonts/). */

@@ -1,16 +1,11 @@
 /**
  * 扉页 (title page) of the print edition, as hast: title, subtitle (the anniversary line),
- * genre, organisers by role, date. The page shows no folio (print.css).
+ * genre, organisers by role, publisher, date (the same facts and labels as the EPUB's title page). The page shows no folio (print.css).
  */
 import type { Element } from 'hast';
-import type { BookConfig } from '../pipeline/config/schema.ts';
-import { h } from './print-hast.ts';
-
-/** `2018-10` → `2018 年 10 月`; `2018-10-05` → `2018 年 10 月 5 日`. */
-export function formatChineseDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y} 年 ${Number(m)} 月${d ? ` ${Number(d)} 日` : ''}`;
-}
+import type { BookConfig } from '../../config/schema.ts';
+import { chineseDate, organiserLabel } from '../book-text.ts';
+import { h } from './hast.ts';
 
 export function titlePage(meta: BookConfig): Element {
   return h('section', { className: ['title-page'], id: 'title-page' }, [
@@ -25,12 +20,15 @@ export function titlePage(meta: BookConfig): Element {
           { className: ['organisers'] },
           meta.organisers.map((o) =>
             h('div', { className: ['organiser'] }, [
-              h('dt', {}, [`${o.role}：`]),
+              h('dt', {}, [organiserLabel(o.role)]),
               ...o.names.map((name) => h('dd', {}, [name])),
             ]),
           ),
         )
       : null,
-    h('p', { className: ['book-date'] }, [formatChineseDate(meta.date)]),
+    h('div', { className: ['book-imprint'] }, [
+      meta.publisher ? h('p', { className: ['book-publisher'] }, [meta.publisher]) : null,
+      h('p', { className: ['book-date'] }, [chineseDate(meta.date)]),
+    ]),
   ]);
 }

@@ -7,14 +7,8 @@
  * filling never changes the 目录's length.
  */
 import type { Element } from 'hast';
-import type { Volume } from '../pipeline/model/types.ts';
-import { h } from './print-hast.ts';
-
-/** A folio as the 目录 prints it: `1` (plain) or `(01)` (parenthesized, the old edition's style). */
-export function formatTocNumber(folio: string, style: 'plain' | 'parenthesized'): string {
-  if (style === 'plain') return folio;
-  return /^\d$/.test(folio) ? `(0${folio})` : `(${folio})`;
-}
+import type { Volume } from '../../model/types.ts';
+import { h } from './hast.ts';
 
 export function tocNav(volume: Volume): Element {
   const { toc } = volume.meta;
