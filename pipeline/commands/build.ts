@@ -8,8 +8,9 @@ import type { PageMap } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { earlyTabs } from '../render/print/schedule.ts';
+import { LayoutEngine } from '../render/print/engine.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
-import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
+import { writers, type Writer, type WriterName } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
 import { BookConfigSchema, type BookConfig } from '../config/schema.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult, type RunStart } from './inputs.ts';
@@ -57,33 +58,33 @@ export interface BuildCallbacks extends Callbacks {
   onPaper?: (done: number, total: number) => void;
 }
 
-/** Print first (it yields the page map); the other writers read the page map. */
-const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'epub'];
+/** The writers that read the page map, in the order their files are listed. */
+const WRITERS: WriterName[] = ['markdown', 'toc', 'epub'];
 
 export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
-  // As soon as book.yaml is read, the writers start what depends on it alone (fonts) and
-  // Chromium starts and opens the layout tabs' windows, while Node reads the manuscript and
-  // builds the print HTML; the browser is used only if a paper has to be laid out, and closed
-  // at the end either way.
+  // As soon as book.yaml is read, the layout engine warms up (font decoding; Chromium opens the
+  // layout tabs and loads their shell) while Node reads the manuscript and builds the print
+  // HTML; the browser is used only if a paper has to be laid out, and closed at the end either way.
   const cacheDir = resolve(options.cwd ?? process.cwd(), options.cacheDir ?? join('.cache', 'juan'));
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
   const launching = typeof options.browser === 'object' ? options.browser : undefined;
-  const early: EarlyContext = { printReady: options.printReady ?? false, cache, session: launching?.session };
+  let session: Promise<BrowserSession> | undefined = launching?.session;
+  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache });
   // The layout tabs' windows open as soon as the browser is up, before book.yaml is read.
-  early.session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
+  session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
   const start = (config: BookConfig | null) => {
     const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
     launching?.setTimeLimit(timeoutSeconds * 1000);
-    if (!early.session && options.browser !== false) {
+    if (!session && options.browser !== false) {
       try {
         findChromium();
-        early.session = BrowserSession.launch({ timeoutMs: timeoutSeconds * 1000 });
-        early.session.catch(() => {});
+        session = BrowserSession.launch({ timeoutMs: timeoutSeconds * 1000 });
+        session.catch(() => {});
       } catch {
-        /* no browser: the print writer says so if it needs one */
+        /* no browser: the layout says so if it needs one */
       }
     }
-    if (config) for (const name of ORDER) (writers[name] as Writer).prepare?.(config, early);
+    if (config) engine.warm(config, session);
   };
   try {
     const run = startRun(options, callbacks, start);
@@ -95,56 +96,50 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
 
   /** Close the early tabs' server and the browser (both safe to call again). */
   async function closeBrowser(): Promise<void> {
-    await early.prelude?.then((p) => p.close(), () => {});
-    if (early.session) await early.session.then((s) => s.close(), () => {});
+    await engine.close();
+    if (session) await session.then((s) => s.close(), () => {});
   }
 
   async function build(run: RunStart): Promise<BuildResult> {
     const { inputs, clock, warnings, onWarning, read } = run;
+    const { volume } = read;
     const stageTimings: Record<string, number> = {};
-    const ctx: WriterContext = {
-      ...early, // printReady, cache, the browser being launched, the print prelude
-      volume: read.volume,
-      pageMap: null,
-      timeoutMs: read.volume.meta.build.timeoutSeconds * 1000,
-      timings: stageTimings,
-      onStage: callbacks.onStage,
-      onPage: callbacks.onPage,
-      onPaper: callbacks.onPaper,
-    };
-    const files: OutputFile[] = [];
-    // The writers after print only need its page map: they start as soon as the map is known and
-    // run while Chromium prints and the PDFs are merged.
-    const rest = ORDER.filter((name) => name !== 'print' && !(name === 'epub' && options.epub === false));
-    const started = new Map<WriterName, Promise<WriterResult>>();
-    const startRest = (map: PageMap) => {
+    // The writers only need the page map: they start as soon as it is known and run while
+    // Chromium prints and the PDFs are merged.
+    const chosen = WRITERS.filter((name) => !(name === 'epub' && options.epub === false));
+    const started = new Map<WriterName, Promise<OutputFile[]>>();
+    const startWriters = (pageMap: PageMap) => {
       if (started.size) return;
-      ctx.pageMap = map;
-      for (const name of rest) {
+      for (const name of chosen) {
         const writer: Writer = writers[name];
-        const run = clock.timeAsync(name, () => writer.write({ ...ctx, onStage: undefined }));
-        run.catch(() => {});
-        started.set(name, run);
+        const files = clock.timeAsync(name, () => writer.write({ volume, pageMap, cache }));
+        files.catch(() => {});
+        started.set(name, files);
       }
     };
-    ctx.onPageMap = startRest;
+    // ---- layout: the page map and the print files
     callbacks.onStage?.('print');
-    const printWriter: Writer = writers.print;
-    const printed = await clock.timeAsync('print', () => printWriter.write(ctx));
-    // Once the PDFs are in, the browser is done: it closes while the other writers finish and
-    // the outputs are published (the finally below waits for it).
+    const layout = await clock.timeAsync('print', () =>
+      engine.layOut(volume, session, {
+        onStage: callbacks.onStage,
+        onPage: callbacks.onPage,
+        onPaper: callbacks.onPaper,
+        onPageMap: startWriters,
+        timings: stageTimings,
+      }),
+    );
+    // Once the PDFs are in, the browser is done: it closes while the writers finish and the
+    // outputs are published (the finally above waits for it).
     void closeBrowser();
-    files.push(...printed.files);
-    for (const w of printed.warnings ?? []) onWarning(w);
-    startRest(printed.pageMap!);
-    ctx.pageMap = printed.pageMap!;
-    for (const name of rest) {
+    const files: OutputFile[] = [...layout.files];
+    for (const w of layout.warnings) onWarning(w);
+    // ---- the writers that read the page map
+    startWriters(layout.pageMap);
+    for (const name of chosen) {
       callbacks.onStage?.(name);
-      const result = await started.get(name)!;
-      files.push(...result.files);
-      for (const w of result.warnings ?? []) onWarning(w);
+      files.push(...(await started.get(name)!));
     }
-    const pageMap = ctx.pageMap!;
+    const pageMap = layout.pageMap;
     cache?.prune();
     const cacheReport: BuildCacheReport = {
       enabled: Boolean(cache),
@@ -152,12 +147,12 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
       hits: cache?.stats.hits ?? 0,
       misses: cache?.stats.misses ?? 0,
       writes: cache?.stats.writes ?? 0,
-      chunks: ctx.printChunks?.total ?? 0,
-      chunksLaidOut: ctx.printChunks?.laidOut ?? 0,
-      papersLaidOut: ctx.printChunks?.laidOutPapers ?? [],
+      chunks: layout.chunks.total,
+      chunksLaidOut: layout.chunks.laidOut,
+      papersLaidOut: layout.chunks.laidOutPapers,
     };
     const report = {
-      ...buildReport(read.file, read.volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),
+      ...buildReport(read.file, volume, { warnings, timings: { ...clock.timings, ...stageTimings }, pages: pageMap.pageCount }),
       cache: cacheReport,
     };
     files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });

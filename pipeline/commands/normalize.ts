@@ -1,6 +1,6 @@
 /** `juan normalize`: manuscript → manuscript.normalized.md, toc.json, report.json (no layout). */
 import { publishOutputs, sweepStaleStaging } from '../output/atomic.ts';
-import { writers, type WriterContext } from '../render/writers.ts';
+import { writers } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 
@@ -11,11 +11,9 @@ export interface NormalizeResult extends ReadResult {
 
 export async function runNormalize(options: CommonOptions, callbacks: Callbacks = {}): Promise<NormalizeResult> {
   const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
-  const ctx: WriterContext = { volume: read.volume, pageMap: null, printReady: false, timeoutMs: 0, ...callbacks };
-  const files = [
-    ...(await writers.markdown.write(ctx)).files,
-    ...(await writers.toc.write(ctx)).files,
-  ];
+  // Nothing laid out: the 目录 lines and toc.json carry no page numbers.
+  const input = { volume: read.volume, pageMap: null };
+  const files = [...(await writers.markdown.write(input)), ...(await writers.toc.write(input))];
   const report = buildReport(read.file, read.volume, { warnings, timings: clock.timings });
   files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
   sweepStaleStaging(inputs.out);

@@ -1,0 +1,119 @@
+/**
+ * The layout phase of the build: a layout engine warmed up from book.yaml alone, then turning
+ * the volume into its page map and the print files (book.pdf, print.html, font assets).
+ *
+ *   warm    as soon as book.yaml is read — before the manuscript — the faces' font files are
+ *           decoded in the font worker and the browser opens the layout tabs and loads their
+ *           shell document (prelude.ts); a book built with this cache before probably has its
+ *           subsets and most layouts there: no decoding then, one early tab (schedule.ts)
+ *   layOut  renderPrint (index.ts) in the warmed tabs; the page map is handed on as soon as it
+ *           is known, so the writers that need folios run while the PDFs print and merge
+ */
+import type { BuildCache } from '../../cache/store.ts';
+import { TRIM_PRESETS, type BookConfig } from '../../config/schema.ts';
+import type { PageMap, Volume } from '../../model/types.ts';
+import type { OutputFile } from '../../output/atomic.ts';
+import { debugTiming } from '../../report/debug-timing.ts';
+import { prefetchFaces } from '../fonts/subset.ts';
+import type { BrowserSession } from './browser.ts';
+import { printFaces } from './fonts.ts';
+import { startPrintPrelude, type PrintPrelude } from './prelude.ts';
+import { earlyTabs } from './schedule.ts';
+
+export interface LayoutEngineOptions {
+  /** 3 mm bleed and crop marks (--print-ready). */
+  printReady: boolean;
+  /** Build cache; none with --no-cache. */
+  cache?: BuildCache;
+}
+
+export interface LayoutCallbacks {
+  onStage?: (stage: string) => void;
+  onPage?: (pages: number) => void;
+  onPaper?: (done: number, total: number) => void;
+  /** The final page map, as soon as it is known (before the PDF is done). */
+  onPageMap?: (map: PageMap) => void;
+  /** Sub-stage timings (print:html, print:layout, print:merge, print:postprocess), ms, added to. */
+  timings?: Record<string, number>;
+}
+
+export interface LayoutResult {
+  pageMap: PageMap;
+  /** book.pdf, print.html and the font files it loads. */
+  files: OutputFile[];
+  /** Things the editor should know (characters no font has), in Chinese. */
+  warnings: string[];
+  /** Layout chunks (front matter + one per paper) and what the browser laid out / printed in this build. */
+  chunks: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
+}
+
+export class LayoutEngine {
+  private prelude?: Promise<PrintPrelude>;
+
+  constructor(private readonly options: LayoutEngineOptions) {}
+
+  /**
+   * Start what depends on book.yaml alone. Both start right here, synchronously (their modules
+   * are loaded with this one): the main thread then reads the manuscript for a second without
+   * a turn for anything else. Never throws: layOut meets any error again.
+   */
+  warm(config: BookConfig, session?: Promise<BrowserSession>): void {
+    const { cache, printReady } = this.options;
+    if (!cache?.holds('font')) {
+      try {
+        prefetchFaces(printFaces(config.fonts));
+      } catch {
+        /* layOut meets it again */
+      }
+    }
+    if (session && !this.prelude) {
+      this.prelude = (async () => startPrintPrelude(config, printReady, session, earlyTabs(cache)))();
+      this.prelude.catch(() => {});
+    }
+  }
+
+  async layOut(volume: Volume, session: Promise<BrowserSession> | undefined, callbacks: LayoutCallbacks = {}): Promise<LayoutResult> {
+    const { renderPrint } = await import('./index.ts');
+    // Sub-stage timings (html, layout, merge, postprocess) for report.json.
+    let stage = '';
+    let since = performance.now();
+    const mark = (next: string) => {
+      const now = performance.now();
+      if (stage) debugTiming('print', stage, since);
+      if (stage && callbacks.timings) callbacks.timings[`print:${stage}`] = Math.round((callbacks.timings[`print:${stage}`] ?? 0) + now - since);
+      stage = next;
+      since = now;
+    };
+    const prelude = (await this.prelude?.catch(() => undefined)) ?? undefined;
+    const { printReady, cache } = this.options;
+    const result = await renderPrint(volume, {
+      prelude,
+      printReady,
+      timeoutMs: volume.meta.build.timeoutSeconds * 1000,
+      session,
+      cache,
+      onStage: (s) => {
+        if (!s.startsWith('layout ')) mark(s === 'browser' || s === 'toc' ? 'layout' : s);
+        callbacks.onStage?.(s);
+      },
+      onPage: callbacks.onPage,
+      onPaper: callbacks.onPaper,
+      onPageMap: callbacks.onPageMap,
+      postprocess: { printReady, bleedMm: volume.meta.page.bleed, trimMm: TRIM_PRESETS[volume.meta.page.trim] },
+    });
+    mark('');
+    return {
+      pageMap: result.pageMap,
+      files: [{ path: 'book.pdf', data: result.pdf }, { path: 'print.html', data: result.html }, ...result.assets],
+      warnings: result.uncovered.map(
+        (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
+      ),
+      chunks: result.chunks,
+    };
+  }
+
+  /** Close the early tabs nobody took and their server (safe to call twice). */
+  async close(): Promise<void> {
+    await this.prelude?.then((p) => p.close(), () => {});
+  }
+}
