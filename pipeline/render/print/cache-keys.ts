@@ -12,6 +12,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { hashKey } from '../../cache/store.ts';
 import type { Volume } from '../../model/types.ts';
 import { fontsourceVersion } from '../fonts/fontsource.ts';
@@ -22,11 +23,22 @@ const require = createRequire(import.meta.url);
 
 export const ENGINE_VERSION = 'juan-print-chunked-4';
 
-function packageVersion(name: string): string {
-  try {
-    return String(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version);
-  } catch {
-    return 'unknown';
+/**
+ * An installed package's version, from the package.json above its entry point (pagedjs's
+ * `exports` hide `pagedjs/package.json` from require.resolve).
+ */
+export function packageVersion(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return String(pkg.version);
+    } catch {
+      /* no package.json here */
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`package.json of ${name} not found`);
+    dir = up;
   }
 }
 

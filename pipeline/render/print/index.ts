@@ -1,18 +1,15 @@
 /**
- * The print writer: volume model → print.html → Paged.js in headless Chromium → PDF + page map.
+ * renderPrint: volume model → print.html → Paged.js in headless Chromium → PDF + page map
+ * (the layout phase's work; engine.ts runs it in the build).
  *
- *   html    build print.html (扉页, 目录, body) with our CSS inlined and font subsets with
- *           exactly the book's characters (assets/fonts/<face>.ttf, fonts.ts); cut the same
- *           body into chunk documents — the front matter, then one per paper (chunks.ts)
- *   browser launch Chromium (or reuse options.session) — only if something is not cached
- *   layout  Paged.js lays the chunks out in a few tabs at once; the handlers give every page
- *           its folio and record the page map; chunks are stamped with their real folios and
- *           printed one PDF each (chunked.ts); the 目录 is filled from the assembled page map
- *   merge   pdf-lib copies the chunk PDFs' pages into one PDF in book order (merge.ts)
- *
- * With `cache`, every chunk's layout and PDF is kept by a hash of its document (content,
- * styles, fonts, settings) and the engine, so a rebuild lays out only the papers that changed.
- * PDF post-processing (outline, labels, metadata, boxes) is postprocess.ts, not here.
+ *   html    build print.html (扉页, 目录, body: document.ts) with our CSS inlined and font
+ *           subsets with exactly the book's characters (assets/fonts/<face>.ttf, fonts.ts); cut
+ *           the same body into chunks — the front matter, then one per paper (chunk-plan.ts) —
+ *           each with its cache key (cache-keys.ts)
+ *   layout  the chunks laid out in a few tabs, stamped with their real folios, the 目录
+ *           filled, each tab printed once (layout.ts); the browser only if something is not cached
+ *   merge   pdf-lib copies the tabs' pages into one PDF in book order (merge.ts), then
+ *           post-processing (outline, labels, metadata, boxes: postprocess.ts) before one save
  */
 import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'puppeteer-core';
@@ -25,8 +22,6 @@ import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
 import { engineKey, layoutKey } from './cache-keys.ts';
-
-export { BrowserSession, findChromium } from './browser.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
 import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
@@ -34,6 +29,7 @@ import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
 
+export { BrowserSession, findChromium } from './browser.ts';
 
 export interface UncoveredChar {
   char: string;

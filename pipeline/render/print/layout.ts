@@ -99,269 +99,337 @@ interface Placement { pdf: string; from: number; count: number }
 interface FrontDone { layout: ChunkLayout; pdf: Uint8Array; from: number; links: TocLink[] }
 
 export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: ChunkedOptions): Promise<ChunkedResult> {
-  const { cache, timeoutMs } = options;
-  const tabs = Math.max(1, options.tabs ?? LAYOUT_TABS);
-  const book = new BookProgress(body, options);
-
-  // ---- what the cache knows: layouts, hence page counts and first folios
-  const layouts = body.map(() => deferred<ChunkLayout>());
-  const cachedLayout = body.map((job) => cache?.getJson<ChunkLayout>('layout', job.key) ?? null);
-  cachedLayout.forEach((l, i) => l && layouts[i]!.resolve(l));
-  /** Layouts known so far (cached, or laid out in this build). */
-  const known = [...cachedLayout];
-  const pagesOf = (i: number) => known[i]!.pages.length;
-  const queue: QueueChunk[] = body.map((job, i) => ({ size: job.body.length, cached: !!cachedLayout[i], rectoStart: job.plan.rectoStart }));
-  const blanks: boolean[] = body.map(() => false);
-  const firsts: Array<Promise<number>> = [];
-  body.forEach((job, i) => {
-    const next = i === 0 ? Promise.resolve(1) : Promise.all([firsts[i - 1]!, layouts[i - 1]!.promise]).then(([f, l]) => f + l.pages.length);
-    firsts.push(next.then((n) => {
-      const start = chunkStart(n, job.plan.rectoStart);
-      blanks[i] = start.blank;
-      return start.first;
-    }));
-    firsts[i]!.catch(() => {});
-  });
-  book.cachedPages(cachedLayout);
-
-  // ---- cached pages: chunks whose F is known from cached layouts alone are looked up now;
-  // the others are looked up by the queue below, in book order.
-  const pdfCache = new PdfFiles(cache);
-  const placed: Array<{ place: Placement; pdf: Uint8Array } | null> = body.map(() => null);
-  const lookUp = async (i: number): Promise<boolean> => {
-    if (!cache || !cachedLayout[i]) return false;
-    const place = cache.getJson<Placement>('place', placeKey(body[i]!.key, await firsts[i]!));
-    const pdf = place && pdfCache.get(place.pdf);
-    if (!place || !pdf) return false;
-    placed[i] = { place, pdf };
-    book.paperDone(i);
-    return true;
-  };
-  const prefix = cachedPrefix(queue);
-  const hits = await Promise.all(body.map((_, i) => (i < prefix ? lookUp(i) : Promise.resolve(false))));
-  book.reportPages();
-
-  const frontLayoutCached = cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
-  const frontKeyFor = (map: PageMap) => frontKey(front.key, options.tocLabels(map));
-  /** The front matter printed for these 目录 numbers before (`place` and `links` entries). */
-  const cachedFront = (layout: ChunkLayout, key: string): FrontDone | null => {
-    const place = cache?.getJson<Placement>('place', key);
-    const pdf = place && pdfCache.get(place.pdf);
-    const links = pdf && cache?.getJson<TocLink[]>('links', key);
-    return place && pdf && links ? { layout, pdf, from: place.from, links } : null;
-  };
-
-  // ---- the page map, assembled once every layout is known; announced once no tab still has to ask for its PDF
-  let published: PageMap | null = null;
-  let waitingToPrint = 0;
-  let announced = false;
-  const announce = () => {
-    if (announced || !published || waitingToPrint > 0) return;
-    announced = true;
-    options.onPageMap?.(published);
-  };
-  const allLayouts = async (): Promise<ChunkLayout[]> => {
-    const all = await Promise.all(layouts.map((d) => d.promise));
-    await Promise.all(firsts);
-    return all;
-  };
-  const publishMap = (frontLayout: ChunkLayout, bodyLayouts: ChunkLayout[]): PageMap => {
-    if (!published) {
-      published = assemblePageMap(frontLayout, bodyLayouts, blanks);
-      announce();
-    }
-    return published;
-  };
-
-  const needBody = hits.some((h) => !h);
-  let frontReady: FrontDone | null = null;
-  if (!needBody && frontLayoutCached) frontReady = cachedFront(frontLayoutCached, frontKeyFor(publishMap(frontLayoutCached, await allLayouts())));
-
-  // ---- the browser, only when something must be laid out or printed
-  let server: BookServer | null = null;
-  let ownServer = false;
-  let session: BrowserSession | undefined;
-  const ownSession = !options.session;
+  const run = new ChunkedLayout(front, body, options);
   try {
-    if (needBody || !frontReady) {
-      options.onStage?.('browser');
-      server = (options.server && (await options.server.catch(() => null))) || null;
-      if (!server) {
-        server = await serveBook(options.files);
-        ownServer = true;
-      }
-      const given = options.session;
-      session = given ? await withStage('launch', timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs });
+    // 1. what the cache has: layouts, first folios, pages of the papers before the first change
+    await run.lookUpCachedPrefix();
+    const frontReady = await run.cachedFrontIfAllCached();
+    // 2. the browser, only when something must be laid out or printed
+    if (run.needsBrowser(frontReady)) await run.startBrowser();
+    // 3. tabs lay out the queue, stamp folios, fill the 目录, print
+    await run.runTabs(frontReady);
+    // 4. the page map and the book's pages in order
+    return await run.result();
+  } finally {
+    await run.close();
+  }
+}
+
+/** One chunked layout: its state, and each step of renderChunks as a method. */
+class ChunkedLayout {
+  private readonly cache?: BuildCache;
+  private readonly tabs: number;
+  private readonly progress: BookProgress;
+  /** Body chunks' layouts, resolved as they become known (cached or laid out). */
+  private readonly layouts: Array<Deferred<ChunkLayout>>;
+  private readonly cachedLayout: Array<ChunkLayout | null>;
+  /** Layouts known so far, synchronously. */
+  private readonly known: Array<ChunkLayout | null>;
+  private readonly queue: QueueChunk[];
+  private readonly remaining: number[];
+  /** A blank verso before chunk i; set with its first folio. */
+  private readonly blanks: boolean[];
+  /** Chunk i's first folio, once the layouts before it are known. */
+  private readonly firsts: Array<Promise<number>> = [];
+  private readonly pdfCache: PdfFiles;
+  /** Chunks whose pages come from a cached PDF. */
+  private readonly placed: Array<{ place: Placement; pdf: Uint8Array } | null>;
+  private hits: boolean[] = [];
+  private readonly frontLayoutCached: ChunkLayout | null;
+  private readonly frontLayout = deferred<ChunkLayout>();
+  private readonly frontTask = deferred<FrontDone>();
+  private published: PageMap | null = null;
+  private waitingToPrint = 0;
+  private announced = false;
+  private server: BookServer | null = null;
+  private ownServer = false;
+  private session?: BrowserSession;
+  /** Next queue position a tab takes. */
+  private next = 0;
+  private readonly printedBy = new Map<number, { tab: number; from: number }>();
+  private readonly tabPdfs: Array<Uint8Array | null> = [];
+  private laidOut = 0;
+  private printed = 0;
+  private readonly laidOutPapers: string[] = [];
+
+  constructor(private readonly front: ChunkJob, private readonly body: ChunkJob[], private readonly options: ChunkedOptions) {
+    this.cache = options.cache;
+    this.tabs = Math.max(1, options.tabs ?? LAYOUT_TABS);
+    this.progress = new BookProgress(body, options);
+    this.layouts = body.map(() => deferred<ChunkLayout>());
+    this.cachedLayout = body.map((job) => this.cache?.getJson<ChunkLayout>('layout', job.key) ?? null);
+    this.cachedLayout.forEach((l, i) => l && this.layouts[i]!.resolve(l));
+    this.known = [...this.cachedLayout];
+    this.queue = body.map((job, i) => ({ size: job.body.length, cached: !!this.cachedLayout[i], rectoStart: job.plan.rectoStart }));
+    this.remaining = uncachedFrom(this.queue);
+    this.blanks = body.map(() => false);
+    body.forEach((job, i) => {
+      const next = i === 0 ? Promise.resolve(1) : Promise.all([this.firsts[i - 1]!, this.layouts[i - 1]!.promise]).then(([f, l]) => f + l.pages.length);
+      const first = next.then((n) => {
+        const start = chunkStart(n, job.plan.rectoStart);
+        this.blanks[i] = start.blank;
+        return start.first;
+      });
+      first.catch(() => {});
+      this.firsts.push(first);
+    });
+    this.pdfCache = new PdfFiles(this.cache);
+    this.placed = body.map(() => null);
+    this.frontLayoutCached = this.cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
+    if (this.frontLayoutCached) this.frontLayout.resolve(this.frontLayoutCached);
+    this.progress.cachedPages(this.cachedLayout);
+  }
+
+  private pagesOf = (i: number): number => this.known[i]!.pages.length;
+
+  /** Chunk i's pages from a cached PDF, when its layout is cached and a PDF holds it at its first folio. */
+  private async lookUp(i: number): Promise<boolean> {
+    if (!this.cache || !this.cachedLayout[i]) return false;
+    const place = this.cache.getJson<Placement>('place', placeKey(this.body[i]!.key, await this.firsts[i]!));
+    const pdf = place && this.pdfCache.get(place.pdf);
+    if (!place || !pdf) return false;
+    this.placed[i] = { place, pdf };
+    this.progress.paperDone(i);
+    return true;
+  }
+
+  /** Chunks whose first folio is known from cached layouts alone are looked up now; the others by the queue, in book order. */
+  async lookUpCachedPrefix(): Promise<void> {
+    const prefix = cachedPrefix(this.queue);
+    this.hits = await Promise.all(this.body.map((_, i) => (i < prefix ? this.lookUp(i) : Promise.resolve(false))));
+    this.progress.reportPages();
+  }
+
+  private frontKeyFor(map: PageMap): string {
+    return frontKey(this.front.key, this.options.tocLabels(map));
+  }
+
+  /** The front matter printed for these 目录 numbers before (`place` and `links` entries). */
+  private cachedFront(layout: ChunkLayout, key: string): FrontDone | null {
+    const place = this.cache?.getJson<Placement>('place', key);
+    const pdf = place && this.pdfCache.get(place.pdf);
+    const links = pdf && this.cache?.getJson<TocLink[]>('links', key);
+    return place && pdf && links ? { layout, pdf, from: place.from, links } : null;
+  }
+
+  /** Every page cached: the front matter's PDF for the final 目录 numbers may be too. */
+  async cachedFrontIfAllCached(): Promise<FrontDone | null> {
+    if (this.hits.some((h) => !h) || !this.frontLayoutCached) return null;
+    const done = this.cachedFront(this.frontLayoutCached, this.frontKeyFor(this.publishMap(this.frontLayoutCached, await this.allLayouts())));
+    if (done) this.frontTask.resolve(done);
+    return done;
+  }
+
+  needsBrowser(frontReady: FrontDone | null): boolean {
+    return this.hits.some((h) => !h) || !frontReady;
+  }
+
+  async startBrowser(): Promise<void> {
+    const { options } = this;
+    options.onStage?.('browser');
+    this.server = (options.server && (await options.server.catch(() => null))) || null;
+    if (!this.server) {
+      this.server = await serveBook(options.files);
+      this.ownServer = true;
     }
-    const openTab = () =>
-      LayoutTab.open(
-        {
-          timeoutMs,
-          fontCss: options.fontCss,
-          onProgress: (chunk, n) => book.pagesOf(chunk, n),
-          onPrintRequested: () => {
-            waitingToPrint--;
-            announce();
-          },
-          inspect: options.inspect,
-        },
-        { preopened: options.preopened?.shift(), session: session!, origin: server!.origin },
-      );
+    const given = options.session;
+    this.session = given ? await withStage('launch', options.timeoutMs, async () => given) : await BrowserSession.launch({ timeoutMs: options.timeoutMs });
+  }
 
-    // ---- the front matter lives in the first worker's tab: laid out first when its layout is
-    // not cached; printed with that tab's pages once the page map is known and the 目录 filled
-    const frontLayout = deferred<ChunkLayout>();
-    if (frontLayoutCached) frontLayout.resolve(frontLayoutCached);
-    const frontTask = deferred<FrontDone>();
-    if (frontReady) frontTask.resolve(frontReady);
+  async close(): Promise<void> {
+    if (!this.options.session && this.session) await this.session.close();
+    if (this.ownServer) await this.server?.close();
+  }
 
-    const remaining = uncachedFrom(queue);
-    const printedBy = new Map<number, { tab: number; from: number }>();
-    const tabPdfs: Array<Uint8Array | null> = [];
-    let next = 0;
-    let laidOut = 0;
-    let printed = 0;
-    const laidOutPapers: string[] = [];
+  /** The page map, assembled once, the first time it is asked for (and announced when no tab is still to print). */
+  private publishMap(frontLayout: ChunkLayout, bodyLayouts: ChunkLayout[]): PageMap {
+    if (!this.published) {
+      this.published = assemblePageMap(frontLayout, bodyLayouts, this.blanks);
+      this.announce();
+    }
+    return this.published;
+  }
 
-    /** Lay out chunks as one flow; after a timeout or crash each gets one more try alone, in a fresh tab, then the error names the paper. */
-    const layOut = async (tab: LayoutTab, members: number[]): Promise<{ tab: LayoutTab; fresh: ChunkLayout[] }> => {
-      const jobs = members.map((m) => body[m]!);
-      try {
-        return { tab, fresh: await tab.run(members, jobs.map((j) => j.body), 'body') };
-      } catch (first) {
-        await tab.close();
-        const retry = await openTab();
-        const fresh: ChunkLayout[] = [];
-        for (const m of members) {
-          try {
-            fresh.push(...(await retry.run([m], [body[m]!.body], 'body')));
-          } catch (error) {
-            const e = error instanceof JuanError ? error : new JuanError('render', String(error));
-            throw new JuanError('render', `排版论文「${chunkTitle(body[m]!.plan)}」时失败（已重试一次）：${e.message}`, {
-              source: e.source ?? 'print:layout', hint: e.hint, cause: first,
-            });
-          }
+  /** onPageMap, once the map is known and no tab still has to ask for its PDF. */
+  private announce(): void {
+    if (this.announced || !this.published || this.waitingToPrint > 0) return;
+    this.announced = true;
+    this.options.onPageMap?.(this.published);
+  }
+
+  private printRequested = (): void => {
+    this.waitingToPrint--;
+    this.announce();
+  };
+
+  private async allLayouts(): Promise<ChunkLayout[]> {
+    const all = await Promise.all(this.layouts.map((d) => d.promise));
+    await Promise.all(this.firsts);
+    return all;
+  }
+
+  private openTab(): Promise<LayoutTab> {
+    const { options } = this;
+    return LayoutTab.open(
+      {
+        timeoutMs: options.timeoutMs,
+        fontCss: options.fontCss,
+        onProgress: (chunk, n) => this.progress.pagesOf(chunk, n),
+        onPrintRequested: this.printRequested,
+        inspect: options.inspect,
+      },
+      { preopened: options.preopened?.shift(), session: this.session!, origin: this.server!.origin },
+    );
+  }
+
+  /** Tabs lay out the queue in book order; the first hosts the front matter unless its pages are cached. */
+  async runTabs(frontReady: FrontDone | null): Promise<void> {
+    const workers = workerCount(this.tabs, this.hits.filter((h) => !h).length, !frontReady);
+    this.waitingToPrint = workers;
+    await Promise.all(Array.from({ length: workers }, (_, w) => this.worker(w, w === 0 && !frontReady)));
+  }
+
+  private async worker(w: number, hostsFront: boolean): Promise<void> {
+    const state: { tab: LayoutTab | null } = { tab: null };
+    let printing = false;
+    try {
+      if (hostsFront && !this.frontLayoutCached) await this.layOutFront(state);
+      await this.layOutQueue(state);
+      const frontKeyNow = hostsFront ? await this.frontToPrint(state) : null;
+      if (!state.tab) return;
+      printing = true; // the tab says when its request is sent (onPrintRequested)
+      await this.printTab(w, state.tab, frontKeyNow);
+    } catch (error) {
+      // Unblock everyone waiting for a layout this worker will never publish.
+      for (const d of this.layouts) d.reject(error);
+      this.frontLayout.reject(error);
+      this.frontTask.reject(error);
+      throw error;
+    } finally {
+      if (!printing) this.printRequested(); // this worker prints nothing: nobody waits for it
+      await state.tab?.close();
+    }
+  }
+
+  private async layOutFront(state: { tab: LayoutTab | null }): Promise<void> {
+    state.tab ??= await this.openTab();
+    const layout = (await state.tab.run([-1], [this.front.body], 'front'))[0]!;
+    if (!this.frontLayoutCached) {
+      this.cache?.putJson('layout', this.front.key, layout);
+      this.frontLayout.resolve(layout);
+    }
+    this.laidOut++;
+    this.progress.frontPages(layout.pages.length);
+  }
+
+  /** Take groups from the queue until it is empty. */
+  private async layOutQueue(state: { tab: LayoutTab | null }): Promise<void> {
+    while (this.next < this.body.length) {
+      const i = this.next++;
+      if (this.hits[i] || (this.cachedLayout[i] && (await this.lookUp(i)))) continue;
+      const members = nextGroup(this.queue, i, this.tabs, this.remaining);
+      this.next = Math.max(this.next, members[members.length - 1]! + 1);
+      const done = await this.layOutGroup((state.tab ??= await this.openTab()), members);
+      state.tab = done.tab;
+      members.forEach((m, k) => {
+        if (!this.cachedLayout[m]) {
+          this.known[m] = done.fresh[k]!;
+          this.cache?.putJson('layout', this.body[m]!.key, done.fresh[k]);
+          this.layouts[m]!.resolve(done.fresh[k]!);
         }
-        return { tab: retry, fresh };
-      }
-    };
+        this.progress.pagesOf(m, done.fresh[k]!.pages.length);
+        this.progress.paperDone(m);
+      });
+      this.laidOut += members.length;
+      for (const m of members) this.laidOutPapers.push(...this.body[m]!.plan.papers);
+      this.progress.reportPages();
+    }
+  }
 
-    const worker = async (w: number) => {
-      let tab: LayoutTab | null = null;
-      let printing = false;
-      const hostsFront = w === 0 && !frontReady;
-      const layOutFront = async () => {
-        tab ??= await openTab();
-        const layout = (await tab.run([-1], [front.body], 'front'))[0]!;
-        if (!frontLayoutCached) {
-          cache?.putJson('layout', front.key, layout);
-          frontLayout.resolve(layout);
-        }
-        laidOut++;
-        book.frontPages(layout.pages.length);
-      };
-      try {
-        // 1. the front matter, when this tab hosts it and its layout is not cached
-        if (hostsFront && !frontLayoutCached) await layOutFront();
-        // 2. groups from the queue until it is empty
-        while (next < body.length) {
-          const i = next;
-          next++;
-          if (hits[i] || (cachedLayout[i] && (await lookUp(i)))) continue;
-          const members = nextGroup(queue, i, tabs, remaining);
-          next = Math.max(next, members[members.length - 1]! + 1);
-          const done = await layOut((tab ??= await openTab()), members);
-          tab = done.tab;
-          members.forEach((m, k) => {
-            if (!cachedLayout[m]) {
-              known[m] = done.fresh[k]!;
-              cache?.putJson('layout', body[m]!.key, done.fresh[k]);
-              layouts[m]!.resolve(done.fresh[k]!);
-            }
-            book.pagesOf(m, done.fresh[k]!.pages.length);
-            book.paperDone(m);
+  /** Lay out chunks as one flow; after a timeout or crash each gets one more try alone, in a fresh tab, then the error names the paper. */
+  private async layOutGroup(tab: LayoutTab, members: number[]): Promise<{ tab: LayoutTab; fresh: ChunkLayout[] }> {
+    try {
+      return { tab, fresh: await tab.run(members, members.map((m) => this.body[m]!.body), 'body') };
+    } catch (first) {
+      await tab.close();
+      const retry = await this.openTab();
+      const fresh: ChunkLayout[] = [];
+      for (const m of members) {
+        try {
+          fresh.push(...(await retry.run([m], [this.body[m]!.body], 'body')));
+        } catch (error) {
+          const e = error instanceof JuanError ? error : new JuanError('render', String(error));
+          throw new JuanError('render', `排版论文「${chunkTitle(this.body[m]!.plan)}」时失败（已重试一次）：${e.message}`, {
+            source: e.source ?? 'print:layout', hint: e.hint, cause: first,
           });
-          laidOut += members.length;
-          for (const m of members) laidOutPapers.push(...body[m]!.plan.papers);
-          book.reportPages();
         }
-        // 3. the front matter's PDF for the final 目录 numbers may be cached; else it is printed here
-        let frontKeyNow: string | null = null;
-        if (hostsFront) {
-          const layout = await frontLayout.promise;
-          frontKeyNow = frontKeyFor(publishMap(layout, await allLayouts()));
-          const hit = tab?.hostsFront ? null : cachedFront(layout, frontKeyNow);
-          if (hit) {
-            frontTask.resolve(hit);
-            frontKeyNow = null;
-          } else if (!tab?.hostsFront) {
-            await layOutFront(); // its layout was cached (or a retry replaced the tab): lay it out here to print it
-          }
-        }
-        if (!tab) return;
-        // 4. real folios for every group, the 目录, then one print
-        const firstFolios = await Promise.all(tab.groups.map((g) => (g.members[0] === -1 ? null : firsts[g.members[0]!]!)));
-        const counts = await tab.stamp(firstFolios);
-        let links: TocLink[] = [];
-        if (frontKeyNow) {
-          options.onStage?.('toc');
-          links = await tab.fillToc(options.tocLabels(published!));
-        }
-        const ranges = tabPageRanges(tab.groups, counts, pagesOf);
-        const members = tab.groups.flatMap((g) => (g.members[0] === -1 ? [] : g.members));
-        for (const m of members) printedBy.set(m, { tab: w, from: ranges.from.get(m)! });
-        printing = true; // the tab says when its request is sent (onPrintRequested)
-        const pdf = await tab.print();
-        options.onPdf?.(pdf);
-        printed++;
-        tabPdfs[w] = pdf;
-        // 5. remember where every chunk's pages are
-        const memberFirsts = await Promise.all(members.map((i) => firsts[i]!));
-        const name = pdfName(members.map((i) => body[i]!.key), frontKeyNow, ranges.total, memberFirsts);
-        cache?.put('pdf', name, 'pdf', pdf);
-        members.forEach((i, k) => {
-          cache?.putJson('place', placeKey(body[i]!.key, memberFirsts[k]!), { pdf: name, from: ranges.from.get(i)!, count: pagesOf(i) } satisfies Placement);
-        });
-        if (frontKeyNow && ranges.front) {
-          cache?.putJson('place', frontKeyNow, { pdf: name, from: ranges.front.from, count: ranges.front.count } satisfies Placement);
-          cache?.putJson('links', frontKeyNow, links);
-          frontTask.resolve({ layout: await frontLayout.promise, pdf, from: ranges.front.from, links });
-        }
-      } catch (error) {
-        // Unblock everyone waiting for a layout this worker will never publish.
-        for (const d of layouts) d.reject(error);
-        frontLayout.reject(error);
-        frontTask.reject(error);
-        throw error;
-      } finally {
-        if (!printing) {
-          waitingToPrint--; // this worker prints nothing: nobody waits for it
-          announce();
-        }
-        await tab?.close();
       }
-    };
-    const workers = workerCount(tabs, hits.filter((h) => !h).length, !frontReady);
-    waitingToPrint = workers;
-    await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
-    const frontDone = await frontTask.promise;
-    book.frontPages(frontDone.layout.pages.length);
-    const bodyLayouts = await allLayouts();
-    const pageMap = publishMap(frontDone.layout, bodyLayouts);
+      return { tab: retry, fresh };
+    }
+  }
 
-    // ---- the pages in book order
+  /**
+   * The host tab's front matter for the final 目录 numbers: its PDF may be cached (→ null);
+   * else it is printed in this tab (laid out here if it is not yet) under the returned key.
+   */
+  private async frontToPrint(state: { tab: LayoutTab | null }): Promise<string | null> {
+    const layout = await this.frontLayout.promise;
+    const key = this.frontKeyFor(this.publishMap(layout, await this.allLayouts()));
+    if (!state.tab?.hostsFront) {
+      const hit = this.cachedFront(layout, key);
+      if (hit) {
+        this.frontTask.resolve(hit);
+        return null;
+      }
+      await this.layOutFront(state); // its layout was cached (or a retry replaced the tab): lay it out here to print it
+    }
+    return key;
+  }
+
+  /** Real folios for every group of the tab, the 目录 when it holds it, one print; then remember where every chunk's pages are. */
+  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null): Promise<void> {
+    const counts = await tab.stamp(await Promise.all(tab.groups.map((g) => (g.members[0] === -1 ? null : this.firsts[g.members[0]!]!))));
+    let links: TocLink[] = [];
+    if (frontKeyNow) {
+      this.options.onStage?.('toc');
+      links = await tab.fillToc(this.options.tocLabels(this.published!));
+    }
+    const ranges = tabPageRanges(tab.groups, counts, this.pagesOf);
+    const members = tab.groups.flatMap((g) => (g.members[0] === -1 ? [] : g.members));
+    for (const m of members) this.printedBy.set(m, { tab: w, from: ranges.from.get(m)! });
+    const pdf = await tab.print();
+    this.options.onPdf?.(pdf);
+    this.printed++;
+    this.tabPdfs[w] = pdf;
+    const firsts = await Promise.all(members.map((i) => this.firsts[i]!));
+    const name = pdfName(members.map((i) => this.body[i]!.key), frontKeyNow, ranges.total, firsts);
+    this.cache?.put('pdf', name, 'pdf', pdf);
+    members.forEach((i, k) => {
+      this.cache?.putJson('place', placeKey(this.body[i]!.key, firsts[k]!), { pdf: name, from: ranges.from.get(i)!, count: this.pagesOf(i) } satisfies Placement);
+    });
+    if (frontKeyNow && ranges.front) {
+      this.cache?.putJson('place', frontKeyNow, { pdf: name, from: ranges.front.from, count: ranges.front.count } satisfies Placement);
+      this.cache?.putJson('links', frontKeyNow, links);
+      this.frontTask.resolve({ layout: await this.frontLayout.promise, pdf, from: ranges.front.from, links });
+    }
+  }
+
+  /** The page map and the book's pages in order, once every tab printed. */
+  async result(): Promise<ChunkedResult> {
+    const frontDone = await this.frontTask.promise;
+    this.progress.frontPages(frontDone.layout.pages.length);
+    const bodyLayouts = await this.allLayouts();
+    const pageMap = this.publishMap(frontDone.layout, bodyLayouts);
     const pdfs = bookPageOrder(
       { pdf: frontDone.pdf, from: frontDone.from, layout: frontDone.layout, blank: false },
       bodyLayouts.map((layout, i) => {
-        const cached = placed[i];
-        const at = printedBy.get(i);
-        return cached ? { pdf: cached.pdf, from: cached.place.from, layout, blank: blanks[i]! } : { pdf: tabPdfs[at!.tab]!, from: at!.from, layout, blank: blanks[i]! };
+        const cached = this.placed[i];
+        const at = this.printedBy.get(i);
+        const blank = this.blanks[i]!;
+        return cached ? { pdf: cached.pdf, from: cached.place.from, layout, blank } : { pdf: this.tabPdfs[at!.tab]!, from: at!.from, layout, blank };
       }),
     );
-    return { pageMap, pdfs, laidOut, printed, laidOutPapers, tocLinks: frontDone.links };
-  } finally {
-    if (ownSession && session) await session.close();
-    if (ownServer) await server?.close();
+    return { pageMap, pdfs, laidOut: this.laidOut, printed: this.printed, laidOutPapers: this.laidOutPapers, tocLinks: frontDone.links };
   }
 }
 
