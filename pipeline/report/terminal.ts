@@ -1,4 +1,4 @@
-/** Terminal output of the CLI: vfile-reporter for normalization messages, one-line errors. */
+/** Terminal output of the CLI: the normalization messages, one line each, and one-line errors. */
 import type { VFile } from 'vfile';
 import { JuanError } from './errors.ts';
 
@@ -6,8 +6,8 @@ const SEVERITY = { error: '错误', warning: '警告', info: '修改' } as const
 
 /**
  * The normalization messages, unified-style (`line:column  severity  reason  rule-id`), sorted
- * by position. Unlike vfile-reporter we do not pad every line to the longest message: Chinese
- * messages are long and the padding made the report unreadable in an 80-column terminal.
+ * by position, unpadded: Chinese messages are long, and padding every line to the longest
+ * makes the report unreadable in an 80-column terminal.
  */
 export function formatMessages(file: VFile, options: { quiet?: boolean } = {}): string {
   const messages = [...file.messages]

@@ -1,11 +1,11 @@
 /**
- * Adjacent-punctuation compression that survives font slicing.
+ * Adjacent-punctuation compression, marked in the HTML.
  *
- * `text-spacing-trim` only works when Chromium can classify both neighbours with the
- * font of the current run; our fonts are @fontsource unicode-range slices, so 。」（ come
- * from three different files and Chromium leaves `。」` at 2 em (measured in Chromium 156).
- * We therefore mark the glyphs that css-text-4 "fullwidth punctuation collapsing" would
- * halve and set them with the font's own `halt` feature (print.css `.pt-h`):
+ * `text-spacing-trim` only works when Chromium can classify both neighbours with the font of
+ * the current run, and a face's subset may be split over several files (fonts/subset.ts: a
+ * character outside the main file comes from a numbered slice). So we mark the glyphs that
+ * css-text-4 "fullwidth punctuation collapsing" would halve and set them with the font's own
+ * `halt` feature (print.css `.pt-h`), which holds whichever file a glyph comes from:
  *   - a closing mark followed by another closing mark loses its right half;
  *   - an opening mark preceded by an opening or closing mark loses its left half.
  * Chromium's own trimming stays on for line starts; the features are exclusive, so a
