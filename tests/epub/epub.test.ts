@@ -3,7 +3,7 @@
  * open the zip, assert structure, page synchronisation, language, text encoding, safety,
  * reproducibility, and run epubcheck.
  *
- * Page map: the print writer's real one once `renderPrint` exists (pipeline/render/print/index.ts),
+ * Page map: the print layout's real one once `renderPrint` exists (pipeline/render/print/index.ts),
  * else a synthetic one shaped like it (tests/fixtures/epub/page-map.ts).
  */
 import { execFileSync } from 'node:child_process';

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('print prelude', () => {
-  it('loads the very shell the print writer builds from the read seed volume', () => {
+  it('loads the very shell renderPrint builds from the read seed volume', () => {
     expect(printShell(config, false).shell).toBe(printShell(volume.meta, false).shell);
     expect(printShell(config, true).shell).toBe(printShell(volume.meta, true).shell);
   });

@@ -1,5 +1,5 @@
 /**
- * The print writer end to end on the normalized seed: render once, then read the
+ * The print renderer end to end on the normalized seed: render once, then read the
  * PDF back (pdfjs-dist, poppler) and assert what a reader and a printer would see.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** Fast unit tests of the print writer's pieces (no browser). */
+/** Fast unit tests of the print layout's pieces (no browser). */
 import { describe, expect, it } from 'vitest';
 import { BrowserSession, DISABLED_FEATURES, findChromium } from '../../pipeline/render/print/browser.ts';
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';

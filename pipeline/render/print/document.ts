@@ -33,7 +33,7 @@ export function printBody(volume: Volume): Element[] {
   ].map((el) => compressPunctuation(el));
 }
 
-/** `body`: printBody(volume), when the caller already built it (the print writer does, once). */
+/** `body`: printBody(volume), when the caller already built it (renderPrint does, once). */
 export function printDocument(volume: Volume, styles: PrintStyles, body: Element[] = printBody(volume)): string {
   const style = (id: string, css: string, ignore = false) =>
     h('style', { id, ...(ignore ? { dataPagedjsIgnore: '' } : {}) }, [{ type: 'text', value: `\n${css}\n` }]);

@@ -1,5 +1,5 @@
 /**
- * Assemble the chunk PDFs (chunked.ts) into the book's PDF with pdf-lib: pages copied in book
+ * Assemble the tabs' PDFs (layout.ts) into the book's PDF with pdf-lib: pages copied in book
  * order; a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
  * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
  * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,

@@ -25,7 +25,7 @@ const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist
 
 export interface PrintShell {
   styles: { page: string; shared: string; print: string };
-  /** The tab document (chunks.ts `shellDocument`), without fonts. */
+  /** The tab document (chunk-plan.ts `shellDocument`), without fonts. */
   shell: string;
   /** What the book server serves: the shell and its scripts; the fonts are added when made. */
   files: Map<string, Served>;

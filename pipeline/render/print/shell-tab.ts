@@ -1,8 +1,8 @@
 /**
  * A layout tab: a minimized browser window with the shell document loaded — styles, Paged.js
- * and our handlers, no content and no fonts yet (chunks.ts `shellDocument`). Opening one
+ * and our handlers, no content and no fonts yet (chunk-plan.ts `shellDocument`). Opening one
  * takes about a second (a window, a renderer process, parsing Paged.js);
- * chunked.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
+ * layout-tab.ts then lays chunk after chunk out into it. Since the shell depends on book.yaml
  * alone, the tabs can be opened before the manuscript is read (prelude.ts).
  */
 import type { Page } from 'puppeteer-core';
