@@ -12,6 +12,7 @@ import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/at
 import { writers, type EarlyContext, type WriterContext, type Writer, type WriterName, type WriterResult } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
 import { BookConfigSchema, type BookConfig } from '../config/schema.ts';
+import { removeStaleOutputs } from './stale.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult, type RunStart } from './inputs.ts';
 
 export interface BuildOptions extends CommonOptions {
@@ -29,12 +30,16 @@ export interface BuildOptions extends CommonOptions {
    * gives it book.yaml's time limit, uses it and closes it.
    */
   browser?: boolean | LaunchingBrowser;
+  /** Leave the browser open at the end (juan preview keeps one warm between builds and closes it itself). */
+  keepBrowser?: boolean;
 }
 
 export interface BuildResult extends ReadResult {
   pageMap: PageMap;
   report: BuildReport & { cache: BuildCacheReport };
   written: string[];
+  /** Outputs of an earlier build removed because this build does not make them (book.epub with --no-epub). */
+  removed: string[];
 }
 
 /** What the layout cache did in this build (report.json `cache`). */
@@ -96,7 +101,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   /** Close the early tabs' server and the browser (both safe to call again). */
   async function closeBrowser(): Promise<void> {
     await early.prelude?.then((p) => p.close(), () => {});
-    if (early.session) await early.session.then((s) => s.close(), () => {});
+    if (early.session && !options.keepBrowser) await early.session.then((s) => s.close(), () => {});
   }
 
   async function build(run: RunStart): Promise<BuildResult> {
@@ -164,6 +169,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     callbacks.onStage?.('publish');
     sweepStaleStaging(inputs.out);
     const written = publishOutputs(inputs.out, files);
-    return { ...read, pageMap, report, written };
+    const removed = removeStaleOutputs(inputs.out, options.epub === false ? ['book.epub'] : []);
+    return { ...read, pageMap, report, written, removed };
   }
 }
