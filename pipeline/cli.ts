@@ -83,6 +83,46 @@ async function main(argv: string[]): Promise<number> {
         }
         process.stdout.write(`目录页码有误：\n${formatCheckTable(report)}\n`);
         return 1;
+      }      case 'preview': {
+        // Stopping (Ctrl-C) is listened for before Chromium starts: the page server and the
+        // watchers close, and the browser with them (puppeteer-core also kills it on SIGINT).
+        let stop!: () => void;
+        const stopped = new Promise<void>((resolve) => (stop = resolve));
+        const onSignal = () => {
+          progress.clear();
+          process.stderr.write('预览已停止\n');
+          stop();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const { startPreview } = await import('./preview/index.ts');
+        const clock = () => new Date().toTimeString().slice(0, 8);
+        const live = Boolean(process.stderr.isTTY) && !quiet;
+        const preview = await startPreview(
+          { ...common, cacheDir: str(values.cache), port: values.port === undefined ? undefined : Number(values.port) },
+          {
+            ...(live ? { onStage: progress.onStage, onPage: progress.onPage, onPaper: progress.onPaper } : {}),
+            onWarning: callbacks.onWarning,
+            onBuilding: (changed) => {
+              if (changed.length && !quiet) process.stderr.write(`${clock()} 已保存 ${changed.map((f) => f.split('/').at(-1)).join('、')}，重排…\n`);
+            },
+            onBuilt: (b) => {
+              progress.clear();
+              if (quiet) return;
+              const where = b.version === 1 ? '' : b.firstChanged ? `；第 ${b.firstChanged} 面起有变化` : '；版面没有变化';
+              process.stderr.write(`${clock()} 第 ${b.version} 版：${b.pageCount} 页，${b.seconds.toFixed(1)} 秒；${cacheLine(b.cache)}${where}\n`);
+              for (const removed of b.removed) process.stderr.write(`已删除旧的 ${removed}（预览只出 PDF，它不是这次构建的；要电子书请运行 juan build）\n`);
+            },
+            onFailed: (error) => {
+              progress.clear();
+              process.stderr.write(`${clock()} ${formatError(error, debug)}\n  （页面上仍是上一次成功的版面）\n`);
+            },
+          },
+        );
+        process.stdout.write(`预览：${preview.url}（在浏览器中打开；保存书稿后自动重排；Ctrl-C 停止）\n`);
+        await stopped;
+        await preview.close();
+        return 0;
       }
     }
   } catch (error) {

@@ -45,6 +45,10 @@ export const COMMANDS = {
     summary: '读取 book.pdf，核对目录页码（与 toc.json、规范化书稿比对）',
     options: ['out', 'quiet', 'debug', 'help'],
   },
+  preview: {
+    summary: '本机预览：启动 127.0.0.1 上的预览页，改书稿、book.yaml、样式或图片并保存后自动重排，打开的页面跳到有变化的那一页',
+    options: ['manuscript', 'config', 'out', 'port', 'cache', 'quiet', 'debug', 'help'],
+  },
 } as const satisfies Record<string, { summary: string; options: readonly OptionName[] }>;
 
 export type CommandName = keyof typeof COMMANDS;
