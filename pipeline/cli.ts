@@ -109,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
             onBuilt: (b) => {
               progress.clear();
               if (quiet) return;
-              const where = b.version === 1 ? '' : b.firstChanged ? `；第 ${b.firstChanged} 面起有变化` : '；版面没有变化';
+              // The first page whose PDF bytes changed (a paper laid out again changes from its first page; the open page finds the edit itself).
+              const where = b.version === 1 ? '' : b.firstChanged ? `；从第 ${b.firstChanged} 面起有改变` : '；版面没有变化';
               process.stderr.write(`${clock()} 第 ${b.version} 版：${b.pageCount} 页，${b.seconds.toFixed(1)} 秒；${cacheLine(b.cache)}${where}\n`);
               for (const removed of b.removed) process.stderr.write(`已删除旧的 ${removed}（预览只出 PDF，它不是这次构建的；要电子书请运行 juan build）\n`);
             },

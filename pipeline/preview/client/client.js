@@ -119,6 +119,25 @@ function showToc(entries) {
   }
 }
 
+async function pageText(doc, n) {
+  const content = await (await doc.getPage(n)).getTextContent();
+  return content.items.map((i) => i.str ?? '').join('');
+}
+
+/**
+ * The server names the first page whose bytes changed; a paper laid out again may differ in
+ * bytes from its first page on (fonts, resources) while the edit is pages later. The first page
+ * from there whose text differs is where the editor's change is (a change of style alone keeps
+ * the server's page).
+ */
+async function firstTextChange(before, after, from) {
+  const last = Math.min(before.numPages, after.numPages, from + 60);
+  for (let n = from; n <= last; n++) {
+    if ((await pageText(before, n)) !== (await pageText(after, n))) return n;
+  }
+  return from;
+}
+
 function status(text, building = false) {
   $('status').textContent = text;
   $('status').classList.toggle('building', building);
@@ -139,7 +158,7 @@ async function showBuild(state) {
   $('error').hidden = true;
   showToc(state.toc);
   for (const el of pagesEl.querySelectorAll('.page.changed')) el.classList.remove('changed');
-  const changed = state.firstChanged;
+  const changed = old && state.firstChanged ? await firstTextChange(old, doc, state.firstChanged) : state.firstChanged;
   if (changed && state.version > 1) {
     pageEl(changed)?.classList.add('changed');
     goTo(changed);
@@ -147,7 +166,7 @@ async function showBuild(state) {
   // The changed page first, then whatever else is in view; the rest as it scrolls into view.
   const order = [...new Set([changed, ...[...visible].sort((a, b) => a - b)].filter(Boolean))];
   await Promise.all(order.map((n) => render(n)));
-  status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed && state.version > 1 ? ` · 第 ${changed} 面起有变化` : state.version > 1 ? ' · 版面没有变化' : ''}`);
+  status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed && state.version > 1 ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
   document.body.dataset.version = String(state.version);
   void old?.destroy();
 }
