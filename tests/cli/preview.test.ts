@@ -123,6 +123,24 @@ describe('juan preview', () => {
     expect(text).toContain(paper.title.replace(/\s+/g, ''));
   });
 
+  it('jump-to-page takes the folio printed on the page', async () => {
+    const tocJson = JSON.parse(readFileSync(join(out, 'toc.json'), 'utf8'));
+    const paper = tocJson.filter((e: { kind: string }) => e.kind === 'paper')[1];
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.$eval('#goto-page', (el, folio) => ((el as HTMLInputElement).value = folio), paper.page);
+    await page.$eval('#goto', (form) => (form as HTMLFormElement).requestSubmit());
+    // The page at the top of the view is the one whose folio was typed (its physical number from toc.json).
+    await page.waitForFunction(
+      (n) => {
+        const r = document.querySelector(`.page[data-page="${n}"]`)!.getBoundingClientRect();
+        return Math.abs(r.top - document.getElementById('bar')!.getBoundingClientRect().bottom) < 60;
+      },
+      { timeout: 30_000 },
+      paper.pdfPage,
+    );
+    expect(paper.pdfPage).not.toBe(Number(paper.page)); // folio and physical page differ: the jump used the folio
+  });
+
   it('an edit of the manuscript shows on the right page, without a reload', async () => {
     const before = pdfPages(join(out, 'book.pdf'));
     const n = before.findIndex((t) => t.includes(OLD)) + 1;
