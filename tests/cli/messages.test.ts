@@ -115,6 +115,7 @@ describe('missing inputs exit the same way (2, tagged [input] or [config]) for e
   it.each([
     ['normalize: manuscript', ['normalize', '--manuscript', none], none, '找不到书稿文件'],
     ['build: manuscript', ['build', '--manuscript', none], none, '找不到书稿文件'],
+    ['preview: manuscript', ['preview', '--manuscript', none], none, '找不到书稿文件'],
     ['build: book.yaml', ['build', '--config', join(work, 'none.yaml')], join(work, 'none.yaml'), '找不到配置文件'],
     ['check: book.pdf', ['check', '--out', work], join(work, 'book.pdf'), '找不到要核对的文件'],
   ])('%s', (_name, args, path, message) => {
