@@ -5,6 +5,8 @@
  *   paged      a plain single-document Paged.js render of the same print.html
  *   cold       `juan build` (PDF + EPUB + 目录) with no cache
  *   warm       `juan build` again after changing one paragraph of one paper
+ *   preview    `juan preview` with its page open in a real browser (bench/preview.ts): first
+ *              view from a cold start, and save → edited page shown, for 3 one-paragraph edits
  * Each volume is measured in several rounds (--repeat, default 3); a round runs every step
  * once, one after another, so a step and the Chromium time it is divided by are measured under
  * the same load. The table gives per step the median seconds and the median of the per-round
@@ -19,6 +21,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeVolume } from './make-volume.ts';
+import { measurePreview } from './preview.ts';
 import { measure, type Measured } from './process-tree.ts';
 import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts';
 
@@ -133,6 +136,13 @@ for (const scale of scales) {
     const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
     rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(peaks[step])]);
   }
+  // The editor's loop (once per volume, after the rounds): first view vs the cold build, save → page shown.
+  process.stderr.write(`[${name}] juan preview: first view, then 3 one-paragraph edits…\n`);
+  const preview = await measurePreview({ dir, original, at, edits: 3 });
+  const chromiumMedian = median(base.map((m) => m.seconds));
+  rows.push([name, String(preview.pages), 'juan preview first view (cold)', preview.firstView.toFixed(1), (preview.firstView / chromiumMedian).toFixed(2), '—']);
+  rows.push([name, String(preview.pages), 'juan preview save → page shown (median of 3)', median(preview.edits).toFixed(2), (median(preview.edits) / chromiumMedian).toFixed(2), '—']);
+  stages.push(`${name} preview: first view ${preview.firstView.toFixed(1)} s; save → page shown ${preview.edits.map((e) => e.toFixed(2)).join(', ')} s`);
   printTable();
 }
 process.stdout.write(stages.map((s) => `- ${s}`).join('\n') + '\n');

@@ -2,59 +2,27 @@
  * The `juan` command line: parses argv, runs one command, prints, sets the exit code.
  * The only place that prints or decides exit codes; everything below throws JuanError.
  */
-import { parseArgs } from 'node:util';
 import { JuanError } from './report/errors.ts';
 import { Progress } from './report/progress.ts';
 import { formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
-
-const USAGE = `用法 / usage: juan <命令> [选项]
-
-命令:
-  normalize   规范化书稿，写出 manuscript.normalized.md、toc.json、report.json
-  build       规范化 + 排版，写出 book.pdf、print.html、book.epub 及上述文件
-  check       读取 book.pdf，核对目录页码（与 toc.json、规范化书稿比对）
-
-选项:
-  --manuscript FILE   书稿（默认 manuscript/ 中的 .md 文件）
-  --config FILE       book.yaml（默认书稿旁的 book.yaml）
-  --out DIR           输出文件夹（默认 dist/）
-  --print-ready       印厂版：加 3 mm 出血和裁切标记
-  --no-epub           只出 PDF（校对时更快）
-  --cache DIR         构建缓存文件夹（默认 .cache/juan：版面、PDF、字体子集）：只重排改动过的论文
-  --no-cache          冷构建：不读也不写构建缓存
-  --quiet             不显示进度和逐条修改
-  --debug             出错时显示堆栈
-  -h, --help          显示本帮助
-`;
+import { commandHelp, generalHelp, parseCommandLine, usageLine, type ParsedArgs } from './commands/args.ts';
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        manuscript: { type: 'string' },
-        config: { type: 'string' },
-        out: { type: 'string' },
-        'print-ready': { type: 'boolean' },
-        'no-epub': { type: 'boolean' },
-        cache: { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (error) {
-    process.stderr.write(`错误 [usage] ${(error as Error).message}\n\n${USAGE}`);
+    process.stderr.write(formatError(error, argv.includes('--debug')) + '\n');
     return 2;
   }
-  const { values, positionals } = parsed;
-  const command = positionals[0];
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return values.help ? 0 : 2;
+  const { command, values } = parsed;
+  if (values.help) {
+    process.stdout.write(command ? commandHelp(command) : generalHelp());
+    return 0;
+  }
+  if (!command) {
+    process.stderr.write(formatError(new JuanError('usage', '缺少命令', { source: 'usage', hint: usageLine(null) }), false) + '\n');
+    return 2;
   }
   const debug = Boolean(values.debug);
   const quiet = Boolean(values.quiet);
@@ -68,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`警告 ${w}\n`);
     },
   };
-  const common = { manuscript: values.manuscript, config: values.config, out: values.out };
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  const common = { manuscript: str(values.manuscript), config: str(values.config), out: str(values.out) };
   try {
     switch (command) {
       case 'normalize': {
@@ -92,11 +61,13 @@ async function main(argv: string[]): Promise<number> {
         }
         const { runBuild } = await import('./commands/build.ts');
         const result = await runBuild(
-          { ...common, printReady: values['print-ready'], epub: !values['no-epub'], cacheDir: values.cache, cache: !values['no-cache'], browser },
+          { ...common, printReady: Boolean(values['print-ready']), epub: !values['no-epub'], cacheDir: str(values.cache), cache: !values['no-cache'], browser },
           callbacks,
         );
         progress.clear();
         printMessages(result.file, result.report.counts.byRule, quiet);
+        if (!quiet) process.stderr.write(`${cacheLine(result.report.cache)}\n`);
+        for (const removed of result.removed) if (!quiet) process.stderr.write(`已删除旧的 ${removed}（这次用了 --no-epub，它不是这次构建的）\n`);
         progress.done(`完成：${result.pageMap.pageCount} 页；输出 ${result.written.filter((p) => !p.includes('/assets/')).join('、')}`);
         return 0;
       }
@@ -104,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
         // Loaded per command: pdfjs-dist and the browser driver are heavy.
         const { runCheck } = await import('./commands/check.ts');
         const { formatCheckTable } = await import('./check/index.ts');
-        const report = await runCheck({ out: values.out }, callbacks);
+        const report = await runCheck({ out: common.out }, callbacks);
         progress.clear();
         if (report.ok) {
           process.stdout.write(`目录页码核对通过：${report.papersChecked} 篇论文，PDF 共 ${report.pdfPages} 页。\n`);
@@ -112,15 +83,62 @@ async function main(argv: string[]): Promise<number> {
         }
         process.stdout.write(`目录页码有误：\n${formatCheckTable(report)}\n`);
         return 1;
+      }      case 'preview': {
+        // Stopping (Ctrl-C) is listened for before Chromium starts: the page server and the
+        // watchers close, and the browser with them (puppeteer-core also kills it on SIGINT).
+        let stop!: () => void;
+        const stopped = new Promise<void>((resolve) => (stop = resolve));
+        const onSignal = () => {
+          progress.clear();
+          process.stderr.write('预览已停止\n');
+          stop();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const { startPreview } = await import('./preview/index.ts');
+        const clock = () => new Date().toTimeString().slice(0, 8);
+        const live = Boolean(process.stderr.isTTY) && !quiet;
+        const preview = await startPreview(
+          { ...common, cacheDir: str(values.cache), port: values.port === undefined ? undefined : Number(values.port) },
+          {
+            ...(live ? { onStage: progress.onStage, onPage: progress.onPage, onPaper: progress.onPaper } : {}),
+            onWarning: callbacks.onWarning,
+            onBuilding: (changed) => {
+              if (changed.length && !quiet) process.stderr.write(`${clock()} 已保存 ${changed.map((f) => f.split('/').at(-1)).join('、')}，重排…\n`);
+            },
+            onBuilt: (b) => {
+              progress.clear();
+              if (quiet) return;
+              // The first page whose PDF bytes changed (a paper laid out again changes from its first page; the open page finds the edit itself).
+              const where = b.version === 1 ? '' : b.firstChanged ? `；从第 ${b.firstChanged} 面起有改变` : '；版面没有变化';
+              process.stderr.write(`${clock()} 第 ${b.version} 版：${b.pageCount} 页，${b.seconds.toFixed(1)} 秒；${cacheLine(b.cache)}${where}\n`);
+              for (const removed of b.removed) process.stderr.write(`已删除旧的 ${removed}（预览只出 PDF，它不是这次构建的；要电子书请运行 juan build）\n`);
+            },
+            onFailed: (error) => {
+              progress.clear();
+              process.stderr.write(`${clock()} ${formatError(error, debug)}\n  （页面上仍是上一次成功的版面）\n`);
+            },
+          },
+        );
+        process.stdout.write(`预览：${preview.url}（在浏览器中打开；保存书稿后自动重排；Ctrl-C 停止）\n`);
+        await stopped;
+        await preview.close();
+        return 0;
       }
-      default:
-        throw new JuanError('usage', `未知命令「${command}」`, { hint: '可用命令：normalize、build、check（juan --help）' });
     }
   } catch (error) {
     progress.clear();
     process.stderr.write(formatError(error, debug) + '\n');
     return error instanceof JuanError ? error.exitCode : 1;
   }
+}
+
+/** 「3 篇取自缓存，重排 1 篇」: what the layout cache did in this build (report.json `cache`). */
+function cacheLine(cache: { enabled: boolean; chunks: number; papersLaidOut: string[] }): string {
+  const papers = Math.max(0, cache.chunks - 1); // the front matter is a chunk too
+  const laidOut = cache.papersLaidOut.length;
+  if (!cache.enabled) return `版面：未用缓存（--no-cache），排了全部 ${laidOut} 篇`;
+  return `版面：${papers - laidOut} 篇取自缓存，重排 ${laidOut} 篇`;
 }
 
 function printMessages(file: Parameters<typeof formatMessages>[0], byRule: Record<string, number>, quiet: boolean): void {

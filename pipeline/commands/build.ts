@@ -13,6 +13,7 @@ import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/at
 import { writers, type Writer, type WriterName } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
 import { BookConfigSchema, type BookConfig } from '../config/schema.ts';
+import { removeStaleOutputs } from './stale.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult, type RunStart } from './inputs.ts';
 
 export interface BuildOptions extends CommonOptions {
@@ -30,12 +31,16 @@ export interface BuildOptions extends CommonOptions {
    * gives it book.yaml's time limit, uses it and closes it.
    */
   browser?: boolean | LaunchingBrowser;
+  /** Leave the browser open at the end (juan preview keeps one warm between builds and closes it itself). */
+  keepBrowser?: boolean;
 }
 
 export interface BuildResult extends ReadResult {
   pageMap: PageMap;
   report: BuildReport & { cache: BuildCacheReport };
   written: string[];
+  /** Outputs of an earlier build removed because this build does not make them (book.epub with --no-epub). */
+  removed: string[];
 }
 
 /** What the layout cache did in this build (report.json `cache`). */
@@ -97,7 +102,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   /** Close the early tabs' server and the browser (both safe to call again). */
   async function closeBrowser(): Promise<void> {
     await engine.close();
-    if (session) await session.then((s) => s.close(), () => {});
+    if (session && !options.keepBrowser) await session.then((s) => s.close(), () => {});
   }
 
   async function build(run: RunStart): Promise<BuildResult> {
@@ -159,6 +164,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     callbacks.onStage?.('publish');
     sweepStaleStaging(inputs.out);
     const written = publishOutputs(inputs.out, files);
-    return { ...read, pageMap, report, written };
+    const removed = removeStaleOutputs(inputs.out, options.epub === false ? ['book.epub'] : []);
+    return { ...read, pageMap, report, written, removed };
   }
 }

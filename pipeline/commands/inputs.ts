@@ -2,7 +2,7 @@
  * Resolve the command-line inputs: which manuscript, which book.yaml, which output folder;
  * then read the manuscript once into the volume model.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Root } from 'mdast';
@@ -46,9 +46,17 @@ export function resolveInputs(options: CommonOptions): ResolvedInputs {
     const dir = join(cwd, 'manuscript');
     const candidates = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(md|markdown|txt)$/i.test(f)).sort() : [];
     if (candidates.length === 0) {
-      throw new JuanError('usage', '没有找到书稿：manuscript/ 中没有 .md 文件', { file: dir, hint: '用 --manuscript 指定书稿文件' });
+      throw new JuanError('usage', '没有找到书稿：manuscript/ 中没有 .md 文件', { file: dir, source: 'input', hint: '用 --manuscript 指定书稿文件' });
     }
     manuscript = join(dir, candidates[0]!);
+  }
+  // A path that leads nowhere is a usage error (exit 2) for every command and every input:
+  // the manuscript here, book.yaml in config/load.ts, book.pdf for `juan check`.
+  if (!existsSync(manuscript)) {
+    throw new JuanError('usage', '找不到书稿文件', { file: manuscript, source: 'input', hint: '用 --manuscript 指定书稿路径（默认使用 manuscript/ 中的 .md 文件）' });
+  }
+  if (statSync(manuscript).isDirectory()) {
+    throw new JuanError('usage', '书稿路径是一个目录，不是文件', { file: manuscript, source: 'input', hint: '用 --manuscript 指定目录中的 .md 文件' });
   }
   const configPath = options.config
     ? resolve(cwd, options.config)

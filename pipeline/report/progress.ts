@@ -4,10 +4,10 @@
  */
 const STAGE_NAMES: Record<string, string> = {
   normalize: '规范化书稿',
-  print: '排版（Paged.js）',
-  layout: '分页',
+  print: '印刷版',
   html: '生成印刷 HTML',
-  browser: '启动浏览器',
+  layout: '查版面缓存、分块',
+  browser: '在浏览器中排版（Paged.js）',
   merge: '合并 PDF',
   postprocess: 'PDF 后处理',
   markdown: '写规范化书稿',
@@ -16,6 +16,16 @@ const STAGE_NAMES: Record<string, string> = {
   publish: '写入输出文件夹',
   check: '校验目录页码',
 };
+
+/**
+ * The print writer reports `toc` while it fills the 目录's page numbers in the front matter;
+ * the build reports `toc` again when it writes toc.json. Inside the print stages it is the former.
+ */
+const PRINT_STAGES = new Set(['print', 'html', 'layout', 'browser', 'toc-fill']);
+const TOC_FILL = '回填目录页码';
+
+/** Stages during which pages are being laid out: the live line counts them. */
+const LAYOUT_STAGES = new Set(['layout', 'browser']);
 
 export class Progress {
   private stage = '';
@@ -30,8 +40,9 @@ export class Progress {
 
   onStage = (stage: string): void => {
     if (this.quiet) return;
+    if (stage === 'toc' && PRINT_STAGES.has(this.stage)) stage = 'toc-fill';
     this.stage = stage;
-    const name = STAGE_NAMES[stage] ?? stage;
+    const name = this.label(stage);
     if (this.live) this.render(`▸ ${name}`);
     else this.stream.write(`▸ ${name}\n`);
   };
@@ -49,10 +60,15 @@ export class Progress {
 
   private papers: [number, number] | null = null;
 
+  private label(stage: string): string {
+    return stage === 'toc-fill' ? TOC_FILL : (STAGE_NAMES[stage] ?? stage);
+  }
+
+  /** Pages and papers so far, on the live line — only while pages are being laid out. */
   private renderLayout(): void {
-    if (!this.live) return;
+    if (!this.live || !LAYOUT_STAGES.has(this.stage)) return;
     const papers = this.papers ? `，论文 ${this.papers[0]}/${this.papers[1]} 篇` : '';
-    this.render(`▸ ${STAGE_NAMES[this.stage] ?? this.stage}：已排 ${this.pages} 页${papers}`);
+    this.render(`▸ ${this.label(this.stage)}：已排 ${this.pages} 页${papers}`);
   }
 
   /** Clear the live line before other output is printed. */

@@ -32,7 +32,7 @@ export function formatRuleSummary(byRule: Record<string, number>): string {
 export function formatError(error: unknown, debug: boolean): string {
   if (error instanceof JuanError) {
     const where = error.where ? `${error.where}: ` : '';
-    const source = error.source ? ` [${error.source}]` : '';
+    const source = ` [${error.source ?? error.kind}]`; // every error line carries its tag
     let line = `错误${source} ${where}${error.message}`;
     if (error.hint) line += `\n  提示：${error.hint}`;
     if (debug && error.stack) line += `\n${error.stack}`;
@@ -40,5 +40,5 @@ export function formatError(error: unknown, debug: boolean): string {
     return line;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `内部错误：${message}${debug && error instanceof Error ? `\n${error.stack}` : '\n  提示：加 --debug 查看详细信息，并把它报告给开发者'}`;
+  return `错误 [internal] 内部错误：${message}${debug && error instanceof Error ? `\n${error.stack}` : '\n  提示：加 --debug 查看详细信息，并把它报告给开发者'}`;
 }

@@ -40,13 +40,13 @@ function fakeBrowser(name: string, body: string): string {
 const QUICK_CONFIG = () => file('quick.yaml', readFileSync(GOOD_CONFIG, 'utf8').replace(/timeoutSeconds: \d+/, 'timeoutSeconds: 5'));
 
 const cases: Case[] = [
-  { name: 'missing manuscript', args: () => ['--manuscript', join(work, 'nope.md'), '--config', GOOD_CONFIG], code: 1, message: /不存在|找不到/, names: () => join(work, 'nope.md') },
+  { name: 'missing manuscript', args: () => ['--manuscript', join(work, 'nope.md'), '--config', GOOD_CONFIG], code: 2, message: /不存在|找不到/, names: () => join(work, 'nope.md') },
   { name: 'empty manuscript', args: () => ['--manuscript', file('empty.md', '  \n\n'), '--config', GOOD_CONFIG], code: 1, message: /空/, names: () => join(work, 'empty.md') },
-  { name: 'directory instead of file', args: () => { mkdirSync(join(work, 'dir.md'), { recursive: true }); return ['--manuscript', join(work, 'dir.md'), '--config', GOOD_CONFIG]; }, code: 1, message: /文件夹|目录/, names: () => join(work, 'dir.md') },
+  { name: 'directory instead of file', args: () => { mkdirSync(join(work, 'dir.md'), { recursive: true }); return ['--manuscript', join(work, 'dir.md'), '--config', GOOD_CONFIG]; }, code: 2, message: /文件夹|目录/, names: () => join(work, 'dir.md') },
   { name: 'binary file', args: () => ['--manuscript', file('binary.md', Uint8Array.from({ length: 4096 }, (_, i) => (i * 37) % 256)), '--config', GOOD_CONFIG], code: 1, message: /二进制|不是文本/, names: () => join(work, 'binary.md') },
   { name: 'GB18030 manuscript', args: () => ['--manuscript', file('gbk.md', gb18030), '--config', GOOD_CONFIG], code: 1, message: /GB18030|GBK/, names: () => join(work, 'gbk.md') },
   { name: 'no paper in manuscript', args: () => ['--manuscript', file('nopaper.md', '# 目录\n\n只有一句话。\n'), '--config', GOOD_CONFIG], code: 1, message: /没有找到任何论文/, names: () => join(work, 'nopaper.md') },
-  { name: 'book.yaml YAML syntax error', args: () => ['--config', file('syntax.yaml', 'title: [书\ndate: 2018-10\n')], code: 2, message: /YAML 语法错误/, names: () => `${join(work, 'syntax.yaml')}:2:1` },
+  { name: 'book.yaml YAML syntax error', args: () => ['--config', file('syntax.yaml', 'title: [书\ndate: 2018-10\n')], code: 2, message: /YAML 语法错误/, names: () => `${join(work, 'syntax.yaml')}:1:8` },
   { name: 'book.yaml unknown key', args: () => ['--config', file('unknown.yaml', `${readFileSync(GOOD_CONFIG, 'utf8')}\ncolour: red\n`)], code: 2, message: /未知的设置项「colour」/, names: () => join(work, 'unknown.yaml') },
   { name: 'browser missing', args: () => [], env: () => ({ JUAN_CHROMIUM: join(work, 'no-such-chromium') }), code: 1, message: /Chromium/, names: () => join(work, 'no-such-chromium') },
   { name: 'browser crashes at start', args: () => ['--config', QUICK_CONFIG()], env: () => ({ JUAN_CHROMIUM: fakeBrowser('crashing-chromium', 'exit 3') }), code: 1, message: /浏览器|Chromium/, names: () => 'print' },

@@ -38,7 +38,18 @@ describe('book.yaml', () => {
     ['wrong type', `${BASE}page:\n  fontSize: big\n`, 5, 13, /page\.fontSize.*big/],
     ['bad enum', `${BASE}page:\n  trim: B5\n`, 5, 9, /page\.trim/],
     ['bad date', 'title: 书\ndate: 2018年10月\nidentifier: x\n', 2, 7, /date/],
-    ['YAML syntax', 'title: [书\ndate: 2018-10\n', 2, 1, /YAML 语法错误/],
+    ['YAML syntax: unclosed [ (at the bracket, not where the parser gave up)', 'title: [书\ndate: 2018-10\n', 1, 8, /YAML 语法错误：括号没有配对：这里的 \[ 没有对应的 \]/],
+    ['unclosed quote → the quote\'s line, not the end of the file', `${BASE}subtitle: "改革开放 40 周年\npage:\n  trim: A4\n`, 4, 11, /YAML 语法错误：引号没有配对/],
+    ['two key: value on one line', `${BASE}genre: 论文集: 文集\n`, 4, 8, /YAML 语法错误：一行里出现了两个「键: 值」/],
+    ['tab as indentation', `${BASE}page:\n\ttrim: A4\n`, 5, 1, /YAML 语法错误：缩进不能用 Tab 键/],
+    ['duplicate key', `${BASE}title: 又一个\n`, 4, 1, /YAML 语法错误：设置项「title」写了两次/],
+    ['trim lists the allowed values', `${BASE}page:\n  trim: B5\n`, 5, 9, /「page\.trim」的值 "B5" 不可用。可选：正16开、A4、大32开/],
+    ['date names its format', 'title: 书\ndate: 2018年10月\nidentifier: x\n', 2, 7, /「date」的值 "2018年10月" 格式不对：格式 YYYY-MM 或 YYYY-MM-DD/],
+    ['integer', `${BASE}page:\n  charsPerLine: 38.5\n`, 5, 17, /「page\.charsPerLine」的值 38\.5 应为整数，范围 20–50/],
+    ['number out of range', `${BASE}page:\n  fontSize: 30\n`, 5, 13, /「page\.fontSize」的值 30 超出范围：应在 8 到 14 之间/],
+    ['boolean', `${BASE}toc:\n  showUnit: 是\n`, 5, 13, /「toc\.showUnit」的值 "是" 应为 true 或 false/],
+    ['did you mean: a page key at the top level', `${BASE}fontsize: 11\n`, 4, 1, /未知的设置项「fontsize」。您是不是要「page\.fontSize」？/],
+    ['did you mean: misspelt required key comes before "missing"', 'titel: 书\ndate: 2018-10\nidentifier: x\n', 1, 1, /未知的设置项「titel」。您是不是要「title」？/],
   ])('%s → config error at line:column', (_name, yaml, line, column, message) => {
     const error = errorOf(yaml);
     expect(error.kind).toBe('config');
@@ -46,6 +57,16 @@ describe('book.yaml', () => {
     expect(error.line).toBe(line);
     expect(error.column).toBe(column);
     expect(error.message).toMatch(message);
+  });
+
+  it('no English from the libraries in any of these messages', () => {
+    for (const yaml of [`${BASE}page:\n  trim: B5\n`, 'title: 书\ndate: 2018年10月\nidentifier: x\n', `${BASE}genre: 论文集: 文集\n`, `${BASE}page:\n  charsPerLine: 38.5\n`]) {
+      expect(errorOf(yaml).message).not.toMatch(/Expected|mapping|union/i);
+    }
+  });
+
+  it('an unknown key far from every known one gets no suggestion', () => {
+    expect(errorOf(`${BASE}colour: red\n`).message).toBe('未知的设置项「colour」');
   });
 
   it('names a missing required key', () => {

@@ -1,0 +1,98 @@
+/**
+ * The editor's loop, measured as the editor lives it: `juan preview` on a volume, its page open
+ * in a real browser (puppeteer-core, the project's Chromium flags), then one paragraph edited
+ * and saved, several times. Two numbers:
+ *   first view        from starting `juan preview` (cold cache) to page 1 drawn in the browser
+ *   save → page shown from writing the manuscript to the edited text drawn on its page
+ * `npm run bench` runs it per volume (bench/run.ts); alone: `npx tsx bench/preview.ts [--scale 1] [--edits 3]`.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts';
+import { makeVolume } from './make-volume.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+export interface PreviewTimes {
+  /** Seconds from starting `juan preview` to the first page drawn. */
+  firstView: number;
+  /** Seconds from each save to its text drawn on the page. */
+  edits: number[];
+  pages: number;
+}
+
+/**
+ * Run `juan preview` on `dir`/论文集.md (its text is `original`) with an empty cache in `dir`,
+ * load its page, make `edits` one-paragraph edits at character offset `at`.
+ */
+export async function measurePreview(options: { dir: string; original: string; at: number; edits: number }): Promise<PreviewTimes> {
+  const { dir, original, at } = options;
+  const manuscript = join(dir, '论文集.md');
+  const cache = join(dir, 'preview-cache');
+  rmSync(cache, { recursive: true, force: true });
+  writeFileSync(manuscript, original);
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), 'preview', '--manuscript', manuscript, '--out', join(dir, 'preview-dist'), '--cache', cache, '--port', '0', '--quiet'], { cwd: ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, pipe: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /预览：(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`juan preview exited (${code}): ${stderr}`)));
+    });
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.goto(url);
+    const shown = (version: number, text: string | null) =>
+      page.waitForFunction(
+        (v, t) =>
+          document.body.dataset.version === String(v) &&
+          (t === null
+            ? Boolean(document.querySelector('.page[data-page="1"] canvas'))
+            : Array.from(document.querySelectorAll(`.page[data-version="${v}"] .textLayer`)).some((l) => l.textContent!.replace(/\s+/g, '').includes(t))),
+        { timeout: 600_000, polling: 'mutation' },
+        version,
+        text,
+      );
+    await shown(1, null);
+    const firstView = (performance.now() - started) / 1000;
+    const pages = await page.$$eval('.page', (els) => els.length);
+    const edits: number[] = [];
+    for (let n = 1; n <= options.edits; n++) {
+      const marker = `编辑校改第${n}次`;
+      const t0 = performance.now();
+      writeFileSync(manuscript, original.slice(0, at) + `（${marker}）` + original.slice(at));
+      await shown(n + 1, marker);
+      edits.push((performance.now() - t0) / 1000);
+    }
+    return { firstView, edits, pages };
+  } finally {
+    await browser.close();
+    child.kill('SIGINT');
+    await new Promise((resolve) => (child.exitCode === null ? child.on('exit', resolve) : resolve(null)));
+  }
+}
+
+if (import.meta.filename === process.argv[1]) {
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, edits: { type: 'string', default: '3' } } });
+  const scale = Number(values.scale);
+  const dir = join(ROOT, 'bench', '.out', `preview-x${scale}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const original = makeVolume({ scale });
+  copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
+  const at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1; // a paragraph in a middle paper, as bench/run.ts edits
+  const times = await measurePreview({ dir, original, at, edits: Number(values.edits) });
+  process.stdout.write(
+    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s\n`,
+  );
+}

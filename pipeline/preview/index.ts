@@ -1,0 +1,194 @@
+/**
+ * `juan preview`: the editor's loop. Builds the book, serves its pages on loopback, watches the
+ * manuscript, book.yaml, styles and images, and on every save rebuilds — in this process, with
+ * one Chromium kept open between builds and the layout cache, so only the edited paper is laid
+ * out again — then tells the open page (Server-Sent Events) which page changed. A failed build
+ * is reported and the last good pages stay on show. Never prints: the CLI turns the callbacks
+ * into lines; `close()` stops the watchers, the server and Chromium.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { BuildCacheReport, BuildCallbacks, BuildResult } from '../commands/build.ts';
+import { resolveInputs, type CommonOptions } from '../commands/inputs.ts';
+import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
+import { projectPath } from '../paths.ts';
+import { PreviewServer, type PreviewState } from './server.ts';
+
+export interface PreviewOptions extends CommonOptions {
+  /** Layout cache folder; default `.cache/juan` under the project (as for `juan build`). */
+  cacheDir?: string;
+  /** Port on 127.0.0.1; default 4170, or one the system picks when that is taken. 0: the system picks. */
+  port?: number;
+  /** Wait this long after the last change before rebuilding (an editor's save is often several writes). */
+  debounceMs?: number;
+}
+
+export interface PreviewBuild {
+  version: number;
+  seconds: number;
+  pageCount: number;
+  /** First physical page whose layout changed; null when no page did. */
+  firstChanged: number | null;
+  cache: BuildCacheReport;
+  removed: string[];
+  warnings: string[];
+}
+
+export interface PreviewCallbacks extends BuildCallbacks {
+  /** A rebuild starts; `changed`: the files whose change started it (empty for the first build). */
+  onBuilding?: (changed: string[]) => void;
+  onBuilt?: (build: PreviewBuild) => void;
+  onFailed?: (error: unknown) => void;
+}
+
+export interface Preview {
+  url: string;
+  /** The first build (settled either way). */
+  firstBuild: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Files that change the book but not its look are ignored: the outputs, the cache, editors' swap files. */
+const IGNORED = /(^|[\\/])(\.[^\\/]*\.sw[a-p]|[^\\/]*~|\.#[^\\/]*|4913|\.juan[^\\/]*|\.DS_Store)$/;
+
+export async function startPreview(options: PreviewOptions, callbacks: PreviewCallbacks = {}): Promise<Preview> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const inputs = resolveInputs(options); // a missing manuscript is a usage error before anything starts
+  const cacheDir = resolve(cwd, options.cacheDir ?? join('.cache', 'juan'));
+  const { runBuild } = await import('../commands/build.ts');
+
+  // One Chromium for the whole session; launched again if it died (a crash fails one build).
+  let session: Promise<BrowserSession> | null = null;
+  const browser = async (): Promise<LaunchingBrowser | false> => {
+    const alive = session && (await session.catch(() => null));
+    if (!alive || !alive.browser.connected) {
+      try {
+        findChromium();
+      } catch {
+        return false; // the print writer says so in the build's error
+      }
+      session = BrowserSession.launch({ timeoutMs: 120_000 });
+      session.catch(() => {});
+    }
+    return { session: session!, setTimeLimit: () => {} };
+  };
+
+  const server = await PreviewServer.start({ port: options.port ?? 4170, fallback: options.port === undefined, out: inputs.out });
+  let version = 0;
+  let lastPages: string[] | null = null;
+  let building = false;
+  let pending: Set<string> | null = null;
+  let closed = false;
+
+  const build = async (changed: string[]): Promise<void> => {
+    building = true;
+    callbacks.onBuilding?.(changed);
+    server.send('building', { changed: changed.map((f) => relative(cwd, f) || f) });
+    const started = performance.now();
+    try {
+      const result: BuildResult = await runBuild(
+        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true },
+        { onStage: callbacks.onStage, onPage: callbacks.onPage, onPaper: callbacks.onPaper, onWarning: callbacks.onWarning },
+      );
+      if (closed) return;
+      const pdf = readFileSync(join(inputs.out, 'book.pdf'));
+      const fingerprints = await pageFingerprints(pdf);
+      const firstChanged = lastPages ? firstChangedPage(lastPages, fingerprints) : 1;
+      lastPages = fingerprints;
+      version++;
+      const state: PreviewState = {
+        version,
+        pageCount: result.pageMap.pageCount,
+        firstChanged,
+        folios: result.pageMap.pages.map((p) => p.folio),
+        toc: JSON.parse(readFileSync(join(inputs.out, 'toc.json'), 'utf8')),
+        title: result.volume.meta.title,
+        report: existsSync(join(inputs.out, 'report.html')),
+        seconds: (performance.now() - started) / 1000,
+      };
+      server.publish(state, pdf);
+      callbacks.onBuilt?.({
+        version, seconds: state.seconds, pageCount: state.pageCount, firstChanged,
+        cache: result.report.cache, removed: result.removed, warnings: result.report.warnings ?? [],
+      });
+    } catch (error) {
+      if (closed) return;
+      server.fail(error);
+      callbacks.onFailed?.(error);
+    } finally {
+      building = false;
+    }
+    if (pending && !closed) {
+      const next = [...pending];
+      pending = null;
+      await build(next);
+    }
+  };
+
+  // Watch folders, not files: editors save by writing a new file and renaming it over the old one.
+  const configDir = inputs.configPath ? dirname(inputs.configPath) : null;
+  const watched = [...new Set([dirname(inputs.manuscript), configDir, projectPath('styles')].filter((d): d is string => Boolean(d && existsSync(d))))];
+  const outside = [inputs.out, cacheDir, join(cwd, '.cache')];
+  let timer: NodeJS.Timeout | undefined;
+  let batch = new Set<string>();
+  const onChange = (dir: string, name: string | null) => {
+    if (!name || IGNORED.test(name)) return;
+    const file = join(dir, name);
+    if (outside.some((o) => file === o || file.startsWith(o + sep))) return;
+    batch.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const files = [...batch];
+      batch = new Set();
+      if (building) {
+        pending ??= new Set();
+        for (const f of files) pending.add(f);
+      } else void build(files);
+    }, options.debounceMs ?? 80);
+  };
+  // Images may sit in subfolders; a folder with a project in it (node_modules) is watched flat.
+  const recursive = (dir: string) => !existsSync(join(dir, 'node_modules')) && !existsSync(join(dir, 'package.json'));
+  const watchers: FSWatcher[] = watched.map((dir) => watch(dir, { recursive: recursive(dir) }, (_event, name) => onChange(dir, name?.toString() ?? null)));
+
+  const firstBuild = build([]);
+  return {
+    url: server.url,
+    firstBuild,
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      await server.close();
+      if (session) await session.then((s) => s.close(), () => {});
+    },
+  };
+}
+
+/**
+ * A fingerprint per page of a PDF: the hash of its content streams as stored. A page the build
+ * took from the cache (or laid out to the same result) keeps its bytes — fonts are subset per
+ * character source, so an edit elsewhere does not renumber its glyphs — so the first page whose
+ * fingerprint differs is the first page that changed. (The cache's own stats cannot say this:
+ * an edit undone, or made before, finds its layout in the cache.)
+ */
+export async function pageFingerprints(pdf: Uint8Array): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  return doc.getPages().map((page) => {
+    const hash = createHash('sha1');
+    const contents = page.node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+    for (const stream of streams) {
+      if (stream instanceof PDFRawStream) hash.update(stream.contents);
+      else hash.update(String(stream));
+    }
+    return hash.digest('hex');
+  });
+}
+
+/** The first page (1-based) that differs between two builds' fingerprints; null when none does. */
+export function firstChangedPage(before: string[], after: string[]): number | null {
+  for (let i = 0; i < Math.max(before.length, after.length); i++) if (before[i] !== after[i]) return i + 1;
+  return null;
+}
