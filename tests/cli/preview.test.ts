@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.ts';
 import { CHROMIUM_ARGS, findChromium } from '../../pipeline/render/print/browser.ts';
 
@@ -65,12 +65,9 @@ describe('juan preview', () => {
   let exited: Promise<number | null>;
 
   beforeAll(async () => {
-    const error = inject('seedBuildError'); // the seed build filled the layout cache the preview starts from
-    if (error) throw new Error(`seed build failed: ${error}`);
     cpSync(join(ROOT, 'manuscript', '论文集.md'), manuscript);
     cpSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
-    // A copy of the project's layout cache (filled by the seed build): warm, and this test's edits stay out of it.
-    cpSync(join(ROOT, '.cache', 'juan'), join(dir, 'cache'), { recursive: true });
+    // A cache of its own (the first view is a cold build): the test's edits stay out of the project's cache.
     child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), 'preview', '--manuscript', manuscript, '--out', out, '--cache', join(dir, 'cache'), '--port', '0'], { cwd: ROOT });
     exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     child.stdout!.on('data', (d) => (stdout += d));
