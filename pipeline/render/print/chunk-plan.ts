@@ -13,7 +13,10 @@
  * precede them is added when the chunks are assembled (folios.ts).
  */
 import type { Element, ElementContent } from 'hast';
+import { readFileSync } from 'node:fs';
+import ejs from 'ejs';
 import { toHtml } from 'hast-util-to-html';
+import { projectPath } from '../../paths.ts';
 import type { Volume } from '../../model/types.ts';
 import { h } from './hast.ts';
 
@@ -28,6 +31,9 @@ export interface ChunkPlan {
   /** The <body> content of the chunk's document. */
   content: Element[];
 }
+
+/** The layout tabs' document (EJS). */
+const SHELL_TEMPLATE = projectPath('templates', 'print-shell.ejs');
 
 /** Styles that only the chunk documents need. */
 export const CHUNK_CSS = [
@@ -94,22 +100,11 @@ export function chunkBodyHtml(chunk: ChunkPlan): string {
 }
 
 /**
- * A tab's HTML document: the same shell and styles as print.html, the chunk styles and the
+ * A tab's HTML document (templates/print-shell.ejs): the same styles as print.html, the chunk styles and the
  * layout scripts, and an empty body — the chunks are laid out into it one after another
  * (paged-handlers.js `juan.runChunk`). `data-juan-print-ready` on <html>: pages keep their
  * bleed and crop-mark boxes. `data-juan-stock-paged`: no replacement of Paged.js methods (tests).
  */
 export function shellDocument(lang: string, title: string, styles: ChunkStyles, printReady: boolean, stockPaged = false): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  return (
-    `<!doctype html><html lang="${esc(lang)}"${printReady ? ' data-juan-print-ready' : ''}${stockPaged ? ' data-juan-stock-paged' : ''}><head><meta charset="utf-8"><title>${esc(title)}</title>` +
-    // The @font-face rules come later (juan.setFonts), once the subsets are made.
-    `<style id="juan-fonts" data-pagedjs-ignore></style>` +
-    `<style id="juan-page">\n${styles.page}\n</style>` +
-    `<style id="juan-shared">\n${styles.shared}\n</style>` +
-    `<style id="juan-print">\n${styles.print}\n</style>` +
-    `<style id="juan-chunk">\n${CHUNK_CSS}\n</style>` +
-    `<script defer src="/_juan/paged.js"></script><script defer src="/_juan/handlers.js"></script>` +
-    `</head><body></body></html>`
-  );
+  return ejs.render(readFileSync(SHELL_TEMPLATE, 'utf8'), { lang, title, styles, printReady, stockPaged, chunkCss: CHUNK_CSS });
 }
