@@ -14,6 +14,7 @@ import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
 import { readManuscript } from './read-manuscript.ts';
+import { recordSources } from './source.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -39,6 +40,8 @@ export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;
   toOriginalPositions(tree, file);
+  // before any rule: the writer reuses the source of every node no rule changes
+  recordSources(tree, file);
   return processor.runSync(tree, file) as Root;
 }
 
