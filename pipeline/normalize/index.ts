@@ -14,7 +14,8 @@ import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
 import { readManuscript } from './read-manuscript.ts';
-import { recordSources } from './source.ts';
+import { readControl } from './control.ts';
+import { recordSources, settleSources } from './source.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -36,13 +37,19 @@ export interface NormalizeResult {
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
-  for (const rule of preset) processor.use(rule.plugin, { config });
+  // book.yaml `normalize.rules`: a rule switched off for the whole book is left out of the preset
+  const rules = (config?.normalize?.rules ?? {}) as Record<string, string>;
+  const off = preset.filter((r) => rules[r.id] === 'off').map((r) => r.id);
+  for (const rule of preset) if (!off.includes(rule.id)) processor.use(rule.plugin, { config });
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;
   toOriginalPositions(tree, file);
   // before any rule: the writer reuses the source of every node no rule changes
   recordSources(tree, file);
-  return processor.runSync(tree, file) as Root;
+  readControl(tree, file, off);
+  const out = processor.runSync(tree, file) as Root;
+  settleSources(out, file);
+  return out;
 }
 
 export function normalizeManuscript(options: NormalizeOptions): NormalizeResult {
