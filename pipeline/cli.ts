@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { JuanError } from './report/errors.ts';
 import { Progress } from './report/progress.ts';
-import { formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
+import { formatCacheUse, formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
 
 const USAGE = `用法 / usage: juan <命令> [选项]
 
@@ -97,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
         );
         progress.clear();
         printMessages(result.file, result.report.counts.byRule, quiet);
+        if (!quiet) process.stderr.write(`排版：${formatCacheUse(result.report.cache)}\n`);
         progress.done(`完成：${result.pageMap.pageCount} 页；输出 ${result.written.filter((p) => !p.includes('/assets/')).join('、')}`);
         return 0;
       }

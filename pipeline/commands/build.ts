@@ -58,7 +58,7 @@ export interface BuildCallbacks extends Callbacks {
 }
 
 /** Print first (it yields the page map); the other writers read the page map. */
-const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'epub'];
+const ORDER: WriterName[] = ['print', 'markdown', 'toc', 'report', 'epub'];
 
 export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
   // As soon as book.yaml is read, the writers start what depends on it alone (fonts) and

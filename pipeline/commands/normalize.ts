@@ -15,6 +15,7 @@ export async function runNormalize(options: CommonOptions, callbacks: Callbacks 
   const files = [
     ...(await writers.markdown.write(ctx)).files,
     ...(await writers.toc.write(ctx)).files,
+    ...(await writers.report.write(ctx)).files,
   ];
   const report = buildReport(read.file, read.volume, { warnings, timings: clock.timings });
   files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });

@@ -52,9 +52,16 @@ export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   return out;
 }
 
+/**
+ * The normalization run behind a volume (its messages and final tree), for the review report: writers
+ * read the volume alone, and the model has no place for rule internals.
+ */
+export const runOf = new WeakMap<Volume, { file: VFile; tree: Root }>();
+
 export function normalizeManuscript(options: NormalizeOptions): NormalizeResult {
   const file = options.text != null ? new VFile({ path: options.path, value: options.text }) : readManuscript(options.path);
   const tree = normalizeTree(file, options.config);
   const volume = buildVolume(tree, file, options.config);
+  runOf.set(volume, { file, tree });
   return { file, tree, volume };
 }

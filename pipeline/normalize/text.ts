@@ -275,3 +275,9 @@ export const isMathText = (t: string) => /^\s*\$\$|\$\$\s*$/.test(t);
 
 /** A reference entry (`[12] 作者. 题名…`): written as its citation style wants, never joined or re-punctuated. */
 export const isReferenceEntry = (t: string) => /^\s*[［\[]\d{1,3}[］\]]/.test(t);
+
+/** The first `n` characters of a quoted value, with … where it was cut (「开启新时…」, never 「开启新时」). */
+export function clip(s: string, n: number): string {
+  const chars = [...s];
+  return chars.length > n ? `${chars.slice(0, n).join('')}…` : s;
+}

@@ -147,6 +147,13 @@ export const writers = {
       return { files: [{ path: 'toc.json', data: JSON.stringify(volumeToToc(ctx.volume, ctx.pageMap ?? undefined), null, 2) + '\n' }] };
     },
   },
+  report: {
+    stage: 'report',
+    async write(ctx) {
+      const { reportHtml } = await import('../report/report-html.ts');
+      return { files: [{ path: 'report.html', data: reportHtml(ctx.volume, ctx.pageMap) }] };
+    },
+  },
   epub: {
     stage: 'epub',
     async write(ctx) {

@@ -12,7 +12,7 @@
 import type { Heading } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { juan, numberingLevel, plain, roleOf } from '../text.ts';
+import { clip, juan, numberingLevel, plain, roleOf } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: [
@@ -75,7 +75,7 @@ export default defineRule({ id: 'heading-level-from-numbering' }, (tree, _file, 
     }
     if (doubt) {
       level = Math.max(1, Math.min(6 - titleDepth, h.depth - titleDepth));
-      ctx.warn(`标题「${text.slice(0, 16)}」的编号与 # 数不一致，无法确定级别，保留原级别（${HASHES(h.depth)}）`, ctx.at(h));
+      ctx.warn(`标题「${clip(text, 16)}」的编号与 # 数不一致，无法确定级别，保留原级别（${HASHES(h.depth)}）`, ctx.at(h));
     }
     level = Math.max(1, Math.min(level, 6 - titleDepth));
     let depth = Math.min(6, titleDepth + level) as Heading['depth'];
@@ -87,7 +87,7 @@ export default defineRule({ id: 'heading-level-from-numbering' }, (tree, _file, 
     stack.push({ style, depth: h.depth, level });
     juan(h).level = level;
     if (depth !== h.depth && !doubt) {
-      ctx.info(`标题「${text.slice(0, 16)}」按编号定为论文内第 ${level} 级（${HASHES(h.depth)} → ${HASHES(depth)}）`, ctx.at(h));
+      ctx.info(`标题「${clip(text, 16)}」按编号定为论文内第 ${level} 级（${HASHES(h.depth)} → ${HASHES(depth)}）`, ctx.at(h));
       h.depth = depth;
     }
   }
