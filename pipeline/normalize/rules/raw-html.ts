@@ -82,7 +82,7 @@ export default defineRule({ id: 'raw-html' }, (tree, _file, ctx) => {
     const value = child.value.trim();
     if (/^<!--[\s\S]*-->$/.test(value)) return true; // comments: never rendered, kept in the normalized text
     if (!ctx.allowed(ctx.at(child as Nodes))) return true;
-    if (FORMAT.test(value)) {
+    if (FORMAT.test(value) || (value.replace(TAGS, '').trim() === '' && /^</.test(value))) {
       ctx.info(`删除了没有文字的 HTML 标记「${snippet(value)}」`, ctx.at(child as Nodes));
       return false;
     }
@@ -90,7 +90,7 @@ export default defineRule({ id: 'raw-html' }, (tree, _file, ctx) => {
     if (parent.type === 'root' && words && !/[<>]/.test(words)) {
       // formatting around text: the text stays as a paragraph of its own
       ctx.info(`去掉了 HTML 标记，文字保留为一段：「${snippet(words)}」`, ctx.at(child as Nodes));
-      replaced.set(child, { type: 'paragraph', children: [{ type: 'text', value: words }], position: child.position });
+      replaced.set(child, { type: 'paragraph', children: [{ type: 'text', value: words, position: child.position }], position: child.position });
       return true;
     }
     const opaque = OPAQUE.exec(child.value);
