@@ -6,6 +6,7 @@
  * its line:col, rule, paper and the printed page where the text landed. Identical warnings are one block
  * with their count.
  */
+import { VFile } from 'vfile';
 import type { PageMap, Volume } from '../model/types.ts';
 import { runOf } from '../normalize/index.ts';
 import { buildReview, type ReviewEntry, type Segment } from './review.ts';
@@ -39,8 +40,8 @@ function entryHtml(e: ReviewEntry): string {
 }
 
 export function reportHtml(volume: Volume, pageMap?: PageMap | null): string {
-  const run = runOf.get(volume);
-  if (!run) throw new Error('report.html: the volume was not read by normalizeManuscript');
+  // a volume not read from a manuscript (tests, generated books) has no messages to review
+  const run = runOf.get(volume) ?? { file: new VFile({ path: volume.source }), tree: { type: 'root' as const, children: [] } };
   const review = buildReview(volume, run, pageMap);
   const rules = Object.entries(review.byRule).sort((a, b) => b[1].info + b[1].warning - (a[1].info + a[1].warning));
   const total = { info: 0, warning: 0, error: 0 };
