@@ -51,7 +51,7 @@ export function reportHtml(volume: Volume, pageMap?: PageMap | null): string {
   const body = review.groups
     .map((g) => {
       if (g.entries.length === 1) return entryHtml(g.entries[0]);
-      return `<details class="group ${g.severity}" open><summary><span class="sev">${LABEL[g.severity]}</span> <code class="rule">${esc(g.rule)}</code> ${esc(g.pattern)} <span class="count">共 ${g.entries.length} 条</span></summary>${g.entries.map(entryHtml).join('')}</details>`;
+      return `<details class="group ${g.severity}"><summary><span class="sev">${LABEL[g.severity]}</span> <code class="rule">${esc(g.rule)}</code> ${esc(g.pattern)} <span class="count">共 ${g.entries.length} 条</span></summary>${g.entries.map(entryHtml).join('')}</details>`;
     })
     .join('\n');
   return `<!doctype html>
