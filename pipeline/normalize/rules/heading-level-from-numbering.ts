@@ -6,8 +6,8 @@
  * usual order 一、 > （一） > 1. > （1）. An unnumbered heading (a topic) is placed by its `#` count relative
  * to the headings around it, and a numbered section under it keeps its place below it.
  * Depth = paper-title depth + level (max 6); `data.juan.level` records the level. A changed depth → info.
- * A numbered heading whose `#` count puts it above the topic it would fall under cannot be placed with
- * confidence: it keeps its level and a warning names it. Bold run-in heads are paragraphs, not touched.
+ * A numbering met again two or more `#` deeper than before (`## 一、` … `#### 一、`) cannot be placed with
+ * confidence (a new list under a sub-point, or OCR noise): it keeps its level and a warning names it. Bold run-in heads are paragraphs, not touched.
  */
 import type { Heading } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
@@ -32,6 +32,12 @@ export const examples: RuleExamples = {
       out: '# 论文题目\n\n市甲局\n\n## 一、总体情况\n\n正文。\n\n### （1）细目\n\n正文。\n',
       messages: ['9:1 heading-level-from-numbering'],
     },
+    // the same numbering two levels deeper: kept as it is, with a warning
+    {
+      in: '# 论文题目\n\n市甲局\n\n## 一、总论\n\n正文。\n\n### （一）概况\n\n正文。\n\n#### 一、子项\n\n正文。\n',
+      out: '# 论文题目\n\n市甲局\n\n## 一、总论\n\n正文。\n\n### （一）概况\n\n正文。\n\n#### 一、子项\n\n正文。\n',
+      messages: ['13:1 heading-level-from-numbering'],
+    },
   ],
 };
 
@@ -54,7 +60,11 @@ export default defineRule({ id: 'heading-level-from-numbering' }, (tree, _file, 
     let level: number;
     let doubt = false;
     const same = style ? stack.findIndex((e) => e.style === style) : -1;
-    if (same >= 0) {
+    if (same >= 0 && h.depth > stack[same].depth + 1) {
+      // the same numbering two or more `#` deeper than before: a new list under a sub-point, or OCR noise
+      doubt = true;
+      level = 0;
+    } else if (same >= 0) {
       stack.length = same; // back to the level of the same numbering
       level = same ? stack[same - 1].level + 1 : 1;
     } else if (style) {
@@ -66,8 +76,6 @@ export default defineRule({ id: 'heading-level-from-numbering' }, (tree, _file, 
       }
       const top = stack[stack.length - 1];
       level = top ? top.level + 1 : 1;
-      // its `#` count puts it above the topic it now falls under: numbering and OCR disagree
-      if (top && !top.style && h.depth < top.depth) doubt = true;
     } else {
       while (stack.length && stack[stack.length - 1].depth >= h.depth) stack.pop();
       const top = stack[stack.length - 1];
@@ -75,6 +83,7 @@ export default defineRule({ id: 'heading-level-from-numbering' }, (tree, _file, 
     }
     if (doubt) {
       level = Math.max(1, Math.min(6 - titleDepth, h.depth - titleDepth));
+      while (stack.length && stack[stack.length - 1].depth >= h.depth) stack.pop();
       ctx.warn(`标题「${clip(text, 16)}」的编号与 # 数不一致，无法确定级别，保留原级别（${HASHES(h.depth)}）`, ctx.at(h));
     }
     level = Math.max(1, Math.min(level, 6 - titleDepth));
