@@ -4,7 +4,7 @@
  */
 import { JuanError } from './report/errors.ts';
 import { Progress } from './report/progress.ts';
-import { formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
+import { formatCacheUse, formatError, formatMessages, formatRuleSummary } from './report/terminal.ts';
 import { commandHelp, generalHelp, parseCommandLine, usageLine, type ParsedArgs } from './commands/args.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -134,11 +134,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** 「3 篇取自缓存，重排 1 篇」: what the layout cache did in this build (report.json `cache`). */
-function cacheLine(cache: { enabled: boolean; chunks: number; papersLaidOut: string[] }): string {
-  const papers = Math.max(0, cache.chunks - 1); // the front matter is a chunk too
-  const laidOut = cache.papersLaidOut.length;
-  if (!cache.enabled) return `版面：未用缓存（--no-cache），排了全部 ${laidOut} 篇`;
-  return `版面：${papers - laidOut} 篇取自缓存，重排 ${laidOut} 篇`;
+function cacheLine(cache: Parameters<typeof formatCacheUse>[0]): string {
+  return `版面：${formatCacheUse(cache)}`;
 }
 
 function printMessages(file: Parameters<typeof formatMessages>[0], byRule: Record<string, number>, quiet: boolean): void {

@@ -64,7 +64,7 @@ export interface BuildCallbacks extends Callbacks {
 }
 
 /** The writers that read the page map, in the order their files are listed. */
-const WRITERS: WriterName[] = ['markdown', 'toc', 'epub'];
+const WRITERS: WriterName[] = ['markdown', 'toc', 'report', 'epub'];
 
 export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks = {}): Promise<BuildResult> {
   // As soon as book.yaml is read, the layout engine warms up (font decoding; Chromium opens the

@@ -13,7 +13,7 @@ export async function runNormalize(options: CommonOptions, callbacks: Callbacks 
   const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
   // Nothing laid out: the 目录 lines and toc.json carry no page numbers.
   const input = { volume: read.volume, pageMap: null };
-  const files = [...(await writers.markdown.write(input)), ...(await writers.toc.write(input))];
+  const files = [...(await writers.markdown.write(input)), ...(await writers.toc.write(input)), ...(await writers.report.write(input))];
   const report = buildReport(read.file, read.volume, { warnings, timings: clock.timings });
   files.push({ path: 'report.json', data: JSON.stringify(report, null, 2) + '\n' });
   sweepStaleStaging(inputs.out);

@@ -3,7 +3,7 @@
  * TypeBox gives the JSON Schema (validated with Value.Errors) and the TypeScript type at once.
  * Every `description` here is what the README's config table shows.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TOptional } from '@sinclair/typebox';
 
 const Organiser = Type.Object(
   {
@@ -63,6 +63,26 @@ const Build = Type.Object(
   { additionalProperties: false, description: '构建' },
 );
 
+/** Ids of the normalization rules (pipeline/normalize/preset.ts; a test keeps the two lists equal). */
+export const NORMALIZE_RULE_IDS = [
+  'encoding-hygiene', 'raw-html', 'image-source', 'page-furniture', 'letter-spaced-title', 'toc-entries', 'paper-header',
+  'join-page-break-paragraphs', 'run-in-head-style', 'fullwidth-punctuation', 'reconcile-toc', 'heading-level-from-numbering',
+] as const;
+
+const Switch = Type.Union([Type.Literal('off'), Type.Literal('on')], { description: 'off = 全书不运行这条规则' });
+
+const Normalize = Type.Object(
+  {
+    rules: Type.Optional(
+      Type.Object(
+        Object.fromEntries(NORMALIZE_RULE_IDS.map((id) => [id, Type.Optional(Switch)])) as Record<(typeof NORMALIZE_RULE_IDS)[number], TOptional<typeof Switch>>,
+        { additionalProperties: false, description: '各条规范化规则对全书的开关：`规则id: off` 关掉（默认都开）；只关一处用书稿里的 `<!-- juan-disable-next-line 规则id -->`' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: '规范化' },
+);
+
 export const BookConfigSchema = Type.Object(
   {
     title: Type.String({ minLength: 1, description: '书名' }),
@@ -79,6 +99,7 @@ export const BookConfigSchema = Type.Object(
     fonts: Type.Optional(Fonts),
     toc: Type.Optional(Toc),
     build: Type.Optional(Build),
+    normalize: Type.Optional(Normalize),
   },
   { additionalProperties: false },
 );

@@ -9,6 +9,7 @@ import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { BookConfig } from '../config/schema.ts';
+import { disabledAt } from './control.ts';
 import { pointAt, type Place } from './text.ts';
 
 export interface RuleContext {
@@ -18,6 +19,11 @@ export interface RuleContext {
   warn(reason: string, place?: Place): VFileMessage;
   /** Turn (node, index in its text) into a place in the original file. */
   at(node: Nodes, index?: number): Place;
+  /**
+   * May the rule change the text at these places? False inside a `juan-disable` range or on the line
+   * after a `juan-disable-next-line` (control.ts); the change not made is counted for the report.
+   */
+  allowed(...places: Place[]): boolean;
   config?: Partial<BookConfig>;
 }
 
@@ -69,6 +75,12 @@ export function defineRule(meta: RuleMeta, fn: RuleFn): Rule {
         info: (reason, place) => make(reason, place, undefined),
         warn: (reason, place) => make(reason, place, false),
         at: (node, index) => pointAt(file, node, index),
+        allowed: (...places) => {
+          if (!disabledAt(file, meta.id, places)) return true;
+          const counts = file.data.juanControl!.suppressed;
+          counts[meta.id] = (counts[meta.id] ?? 0) + 1;
+          return false;
+        },
         config: options?.config,
       };
       fn(tree, file, ctx);

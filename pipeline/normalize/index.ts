@@ -14,6 +14,8 @@ import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
 import { readManuscript } from './read-manuscript.ts';
+import { readControl } from './control.ts';
+import { recordSources, settleSources } from './source.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -35,16 +37,31 @@ export interface NormalizeResult {
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
-  for (const rule of preset) processor.use(rule.plugin, { config });
+  // book.yaml `normalize.rules`: a rule switched off for the whole book is left out of the preset
+  const rules = (config?.normalize?.rules ?? {}) as Record<string, string>;
+  const off = preset.filter((r) => rules[r.id] === 'off').map((r) => r.id);
+  for (const rule of preset) if (!off.includes(rule.id)) processor.use(rule.plugin, { config });
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;
   toOriginalPositions(tree, file);
-  return processor.runSync(tree, file) as Root;
+  // before any rule: the writer reuses the source of every node no rule changes
+  recordSources(tree, file);
+  readControl(tree, file, off);
+  const out = processor.runSync(tree, file) as Root;
+  settleSources(out, file);
+  return out;
 }
+
+/**
+ * The normalization run behind a volume (its messages and final tree), for the review report: writers
+ * read the volume alone, and the model has no place for rule internals.
+ */
+export const runOf = new WeakMap<Volume, { file: VFile; tree: Root }>();
 
 export function normalizeManuscript(options: NormalizeOptions): NormalizeResult {
   const file = options.text != null ? new VFile({ path: options.path, value: options.text }) : readManuscript(options.path);
   const tree = normalizeTree(file, options.config);
   const volume = buildVolume(tree, file, options.config);
+  runOf.set(volume, { file, tree });
   return { file, tree, volume };
 }

@@ -252,3 +252,32 @@ export function pruneTree(parent: Parent, keep: (child: RootContent, parent: Par
   }
   (parent as { children: RootContent[] }).children = kept;
 }
+
+// ——— protected constructs ———
+/**
+ * Spans of a text node's value no rule may change: TeX math (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`), URLs,
+ * e-mail addresses, footnote labels (`[^1]`). Code, link destinations and HTML are not text nodes.
+ */
+const PROTECTED = /\$\$[\s\S]+?\$\$|\$(?!\s)[^$\n]+?(?<!\s)\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\b(?:https?|ftp):\/\/[^\s<>"'，。；！？、）》」]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'，。；！？、）》」]+|[\w.+-]+@[\w-]+\.[\w.-]+|\[\^[^\]\s]+\]/g;
+
+export function protectedSpans(s: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  PROTECTED.lastIndex = 0;
+  for (let m = PROTECTED.exec(s); m; m = PROTECTED.exec(s)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+
+/** Does [start, end) overlap a protected span? */
+export const overlaps = (spans: Array<[number, number]>, start: number, end: number) => spans.some(([a, b]) => start < b && end > a);
+
+/** A paragraph that is display math (`$$ … $$`), alone or starting/ending it. */
+export const isMathText = (t: string) => /^\s*\$\$|\$\$\s*$/.test(t);
+
+/** A reference entry (`[12] 作者. 题名…`): written as its citation style wants, never joined or re-punctuated. */
+export const isReferenceEntry = (t: string) => /^\s*[［\[]\d{1,3}[］\]]/.test(t);
+
+/** The first `n` characters of a quoted value, with … where it was cut (「开启新时…」, never 「开启新时」). */
+export function clip(s: string, n: number): string {
+  const chars = [...s];
+  return chars.length > n ? `${chars.slice(0, n).join('')}…` : s;
+}

@@ -16,14 +16,19 @@
  * Run-in heads are written `**（1）要…。**text`: CommonMark does not close `**` between `。` and a Han
  * character, but our reader (run-in-head-style) does; the default writer would instead encode the next
  * character as `&#x…;`, so `strong` has its own handler.
+ * Faithful round trip: every node no rule changed is written as the source text it was read from
+ * (normalize/source.ts), so untouched text keeps its escapes, emphasis markers and spacing byte for byte;
+ * only what a rule changed (and what the writer makes: front matter, 目录, paper headers) is serialised.
  */
 import type { Heading, Paragraph, Root, RootContent, Strong } from 'mdast';
-import type { Handle } from 'mdast-util-to-markdown';
+import type { Nodes } from 'mdast';
+import { defaultHandlers, type Handle, type Handlers } from 'mdast-util-to-markdown';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
 import YAML from 'yaml';
 import type { JuanFrontMatter } from '../model/build-volume.ts';
+import { sourceOfNode, untouchedSource } from '../normalize/source.ts';
 import type { PageMap, Volume } from '../model/types.ts';
 import { CONFIG_KEYS } from '../config/schema.ts';
 import { tocPageNumber } from './book-text.ts';
@@ -37,9 +42,36 @@ const strong: Handle = (node, _parent, state, info) => {
 };
 (strong as Handle & { peek: () => string }).peek = () => '*';
 
+/**
+ * Wrap a handler: a node no rule changed is written as its source. Inside list items and block quotes
+ * the serialiser indents continuation lines itself, so a multi-line source is used only outside them.
+ */
+function faithful(handle: Handle): Handle {
+  const wrapped: Handle = (node, parent, state, info) => {
+    const raw = untouchedSource(node as Nodes);
+    if (raw != null && (!raw.includes('\n') || !state.stack.some((c) => c === 'listItem' || c === 'blockquote'))) return raw;
+    return handle(node, parent, state, info);
+  };
+  const peek = (handle as Handle & { peek?: Handle }).peek;
+  if (peek) (wrapped as Handle & { peek?: Handle }).peek = peek;
+  return wrapped;
+}
+const handlers: Partial<Handlers> = Object.fromEntries(
+  Object.entries({ ...defaultHandlers, strong }).map(([name, h]) => [name, faithful(h as Handle)]),
+);
+
+/** Blocks that followed each other without a blank line in the source stay that way (`- a` / `* b`: two lists). */
+const keepTight = (left: Nodes, right: Nodes): number | undefined => {
+  const a = sourceOfNode(left);
+  const b = sourceOfNode(right);
+  return a && b && b.lines[0] === a.lines[1] + 1 ? 0 : undefined;
+};
+
 const heading = (depth: number, text: string): Heading => ({ type: 'heading', depth: Math.min(6, depth) as Heading['depth'], children: [{ type: 'text', value: text }] });
 const para = (text: string): Paragraph => ({ type: 'paragraph', children: [{ type: 'text', value: text }] });
-const stripData = <T extends RootContent>(n: T): T => JSON.parse(JSON.stringify(n, (k, v) => (k === 'position' || k === 'data' ? undefined : v)));
+/** A deep copy without positions and rule data, keeping each node's source (`data.juanSource`) for the faithful writer. */
+const stripData = <T extends RootContent>(n: T): T =>
+  JSON.parse(JSON.stringify(n, (k, v) => (k === 'position' ? undefined : k === 'data' ? (v?.juanSource ? { juanSource: v.juanSource } : undefined) : v)));
 
 export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
   const style = volume.meta.toc?.pageNumberStyle ?? 'plain';
@@ -88,7 +120,7 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
 export function stringifyMarkdown(tree: Root): string {
   const processor = unified()
     .use(remarkFrontmatter, ['yaml'])
-    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers: { strong } });
+    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers, join: [keepTight] });
   return processor.stringify(tree);
 }
 

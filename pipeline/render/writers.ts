@@ -37,6 +37,13 @@ export const writers = {
       return [{ path: 'toc.json', data: JSON.stringify(volumeToToc(volume, pageMap ?? undefined), null, 2) + '\n' }];
     },
   },
+  report: {
+    stage: 'report',
+    async write({ volume, pageMap }) {
+      const { reportHtml } = await import('../report/report-html.ts');
+      return [{ path: 'report.html', data: reportHtml(volume, pageMap) }];
+    },
+  },
   epub: {
     stage: 'epub',
     async write({ volume, pageMap, cache }) {

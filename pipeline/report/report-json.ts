@@ -18,6 +18,8 @@ export interface BuildReport {
   warnings: string[];
   timings: Record<string, number>;
   pages?: number;
+  /** What the editor switched off: rules off for the book (book.yaml), changes not made per rule (directives). */
+  switchedOff: { book: string[]; place: Record<string, number> };
 }
 
 export function severityOf(message: VFile['messages'][number]): ReportMessage['severity'] {
@@ -52,6 +54,7 @@ export function buildReport(file: VFile, volume: Volume, extra: { warnings: stri
     },
     warnings: extra.warnings,
     timings: extra.timings,
+    switchedOff: { book: [...(file.data.juanControl?.off ?? [])], place: { ...(file.data.juanControl?.suppressed ?? {}) } },
     ...(extra.pages != null ? { pages: extra.pages } : {}),
   };
 }

@@ -1,6 +1,7 @@
-/** Terminal output of the CLI: the normalization messages, one line each, and one-line errors. */
+/** Terminal output of the CLI: normalization messages (grouped like report.html), cache use, one-line errors. */
 import type { VFile } from 'vfile';
 import { JuanError } from './errors.ts';
+import { patternOf } from './review.ts';
 
 const SEVERITY = { error: '错误', warning: '警告', info: '修改' } as const;
 
@@ -13,13 +14,36 @@ export function formatMessages(file: VFile, options: { quiet?: boolean } = {}): 
   const messages = [...file.messages]
     .filter((m) => !options.quiet || m.fatal != null)
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  const lines = messages.map((m) => {
+  // identical warnings (same rule and wording but the quoted values), three or more: one line with the count
+  const keyOf = (m: VFile['messages'][number]) => `${m.ruleId}\u0000${patternOf(m.reason)}`;
+  const counts = new Map<string, VFile['messages']>();
+  for (const m of messages) if (m.fatal === false) counts.set(keyOf(m), [...(counts.get(keyOf(m)) ?? []), m]);
+  const lines: string[] = [];
+  for (const m of messages) {
     const place = `${m.line ?? 0}:${m.column ?? 0}`.padEnd(8);
     const severity = SEVERITY[m.fatal === true ? 'error' : m.fatal === false ? 'warning' : 'info'];
-    return `  ${place} ${severity}  ${m.reason}  ${m.ruleId ?? ''}`;
-  });
+    const same = m.fatal === false ? counts.get(keyOf(m))! : [m];
+    if (same.length >= 3) {
+      if (same[0] !== m) continue;
+      const at = same.slice(0, 5).map((x) => `${x.line ?? 0}:${x.column ?? 0}`).join('、');
+      lines.push(`  ${place} ${severity}  ${m.reason}  ${m.ruleId ?? ''}\n           …同类警告共 ${same.length} 条（${at}${same.length > 5 ? ' 等' : ''}），详见 report.html`);
+      continue;
+    }
+    lines.push(`  ${place} ${severity}  ${m.reason}  ${m.ruleId ?? ''}`);
+  }
   const warnings = messages.filter((m) => m.fatal === false).length;
-  return [file.path, ...lines, `共 ${messages.length} 条（其中警告 ${warnings} 条）`].join('\n');
+  return [file.path, ...lines, `共 ${messages.length} 条（修改 ${messages.length - warnings} 处，警告 ${warnings} 条）`].join('\n');
+}
+
+/** What the build cache did, in the editor's words: 「3 篇取自缓存，重排 1 篇」 (report.json `cache`). */
+export function formatCacheUse(cache: { enabled: boolean; chunks: number; chunksLaidOut?: number; papersLaidOut: string[] } | undefined): string {
+  if (!cache || !cache.enabled) return '未使用构建缓存（--no-cache）：全部重排';
+  const papers = Math.max(0, cache.chunks - 1); // the front matter is one chunk, each paper one
+  const laidOut = cache.papersLaidOut.length;
+  const cached = Math.max(0, papers - laidOut);
+  if (!laidOut) return `${cached} 篇全部取自缓存，没有重排`;
+  if (!cached) return `缓存中没有可用的版面，重排全部 ${laidOut} 篇`;
+  return `${cached} 篇取自缓存，重排 ${laidOut} 篇`;
 }
 
 /** Counts per rule, for a short summary under the long list. */

@@ -60,9 +60,9 @@ describe('editing one paper: the cache line counts it', () => {
     const out = join(dir, 'out');
     const first = juan(['build', '--no-epub', '--manuscript', join(dir, '论文集.md'), '--out', out, '--cache', cache]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain('版面：0 篇取自缓存，重排 3 篇');
+    expect(first.stderr).toContain('版面：缓存中没有可用的版面，重排全部 3 篇');
     const second = juan(['build', '--no-epub', '--manuscript', join(dir, '论文集.md'), '--out', out, '--cache', cache]);
-    expect(second.stderr).toContain('版面：3 篇取自缓存，重排 0 篇');
+    expect(second.stderr).toContain('版面：3 篇全部取自缓存，没有重排');
     writeFileSync(join(dir, '论文集.md'), text);
     const third = juan(['build', '--no-epub', '--manuscript', join(dir, '论文集.md'), '--out', out, '--cache', cache]);
     expect(third.code, third.stderr).toBe(0);
@@ -73,7 +73,7 @@ describe('editing one paper: the cache line counts it', () => {
     const out = mkdtempSync(join(tmpdir(), 'juan-nocache-'));
     const run = juan(['build', '--no-epub', '--no-cache', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('版面：未用缓存（--no-cache），排了全部 3 篇');
+    expect(run.stderr).toContain('版面：未使用构建缓存（--no-cache）：全部重排');
   });
 });
 

@@ -24,7 +24,7 @@ export default defineRule({ id: 'letter-spaced-title' }, (tree, file, ctx) => {
     if (node.children.length !== 1 || node.children[0].type !== 'text') continue;
     const t = node.children[0];
     const text = t.value.trim();
-    if (!SPACED.test(text)) continue;
+    if (!SPACED.test(text) || !ctx.allowed(ctx.at(t))) continue;
     const lead = t.value.length - t.value.trimStart().length;
     const edits = [...text.matchAll(/[ \u3000\u00A0]+/g)].map((m) => ({ start: lead + m.index!, end: lead + m.index! + m[0].length, insert: '' }));
     const word = text.replace(/[ \u3000\u00A0]+/g, '');

@@ -25,8 +25,8 @@ export const examples: RuleExamples = {
     { in: '**(1) 要立足解放思想。\u200b**惟先解放思想。\n', out: '**（1）要立足解放思想。**惟先解放思想。\n', messages: ['1:3 run-in-head-style'] },
     // a head cut by an old page break (fuzz counterexample: written as `\*\*`, then read back as bold)
     {
-      in: '# 题目\n\n市甲局\n\n**(1) 要立足解\n\n放思想,展现新气象。**惟先解放思想。\n',
-      out: '# 题目\n\n市甲局\n\n**（1）要立足解放思想，展现新气象。**惟先解放思想。\n',
+      in: '# 题目\n\n市甲局\n\n**(1) 要立足解放思想，展现担当作为新气象，力促全市经济高质\n\n量发展,展现新气象。**惟先解放思想。\n',
+      out: '# 题目\n\n市甲局\n\n**（1）要立足解放思想，展现担当作为新气象，力促全市经济高质量发展，展现新气象。**惟先解放思想。\n',
       messages: ['5:3 run-in-head-style'],
     },
   ],
@@ -53,7 +53,7 @@ export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
       const t = first.children[0];
       if (t?.type === 'text') {
         const edits = numberEdits(t.value);
-        if (edits.length) {
+        if (edits.length && ctx.allowed(ctx.at(t, 0))) {
           ctx.info(`加粗小标题的编号已统一为「${edits[0].insert}」：「${t.value.slice(0, 12)}…」`, ctx.at(t, 0));
           editText(file, t, edits);
         }
@@ -64,7 +64,7 @@ export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
     const second = p.children[1];
     const out = first.value.match(OUTSIDE);
     // `(7) ` text followed by a parsed strong
-    if (out && first.value.trim() === out[1] && second?.type === 'strong') {
+    if (out && first.value.trim() === out[1] && second?.type === 'strong' && ctx.allowed(ctx.at(first, 0))) {
       const inner = second.children[0];
       if (inner?.type === 'text') {
         const canon = `（${out[1].replace(/[\s（()）]/g, '')}）`;
@@ -76,6 +76,7 @@ export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
     }
     // literal `**…**` at paragraph start (optionally preceded by `(7) `); asterisks the source escapes
     // (`\*\*`, as our writer does for literal ones) are text
+    if (out && !ctx.allowed(ctx.at(first, 0))) continue;
     const open = out ? out[0].length : 0;
     if (!first.value.startsWith('**', open) || /\s/.test(first.value[open + 2] ?? ' ')) continue;
     if (!isLiteralAt(file, first, open) || !isLiteralAt(file, first, open + 1)) continue;
@@ -102,7 +103,7 @@ export default defineRule({ id: 'run-in-head-style' }, (tree, file, ctx) => {
       ctx.info(`加粗小标题的编号已移入加粗并统一为「${canon}」：「${v.slice(0, open + 12)}…」`, ctx.at(first, 0));
     } else {
       edits.push({ start: 0, end: 2, insert: '' });
-      const num = numberEdits(head.value, 2);
+      const num = ctx.allowed(ctx.at(first, 2)) ? numberEdits(head.value, 2) : [];
       if (num.length) {
         edits.push(...num);
         ctx.info(`加粗小标题的编号已统一为「${num[0].insert}」：「${v.slice(0, 14)}…」`, ctx.at(first, 2));

@@ -1,0 +1,116 @@
+/**
+ * The source of every node, kept for the normalized Markdown writer: text no rule touched must come out
+ * byte-identical (escapes, emphasis markers, spacing), which re-serialising the tree cannot promise
+ * (`\beta_{10}` would become `\beta\_{10}`). Right after the parse each node gets `data.juanSource`:
+ * the clean text it was read from and a signature of its content; the writer reuses the text while
+ * the signature still matches, i.e. while no rule changed the node.
+ */
+import type { Nodes, Root, Text } from 'mdast';
+import type { Node } from 'unist';
+import type { VFile } from 'vfile';
+import { appendText, mapOf, originalOf, sourceSlice } from './text.ts';
+
+export interface NodeSource {
+  /** The clean source text (after encoding hygiene) the node was parsed from. */
+  raw: string;
+  /** signature(node) at parse time. */
+  sig: string;
+  /** First and last line in the original file. */
+  lines: [number, number];
+}
+
+/**
+ * A node's content without positions or data; adjacent text nodes count as one (rules split text
+ * nodes to track positions and the model merges them again, neither changes the text).
+ */
+export function signature(node: Nodes): string {
+  return JSON.stringify(canonical(node));
+}
+
+function canonical(node: Nodes): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'position' || k === 'data' || k === 'children') continue;
+    out[k] = v;
+  }
+  if ('children' in node) {
+    const kids: unknown[] = [];
+    let text: string | null = null;
+    for (const c of node.children as Nodes[]) {
+      if (c.type === 'text') { text = (text ?? '') + c.value; continue; }
+      if (text != null) { kids.push({ type: 'text', value: text }); text = null; }
+      kids.push(canonical(c));
+    }
+    if (text != null) kids.push({ type: 'text', value: text });
+    out.children = kids;
+  }
+  return out;
+}
+
+export function sourceOfNode(node: Nodes): NodeSource | undefined {
+  return (node as { data?: { juanSource?: NodeSource } }).data?.juanSource;
+}
+
+/** Record `data.juanSource` on every node of a freshly parsed tree (positions in the original file). */
+export function recordSources(tree: Root, file: VFile): void {
+  const walk = (node: Nodes) => {
+    if (node.type !== 'root' && node.type !== 'yaml') {
+      const raw = sourceSlice(file, node);
+      const pos = (node as Node).position;
+      if (raw != null && pos) ((node as { data?: Record<string, unknown> }).data ??= {}).juanSource = { raw, sig: signature(node), lines: [pos.start.line, pos.end.line] } satisfies NodeSource;
+    }
+    if ('children' in node) for (const c of node.children) walk(c as Nodes);
+  };
+  walk(tree);
+}
+
+/** The node's source text when no rule changed it since the parse, else undefined. */
+export function untouchedSource(node: Nodes): string | undefined {
+  const s = sourceOfNode(node);
+  return s && s.sig === signature(node) ? s.raw : undefined;
+}
+
+/**
+ * After the rules: adjacent text nodes are merged (keeping their maps), and every text node a rule changed
+ * gets a new source built from the original around its edits, so its untouched characters keep their
+ * escapes (`\\_`) and only what a rule inserted is new. The writer then writes it like an untouched node.
+ */
+export function settleSources(tree: Root, file: VFile): void {
+  const original = originalOf(file);
+  const walk = (node: Nodes) => {
+    if (!('children' in node)) return;
+    const kids = node.children as Nodes[];
+    for (let i = 0; i + 1 < kids.length; ) {
+      const a = kids[i];
+      const b = kids[i + 1];
+      if (a.type === 'text' && b.type === 'text') { appendText(file, a, b); kids.splice(i + 1, 1); }
+      else i++;
+    }
+    for (const c of kids) {
+      if (c.type === 'text') {
+        const src = sourceOfNode(c);
+        if (!src || src.sig !== signature(c)) rebuild(c);
+      } else walk(c);
+    }
+  };
+  const rebuild = (node: Text) => {
+    const map = mapOf(file, node);
+    const pos = node.position;
+    if (!map || !pos || pos.start.offset == null) return;
+    const from = pos.start.offset;
+    const v = node.value;
+    let out = '';
+    let last = from - 1; // original offset of the last character copied from the original
+    for (let i = 0; i < v.length; i++) {
+      const o = map[i];
+      if (o >= from && o > last && original[o] === v[i]) {
+        if (original[o - 1] === '\\' && o - 1 > last && o - 1 >= from) out += '\\';
+        out += v[i];
+        last = o;
+      } else out += v[i];
+    }
+    const lines: [number, number] = [pos.start.line, pos.end.line];
+    ((node as { data?: Record<string, unknown> }).data ??= {}).juanSource = { raw: out, sig: signature(node), lines } satisfies NodeSource;
+  };
+  walk(tree);
+}

@@ -1,0 +1,194 @@
+/**
+ * The review of a normalization run, shared by report.html and the terminal: every message with the
+ * original and the result side by side (characters removed and inserted marked, cut to a window with
+ * 「…」), its paper and the printed page where the text landed (page map); identical warnings grouped.
+ */
+import { diffChars } from 'diff';
+import type { Root, RootContent } from 'mdast';
+import type { Node } from 'unist';
+import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
+import type { PageMap, Paper, Volume } from '../model/types.ts';
+import { originalOf } from '../normalize/text.ts';
+import { stringifyMarkdown } from '../render/markdown.ts';
+import { severityOf, type ReportMessage } from './report-json.ts';
+
+export type SegmentKind = 'same' | 'del' | 'ins';
+export interface Segment { kind: SegmentKind; text: string }
+
+export interface ReviewEntry extends ReportMessage {
+  /** The original around the place: unchanged and removed characters; `cutBefore/After`: text left out. */
+  before: Segment[];
+  /** The result around the place: unchanged and inserted characters. */
+  after: Segment[];
+  cutBefore: boolean;
+  cutAfter: boolean;
+  paper: { id: string; title: string } | null;
+  page: { page: number; folio: string } | null;
+}
+
+export interface ReviewGroup {
+  rule: string;
+  severity: ReportMessage['severity'];
+  /** The reason with its quoted values left out: what the grouped messages share. */
+  pattern: string;
+  entries: ReviewEntry[];
+}
+
+export interface Review {
+  manuscript: string;
+  entries: ReviewEntry[];
+  /** Entries in document order, identical warnings (same rule and wording but the quotes) as one group. */
+  groups: ReviewGroup[];
+  byRule: Record<string, { info: number; warning: number; error: number }>;
+  /** Changes not made because the editor switched a rule off there: rule → count; rules off for the book. */
+  suppressed: Record<string, number>;
+  off: string[];
+}
+
+/** A reason with its 「quoted values」 left out: messages that differ only in those are the same finding. */
+export function patternOf(reason: string): string {
+  let s = reason.replace(/「[^」]*」/g, '「…」');
+  // brackets may nest: （市发改局（市上海办））
+  for (let t = ''; t !== s; ) { t = s; s = s.replace(/（[^（）]*）/g, '〔…〕'); }
+  return s.replace(/〔…〕/g, '（…）').replace(/\d+/g, 'N');
+}
+
+/** Warnings that occur at least this often are shown as one group. */
+const GROUP_AT = 3;
+const WINDOW = 24;
+
+const papersOf = (v: Volume): Paper[] => v.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers));
+
+export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pageMap?: PageMap | null): Review {
+  const { file, tree } = run;
+  const original = originalOf(file);
+  const loc = location(original);
+  const papers = papersOf(volume).sort((a, b) => a.position.line - b.position.line);
+  const blocks = tree.children.flatMap((n) => {
+    const pos = (n as Node).position;
+    return pos && pos.start.offset != null && pos.end.offset != null && n.type !== 'yaml' ? [{ n, pos }] : [];
+  });
+  const entries: ReviewEntry[] = [];
+  for (const m of file.messages) {
+    const base: ReportMessage = { rule: m.ruleId ?? 'unknown', line: m.line ?? null, column: m.column ?? null, severity: severityOf(m), text: m.reason };
+    const entry: ReviewEntry = { ...base, before: [], after: [], cutBefore: false, cutAfter: false, paper: null, page: null };
+    entries.push(entry);
+    if (m.line == null) continue;
+    const offset = loc.toOffset({ line: m.line, column: m.column ?? 1 }) ?? 0;
+    // the block the message is about in the final tree (a joined paragraph spans both parts), else the source paragraph (deleted)
+    const hit = blocks.find(({ pos }) => pos.start.line <= m.line! && m.line! <= pos.end.line);
+    const node = hit?.n;
+    let from: number;
+    let to: number;
+    let result: string;
+    if (hit && node) {
+      from = hit.pos.start.offset!;
+      to = hit.pos.end.offset!;
+      result = node.type === 'html' ? original.slice(from, to) : stringifyMarkdown({ type: 'root', children: [node] }).replace(/\n$/, '');
+    } else {
+      from = original.lastIndexOf('\n\n', offset - 1) + 1 || 0;
+      if (from > 0) from += 1;
+      to = original.indexOf('\n\n', offset);
+      if (to < 0) to = original.length;
+      result = '';
+    }
+    const before = original.slice(from, to);
+    windowed(entry, before, result, Math.max(0, offset - from));
+    const paper = papers.filter((p) => p.position.line <= m.line!).pop();
+    if (paper) {
+      entry.paper = { id: paper.id, title: paper.title };
+      entry.page = pageOf(paper, node, pageMap);
+    }
+  }
+  entries.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const groups: ReviewGroup[] = [];
+  const counts = new Map<string, number>();
+  for (const e of entries) if (e.severity === 'warning') counts.set(`${e.rule}\u0000${patternOf(e.text)}`, (counts.get(`${e.rule}\u0000${patternOf(e.text)}`) ?? 0) + 1);
+  const open = new Map<string, ReviewGroup>();
+  for (const e of entries) {
+    const key = `${e.rule}\u0000${patternOf(e.text)}`;
+    if (e.severity === 'warning' && (counts.get(key) ?? 0) >= GROUP_AT) {
+      const g = open.get(key);
+      if (g) { g.entries.push(e); continue; }
+      const group: ReviewGroup = { rule: e.rule, severity: e.severity, pattern: patternOf(e.text), entries: [e] };
+      open.set(key, group);
+      groups.push(group);
+    } else groups.push({ rule: e.rule, severity: e.severity, pattern: e.text, entries: [e] });
+  }
+  const byRule: Review['byRule'] = {};
+  for (const e of entries) (byRule[e.rule] ??= { info: 0, warning: 0, error: 0 })[e.severity]++;
+  const control = file.data.juanControl;
+  return { manuscript: file.path ?? '', entries, groups, byRule, suppressed: { ...(control?.suppressed ?? {}) }, off: [...(control?.off ?? [])] };
+}
+
+/** The printed page a block landed on: the last page of its paper that starts at or before the block. */
+function pageOf(paper: Paper, node: RootContent | undefined, pageMap?: PageMap | null): ReviewEntry['page'] {
+  if (!pageMap) return null;
+  const start = pageMap.targets[paper.id];
+  if (!start) return null;
+  let page = start.page;
+  const n = node ? blockIndex(paper, node) : -1;
+  if (n >= 0)
+    for (const s of pageMap.pageStarts) {
+      if (!s.blockId.startsWith(`${paper.id}-b`)) continue;
+      if (Number(s.blockId.slice(paper.id.length + 2)) <= n && s.page > page) page = s.page;
+    }
+  const folio = pageMap.pages[page - 1]?.folio ?? start.folio;
+  return { page, folio };
+}
+
+/** Index of a body node among the paper's printed blocks (html.ts blockId: raw HTML and definitions print nothing). */
+function blockIndex(paper: Paper, node: RootContent): number {
+  const line = (node as Node).position?.start.line;
+  let n = 0;
+  for (const b of paper.body) {
+    if (b.type === 'html' || b.type === 'definition' || b.type === 'yaml') continue;
+    if ((b as Node).position?.start.line === line) return n;
+    n++;
+  }
+  return -1;
+}
+
+/** Fill before/after with the diff of the two texts, cut to a window around the change nearest `at`. */
+function windowed(entry: ReviewEntry, before: string, after: string, at: number): void {
+  const parts = before === after ? [{ value: before, added: false, removed: false }] : diffChars(before, after);
+  // original offsets of every part (inserted parts sit at the offset where they go)
+  let pos = 0;
+  const placed = parts.map((p) => {
+    const start = pos;
+    if (!p.added) pos += p.value.length;
+    return { ...p, start, end: p.added ? start : pos };
+  });
+  const changes = placed.filter((p) => p.added || p.removed);
+  let lo = at;
+  let hi = at;
+  if (changes.length) {
+    const near = changes.reduce((best, c) => (Math.abs(c.start - at) < Math.abs(best.start - at) ? c : best));
+    // a replacement is a removed part followed by an added one: show both
+    lo = near.start;
+    hi = Math.max(near.end, ...changes.filter((c) => c.start >= near.start && c.start <= near.end).map((c) => c.end));
+  }
+  const wFrom = Math.max(0, lo - WINDOW);
+  const wTo = Math.min(before.length, hi + WINDOW);
+  entry.cutBefore = wFrom > 0;
+  entry.cutAfter = wTo < before.length;
+  for (const p of placed) {
+    if (p.added) {
+      if (p.start >= wFrom && p.start <= wTo) entry.after.push({ kind: 'ins', text: p.value });
+      continue;
+    }
+    const a = Math.max(p.start, wFrom);
+    const b = Math.min(p.end, wTo);
+    if (a >= b) continue;
+    const text = p.value.slice(a - p.start, b - p.start);
+    if (p.removed) entry.before.push({ kind: 'del', text });
+    else { entry.before.push({ kind: 'same', text }); entry.after.push({ kind: 'same', text }); }
+  }
+}
+
+/** Plain text of a side, with 「…」 where it was cut. */
+export function sideText(entry: ReviewEntry, side: 'before' | 'after'): string {
+  const body = entry[side].map((s) => s.text).join('');
+  return `${entry.cutBefore ? '…' : ''}${body}${entry.cutAfter ? '…' : ''}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The rules on the corpus of real manuscripts (tests/fixtures/real): every change was audited once and is
+ * kept in real-expected.json — a rule that adds or drops a change fails here until the list is updated on
+ * purpose. And on every fixture: untouched paragraphs byte-identical, code/math/URLs intact, no paragraph
+ * lost, normalize(normalize(x)) = normalize(x), and an old page break cut into real prose is joined back.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkParse from 'remark-parse';
+import remarkFrontmatter from 'remark-frontmatter';
+import { unified } from 'unified';
+import { describe, expect, it } from 'vitest';
+import { normalizeManuscript } from '../../pipeline/normalize/index.ts';
+import { volumeToMarkdown } from '../../pipeline/render/markdown.ts';
+import { renormalize, untouchedParagraphs } from './fidelity.ts';
+import { changeList, fixtures, readFixture } from './real-corpus.ts';
+
+const expected = JSON.parse(readFileSync(join(import.meta.dirname, 'real-expected.json'), 'utf8'));
+const parse = (s: string) => unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).parse(s) as Root;
+const letters = (s: string) => (s.match(/[\p{Script=Han}0-9A-Za-z]/gu) ?? []).join('');
+
+describe.each(fixtures())('real fixture %s', (name) => {
+  const { text, result } = readFixture(name);
+  const md = volumeToMarkdown(result.volume);
+
+  it('makes exactly the audited changes', () => {
+    expect(expected[name], 'no audited list for this fixture').toBeDefined();
+    expect(changeList(result)).toEqual(expected[name]);
+  });
+
+  it('writes every paragraph no message points at byte-identical', () => {
+    const { checked, missing } = untouchedParagraphs(result, text, md);
+    expect(checked.length).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps code, math and URLs byte-identical', () => {
+    const code = [...text.matchAll(/^```[^\n]*\n[\s\S]*?^```/gm)].map((m) => m[0]);
+    const inline = [...text.matchAll(/`[^`\n]+`/g)].map((m) => m[0]);
+    const math = [...text.matchAll(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g)].map((m) => m[0]);
+    const urls = [...text.matchAll(/https?:\/\/[^\s)<>"'\]]+/g)].map((m) => m[0]);
+    const lost = [...code, ...inline, ...math, ...urls].filter((s) => !md.includes(s));
+    expect(lost).toEqual([]);
+  });
+
+  it('loses no paragraph', () => {
+    const out = letters(toString(parse(md)));
+    const lost = parse(text).children.filter((n) => n.type === 'paragraph' || n.type === 'heading' || n.type === 'list' || n.type === 'blockquote')
+      .map((n) => letters(toString(n)))
+      .filter((l) => l && !out.includes(l));
+    expect(lost).toEqual([]);
+  });
+
+  it('is idempotent: normalize(normalize(x)) = normalize(x)', () => {
+    const { first, second } = renormalize(result);
+    expect(second).toBe(first);
+  });
+
+  it('joins an old page break cut into its own long prose paragraphs, and only there', () => {
+    // cut every third long plain-prose paragraph in the middle of a phrase, the way an OCR does
+    const lines = text.split('\n');
+    const cutAt: number[] = []; // 1-based line of each first half in the cut text
+    let seen = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (!/^[\p{Script=Han}]/u.test(l) || [...l].length < 60 || !/。$/.test(l) || /[[\]*`<$_]/.test(l) || lines[i - 1] !== '' || lines[i + 1] !== '') continue;
+      if (seen++ % 3) continue;
+      const chars = [...l];
+      let k = 30;
+      while (k < chars.length - 10 && !(/\p{Script=Han}/u.test(chars[k - 1]) && /\p{Script=Han}/u.test(chars[k]) && !/[。！？]/.test(chars.slice(k - 3, k).join('')))) k++;
+      if (k >= chars.length - 10) continue;
+      lines[i] = `${chars.slice(0, k).join('')}\n\n${chars.slice(k).join('')}`;
+      cutAt.push(i + 1 + 2 * cutAt.length);
+    }
+    if (!cutAt.length) return; // no long plain prose in this fixture
+    const cut = normalizeManuscript({ path: `${name}-cut.md`, text: lines.join('\n') });
+    const joins = cut.file.messages.filter((m) => m.ruleId === 'join-page-break-paragraphs' && m.fatal !== false).map((m) => m.line);
+    // no join anywhere but at a cut; the cuts of the papers' bodies are joined back
+    expect(joins.filter((l) => !cutAt.includes(l!))).toEqual([]);
+    expect(joins.length / cutAt.length).toBeGreaterThanOrEqual(0.8);
+  });
+});
