@@ -144,7 +144,7 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
 }
 
 /** Bump when the layout code changes in a way the hashed sources below do not show. */
-const ENGINE_VERSION = 'juan-print-chunked-4';
+const ENGINE_VERSION = 'juan-print-chunked-5';
 
 function packageVersion(name: string): string {
   try {
@@ -254,7 +254,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
   const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data));
   if (options.postprocess) {
     onStage?.('postprocess');
     const { postprocessDocument } = await import('./postprocess.ts');
