@@ -18,7 +18,8 @@ const USAGE = `用法 / usage: juan <命令> [选项]
   --manuscript FILE   书稿（默认 manuscript/ 中的 .md 文件）
   --config FILE       book.yaml（默认书稿旁的 book.yaml）
   --out DIR           输出文件夹（默认 dist/）
-  --print-ready       印厂版：加 3 mm 出血和裁切标记
+  --print-ready       印厂版：加 3 mm 出血、出血外的裁切标记、灰度（纯 K）、偶数页、PDF/X-4；
+                      与 check 同用：印前检查（页面框、字体、颜色、图片、标准）
   --no-epub           只出 PDF（校对时更快）
   --cache DIR         构建缓存文件夹（默认 .cache/juan：版面、PDF、字体子集）：只重排改动过的论文
   --no-cache          冷构建：不读也不写构建缓存
@@ -106,9 +107,17 @@ async function main(argv: string[]): Promise<number> {
         const { formatCheckTable } = await import('./check/index.ts');
         const report = await runCheck({ out: values.out }, callbacks);
         progress.clear();
+        let preflightFailed = false;
+        if (values['print-ready']) {
+          // 印前检查 (pipeline/check/preflight.ts): boxes, fonts, colours, images, standard.
+          const { preflight, formatPreflight } = await import('./check/preflight.ts');
+          const pre = await preflight(`${values.out ?? 'dist'}/book.pdf`);
+          process.stdout.write(`印前检查：\n${formatPreflight(pre)}\n`);
+          if (pre.problems.length) preflightFailed = true;
+        }
         if (report.ok) {
           process.stdout.write(`目录页码核对通过：${report.papersChecked} 篇论文，PDF 共 ${report.pdfPages} 页。\n`);
-          return 0;
+          return preflightFailed ? 1 : 0;
         }
         process.stdout.write(`目录页码有误：\n${formatCheckTable(report)}\n`);
         return 1;

@@ -10,6 +10,7 @@ import { startPrintPrelude, type PrintPrelude } from './print/prelude.ts';
 import { earlyTabs } from './print/chunked.ts';
 import { printFaces } from './print/fonts.ts';
 import { prefetchFaces } from './fonts/subset.ts';
+import { blankPagesForEven } from './print/pdf/page-count.ts';
 import type { BuildCache } from '../cache/store.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { volumeToMarkdown } from './markdown.ts';
@@ -124,6 +125,8 @@ export const writers = {
       const warnings = result.uncovered.map(
         (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
       );
+      const blanks = ctx.printReady ? blankPagesForEven(result.pageMap.pageCount) : 0;
+      if (blanks) warnings.push(`印厂版：版面 ${result.pageMap.pageCount} 页为奇数，书末补 ${blanks} 页空白页，PDF 共 ${result.pageMap.pageCount + blanks} 页`);
       return {
         files: [
           { path: 'book.pdf', data: pdf },
