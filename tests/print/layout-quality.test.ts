@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, inject, it } from 'vitest';
 import { countFindings, layoutFindings } from './layout-quality.ts';
+import { readPdfText } from '../../pipeline/check/pdf-text.ts';
 
 const seedOut = inject('seedOut');
 const buildError = inject('seedBuildError');
@@ -63,5 +64,18 @@ describe('seed build: what a designer would mark', () => {
     expect(report.headings).toBeGreaterThanOrEqual(15);
     expect(report.paragraphEnds).toBeGreaterThan(30);
     expect(report.findings).toEqual([]);
+  });
+});
+
+describe('seed build: 目录', () => {
+  it('sets the page numbers right-aligned in one column, the leaders ending the same distance before it', async () => {
+    const { pages } = await readPdfText(new Uint8Array(readFileSync(join(seedOut, 'book.pdf'))));
+    const toc = pages.find((p) => p.lines.some((l) => l.text.replace(/\s/g, '') === '目录'))!;
+    const entries = toc.lines.filter((l) => /·\s*\d+$/.test(l.text));
+    expect(entries.length).toBe(3);
+    const rights = entries.map((l) => l.right);
+    // numbers of different widths (3, 11, 22) end at the same x
+    expect(Math.max(...rights) - Math.min(...rights)).toBeLessThan(0.5);
+    expect(new Set(entries.map((l) => /(\d+)$/.exec(l.text)![1]!.length)).size).toBeGreaterThan(1);
   });
 });
