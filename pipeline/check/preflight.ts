@@ -18,6 +18,7 @@ import {
   PDFHexString,
   PDFDocument,
   ParseSpeeds,
+  type PDFObject,
 } from 'pdf-lib';
 import { JuanError } from '../report/errors.ts';
 
@@ -32,7 +33,8 @@ export interface PreflightReport {
   colourOperators: Record<string, number>;
   /** Colour spaces named by transparency groups and images. */
   colourSpaces: Record<string, number>;
-  images: Array<{ width: number; height: number; colourSpace: string; bitsPerComponent: number }>;
+  /** Images with their pixel size and the lowest resolution (ppi) at which a page draws them (null: not drawn). */
+  images: Array<{ width: number; height: number; colourSpace: string; bitsPerComponent: number; ppi: number | null }>;
   standard: { pdfx: string | null; outputIntent: string | null; profileComponents: number | null };
   problems: string[];
 }
@@ -65,6 +67,48 @@ export function colourOperators(content: string, counts: Record<string, number>)
   for (const token of stripped.split(/[\s[\]]+/)) if (COLOUR_OPS.has(token)) counts[token] = (counts[token] ?? 0) + 1;
 }
 
+/** Lowest image resolution a printer accepts (typography.md: 300 dpi, 200 the floor). */
+export const MIN_PPI = 200;
+
+type Matrix = [number, number, number, number, number, number];
+/** m × n (PDF matrices, row vectors: apply m first, then n). */
+function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[1] * n[2],
+    m[0] * n[1] + m[1] * n[3],
+    m[2] * n[0] + m[3] * n[2],
+    m[2] * n[1] + m[3] * n[3],
+    m[4] * n[0] + m[5] * n[2] + n[4],
+    m[4] * n[1] + m[5] * n[3] + n[5],
+  ];
+}
+
+/** Every `/Name Do` of a content stream with the CTM in force there (q/Q/cm followed). */
+export function imageUses(content: string, start: Matrix): Array<{ name: string; ctm: Matrix }> {
+  const tokens = content
+    .replace(/\((?:\\.|[^\\()])*\)/g, ' ')
+    .replace(/<[0-9A-Fa-f\s]*>/g, ' ')
+    .replace(/%[^\r\n]*/g, ' ')
+    .split(/[\s[\]]+/)
+    .filter(Boolean);
+  const stack: Matrix[] = [];
+  let ctm = start;
+  let operands: string[] = [];
+  const uses: Array<{ name: string; ctm: Matrix }> = [];
+  for (const token of tokens) {
+    if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(token) || token.startsWith('/')) {
+      operands.push(token);
+      continue;
+    }
+    if (token === 'q') stack.push(ctm);
+    else if (token === 'Q') ctm = stack.pop() ?? start;
+    else if (token === 'cm' && operands.length >= 6) ctm = multiply(operands.slice(-6).map(Number) as Matrix, ctm);
+    else if (token === 'Do' && operands.length) uses.push({ name: operands[operands.length - 1]!.slice(1), ctm });
+    operands = [];
+  }
+  return uses;
+}
+
 export async function preflight(pdfPath: string): Promise<PreflightReport> {
   let doc: PDFDocument;
   try {
@@ -95,6 +139,7 @@ export async function preflight(pdfPath: string): Promise<PreflightReport> {
   const colourOps: Record<string, number> = {};
   const colourSpaces: Record<string, number> = {};
   const images: PreflightReport['images'] = [];
+  const imageIndex = new Map<PDFObject, PreflightReport['images'][number]>();
   for (const [, obj] of doc.context.enumerateIndirectObjects()) {
     const dict = obj instanceof PDFStream ? obj.dict : obj instanceof PDFDict ? obj : null;
     if (!dict) continue;
@@ -120,7 +165,8 @@ export async function preflight(pdfPath: string): Promise<PreflightReport> {
       const cs = text(csObj) ?? (csObj instanceof PDFArray ? text(csObj.get(0)) ?? '?' : dict.get(N('ImageMask')) ? 'ImageMask' : '?');
       colourSpaces[cs] = (colourSpaces[cs] ?? 0) + 1;
       const num = (k: string) => (doc.context.lookup(dict.get(N(k))) as PDFNumber | undefined)?.asNumber() ?? 0;
-      images.push({ width: num('Width'), height: num('Height'), colourSpace: cs, bitsPerComponent: num('BitsPerComponent') });
+      images.push({ width: num('Width'), height: num('Height'), colourSpace: cs, bitsPerComponent: num('BitsPerComponent'), ppi: null });
+      imageIndex.set(obj, images[images.length - 1]!);
     }
     if (obj instanceof PDFRawStream && (dict.get(N('Subtype')) === N('Form') || dict.get(N('PatternType')))) {
       colourOperators(Buffer.from(decodePDFRawStream(obj).decode()).toString('latin1'), colourOps);
@@ -134,6 +180,35 @@ export async function preflight(pdfPath: string): Promise<PreflightReport> {
       if (stream instanceof PDFRawStream) colourOperators(Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1'), colourOps);
     }
   }
+  // Resolution: where each page draws each image (the CTM at its Do), forms followed.
+  const draw = (content: string, resources: PDFDict | undefined, ctm: Matrix, depth: number) => {
+    for (const use of imageUses(content, ctm)) {
+      const xobjects = doc.context.lookup(resources?.get(N('XObject')));
+      const target = xobjects instanceof PDFDict ? doc.context.lookup(xobjects.get(N(use.name))) : undefined;
+      if (!(target instanceof PDFRawStream)) continue;
+      const image = imageIndex.get(target);
+      if (image) {
+        const widthPt = Math.hypot(use.ctm[0], use.ctm[1]);
+        const heightPt = Math.hypot(use.ctm[2], use.ctm[3]);
+        const ppi = Math.round(Math.min((image.width * 72) / widthPt, (image.height * 72) / heightPt));
+        if (Number.isFinite(ppi) && (image.ppi === null || ppi < image.ppi)) image.ppi = ppi;
+      } else if (target.dict.get(N('Subtype')) === N('Form') && depth < 8) {
+        const matrix = doc.context.lookup(target.dict.get(N('Matrix')));
+        const m = matrix instanceof PDFArray && matrix.size() === 6 ? (matrix.asArray().map((o) => (o instanceof PDFNumber ? o.asNumber() : 0)) as Matrix) : null;
+        const formResources = doc.context.lookup(target.dict.get(N('Resources')));
+        draw(Buffer.from(decodePDFRawStream(target).decode()).toString('latin1'), formResources instanceof PDFDict ? formResources : resources, m ? multiply(m, use.ctm) : use.ctm, depth + 1);
+      }
+    }
+  };
+  if (images.length) {
+    for (const page of pages) {
+      const contents = page.node.get(N('Contents'));
+      const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+      const content = list.map((ref) => doc.context.lookup(ref)).filter((s): s is PDFRawStream => s instanceof PDFRawStream).map((s) => Buffer.from(decodePDFRawStream(s).decode()).toString('latin1')).join('\n');
+      draw(content, page.node.Resources(), [1, 0, 0, 1, 0, 0], 0);
+    }
+  }
+  for (const img of images) if (img.ppi !== null && img.ppi < MIN_PPI) problems.push(`图片 ${img.width}×${img.height} 印出来只有 ${img.ppi} ppi，至少需要 ${MIN_PPI}（最好 300）`);
   for (const f of fonts.values()) {
     if (!f.embedded) problems.push(`字体 ${f.name} 未嵌入`);
     if (f.copies > 1) problems.push(`字体 ${f.name} 嵌入了 ${f.copies} 次`);
@@ -183,7 +258,7 @@ export function formatPreflight(r: PreflightReport): string {
   lines.push(`字体（${r.fonts.length}）：${r.fonts.map((f) => `${f.name}${f.embedded ? '' : '（未嵌入）'}${f.copies > 1 ? ` ×${f.copies}` : ''}`).join('、')}`);
   lines.push(`颜色操作：${Object.entries(r.colourOperators).map(([k, v]) => `${k} ${v}`).join('，') || '无'}`);
   lines.push(`色彩空间：${Object.entries(r.colourSpaces).map(([k, v]) => `${k} ${v}`).join('，') || '无'}`);
-  lines.push(`图片：${r.images.length ? r.images.map((i) => `${i.width}×${i.height} ${i.colourSpace} ${i.bitsPerComponent} bit`).join('；') : '无'}`);
+  lines.push(`图片：${r.images.length ? r.images.map((i) => `${i.width}×${i.height} ${i.colourSpace} ${i.bitsPerComponent} bit${i.ppi !== null ? ` ${i.ppi} ppi` : ''}`).join('；') : '无'}`);
   lines.push(`标准：${r.standard.pdfx ?? '未声明'}；OutputIntent ${r.standard.outputIntent ?? '无'}${r.standard.profileComponents ? `（ICC ${r.standard.profileComponents === 1 ? '灰度' : `${r.standard.profileComponents} 通道`}）` : ''}`);
   lines.push(r.problems.length ? `问题（${r.problems.length}）：\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : '印前检查通过。');
   return lines.join('\n');

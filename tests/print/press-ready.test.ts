@@ -6,13 +6,15 @@
  * passes it and fails the ordinary seed PDF.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument } from 'pdf-lib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runBuild, type BuildResult } from '../../pipeline/commands/build.ts';
 import { preflight } from '../../pipeline/check/preflight.ts';
-import { grayContent } from '../../pipeline/render/print/pdf/press.ts';
+import { convertToGray, grayContent } from '../../pipeline/render/print/pdf/press.ts';
 import { SLUG_MM } from '../../pipeline/render/print/page-css.ts';
 import { PT_PER_MM } from './helpers.ts';
 
@@ -124,5 +126,56 @@ describe('gray content streams', () => {
     const text = 'BT (0 0 0 rg) Tj <0072 0067> Tj ET';
     expect(grayContent(text)).toEqual({ content: text, converted: 0, unconverted: 0 });
     expect(grayContent('/CS0 cs 0.5 sc').unconverted).toBe(2);
+  });
+});
+
+describe('preflight: image resolution and colour', () => {
+  /** A PNG of w×h pixels, 8-bit RGB (colour type 2), all mid-grey. */
+  function png(w: number, h: number): Uint8Array {
+    const crcTable = Array.from({ length: 256 }, (_, n) => {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      return c >>> 0;
+    });
+    const crc = (b: Buffer) => {
+      let c = 0xffffffff;
+      for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type: string, data: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(data.length);
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const sum = Buffer.alloc(4);
+      sum.writeUInt32BE(crc(body));
+      return Buffer.concat([len, body, sum]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(w, 0);
+    ihdr.writeUInt32BE(h, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const raw = Buffer.alloc((w * 3 + 1) * h, 0x80);
+    for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
+    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  }
+
+  it('reports an RGB image and its resolution as printed, and a low one as a problem', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([400, 400]);
+    const image = await doc.embedPng(png(100, 50));
+    page.drawImage(image, { x: 10, y: 10, width: 72, height: 36 }); // 100 px over 1 inch: 100 ppi
+    const file = join(temp, 'image.pdf');
+    writeFileSync(file, await doc.save());
+    const report = await preflight(file);
+    expect(report.images).toEqual([{ width: 100, height: 50, colourSpace: 'DeviceRGB', bitsPerComponent: 8, ppi: 100 }]);
+    expect(report.problems.join('\n')).toMatch(/100 ppi/);
+    expect(report.problems.join('\n')).toMatch(/DeviceRGB/);
+    // press.ts turns it to gray, pixel size unchanged
+    const gray = await PDFDocument.load(readFileSync(file));
+    expect(convertToGray(gray)).toMatchObject({ imagesConverted: 1, imagesLeft: 0 });
+    writeFileSync(file, await gray.save());
+    const after = await preflight(file);
+    expect(after.images).toEqual([{ width: 100, height: 50, colourSpace: 'DeviceGray', bitsPerComponent: 8, ppi: 100 }]);
+    expect(after.problems.join('\n')).not.toMatch(/DeviceRGB/);
   });
 });
