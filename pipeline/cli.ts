@@ -77,9 +77,17 @@ async function main(argv: string[]): Promise<number> {
         const { formatCheckTable } = await import('./check/index.ts');
         const report = await runCheck({ out: common.out }, callbacks);
         progress.clear();
+        let preflightFailed = false;
+        if (values['print-ready']) {
+          // 印前检查 (pipeline/check/preflight.ts): boxes, fonts, colours, images, standard.
+          const { preflight, formatPreflight } = await import('./check/preflight.ts');
+          const pre = await preflight(`${common.out ?? 'dist'}/book.pdf`);
+          process.stdout.write(`印前检查：\n${formatPreflight(pre)}\n`);
+          if (pre.problems.length) preflightFailed = true;
+        }
         if (report.ok) {
           process.stdout.write(`目录页码核对通过：${report.papersChecked} 篇论文，PDF 共 ${report.pdfPages} 页。\n`);
-          return 0;
+          return preflightFailed ? 1 : 0;
         }
         process.stdout.write(`目录页码有误：\n${formatCheckTable(report)}\n`);
         return 1;

@@ -7,6 +7,10 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromi
 [ -f /usr/bin/epubcheck ] || need+=(epubcheck)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# 印厂版的灰度输出配置文件 Gray.icc（Zlib 许可）/ the --print-ready OutputIntent profile (pdf/press.ts)
+[ -f /usr/share/color/icc/Gray.icc ] || need+=(icc-profiles-free)
+# 测试用的独立 PDF 读取器 / an independent PDF reader for the press-ready tests
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: 安装 Debian 软件包 / installing: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

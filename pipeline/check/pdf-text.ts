@@ -17,6 +17,8 @@ export interface TextLine {
   top: number;
   /** Largest font size on the line, in points. */
   size: number;
+  /** Right edge of the line's last item, in points from the page's left edge. */
+  right: number;
 }
 
 export interface PageText {
@@ -71,6 +73,7 @@ export function itemsToLines(items: Item[], pageHeight: number): TextLine[] {
       x: group[0]!.x,
       top: pageHeight - group[0]!.y,
       size: Math.max(...group.map((i) => i.size)),
+      right: end,
     };
   });
 }

@@ -104,10 +104,54 @@ function paperHeader(paper: Paper, chapter: Chapter | null): Element {
       ]),
     );
   }
-  header.push(h('h3', { className: ['paper-title'] }, [text(paper.title)]));
+  header.push(h('h3', { className: ['paper-title'] }, breakableSegments(paper.title)));
   if (paper.subtitle) header.push(h('p', { className: ['paper-subtitle'] }, [text(`——${paper.subtitle}`)]));
   if (paper.unit) header.push(h('p', { className: ['paper-unit'] }, [text(paper.unit)]));
   return h('header', { className: ['paper-header'] }, header);
+}
+
+/**
+ * A title or heading as segments that wrap whole: where the text has a space or a ——, those
+ * are the only places it breaks (each segment is an inline-block; one longer than the line
+ * still wraps inside itself). Text without them is returned as is and breaks anywhere.
+ */
+export function breakableSegments(value: string): ElementContent[] {
+  const segments = value.split(/\s+|(?=——)/).filter(Boolean);
+  if (segments.length < 2) return [text(value)];
+  return segments.flatMap((seg, i): ElementContent[] => {
+    const span = h('span', { className: ['title-seg'] }, [text(seg)]);
+    // A space in the text stays a space; before —— the break needs no space.
+    return i === 0 ? [span] : seg.startsWith('——') ? [span] : [text(' '), span];
+  });
+}
+
+/**
+ * The numbering level a heading's or run-in head's text starts with: 一、 1, （一） 2,
+ * 1. / 1、 3, （1） 4 — one look per level, whatever form the manuscript used.
+ */
+export function numberingLevel(value: string): { level: number; number: string } | null {
+  const m = /^\s*(?:([一二三四五六七八九十百]+、)|([（(][一二三四五六七八九十百]+[）)])|(\d+[.、．](?!\d))|([（(]\d+[）)]))/.exec(value);
+  if (!m) return null;
+  const level = m[1] ? 1 : m[2] ? 2 : m[3] ? 3 : 4;
+  return { level, number: m[0].trim() };
+}
+
+/** A section heading's content as number + text, so a wrapped heading hangs under its text. */
+function hangingHeading(children: ElementContent[]): ElementContent[] {
+  const first = children[0];
+  const found = first?.type === 'text' ? numberingLevel(first.value) : null;
+  if (!found || first?.type !== 'text') return children;
+  const rest = first.value.trimStart().slice(found.number.length).trimStart();
+  const restNodes: ElementContent[] = children.length === 1 ? breakableSegments(rest) : [text(rest), ...children.slice(1)];
+  return [h('span', { className: ['section-number'] }, [text(found.number)]), h('span', { className: ['section-text'] }, restNodes)];
+}
+
+/** The text a hast element starts with (for run-in heads). */
+function leadingText(node: ElementContent | undefined): string {
+  if (!node) return '';
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return leadingText(node.children[0]);
+  return '';
 }
 
 const handlers: Record<string, Handler> = {
@@ -146,10 +190,21 @@ const handlers: Record<string, Handler> = {
     const depth = (node as { depth: number }).depth;
     const tag = SECTION_TAG[depth - 1];
     const children = state.all(node);
-    if (tag) return h(tag, { className: [`section-${depth}`] }, children);
-    return h('p', { className: [`section-${depth}`, 'run-in'], role: 'heading', ariaLevel: String(depth + 3) }, [
+    const numbering = numberingLevel(leadingText(children[0]));
+    const level = numbering ? [`numbering-${numbering.level}`] : [];
+    if (tag) return h(tag, { className: [`section-${depth}`, ...level] }, hangingHeading(children));
+    return h('p', { className: [`section-${depth}`, 'run-in', ...level], role: 'heading', ariaLevel: String(depth + 3) }, [
       h('strong', {}, children),
     ]);
+  },
+  paragraph(state: State, node): Element {
+    // A paragraph that opens with a bold numbered head (（一）…。 text…) is a run-in head of that level.
+    const children = state.all(node);
+    const first = children[0];
+    const numbering = first?.type === 'element' && first.tagName === 'strong' ? numberingLevel(leadingText(first)) : null;
+    const result = h('p', numbering ? { className: ['run-in', `numbering-${numbering.level}`] } : {}, children);
+    state.patch(node, result);
+    return state.applyData(node, result);
   },
 };
 

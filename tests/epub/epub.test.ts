@@ -310,7 +310,7 @@ describe('content documents', () => {
     for (const chapter of volume.parts.flatMap((p) => p.chapters)) {
       for (const paper of chapter.papers) {
         const doc = xml(book.text(`OEBPS/${paper.id}.xhtml`));
-        expect(textContent(selectOne('h3.paper-title', doc)!)).toBe(paper.title);
+        expect(textContent(selectOne('.paper-title', doc)!)).toBe(paper.title);
         if (paper.unit) expect(textContent(selectOne('.paper-unit', doc)!)).toBe(paper.unit);
         const blocks = selectAll('.paper-body > *:not(span)', doc);
         expect(blocks).toHaveLength(paper.body.length);
@@ -355,5 +355,37 @@ describe('epubcheck', () => {
   it.skipIf(unavailable)('and does flag a broken EPUB (the check is live)', async () => {
     const broken = await withEntry(epub, 'OEBPS/toc.xhtml', (t) => t.replace(/href="p\d+-[0-9a-f]+\.xhtml/, 'href="missing.xhtml'));
     expect(countBySeverity(epubcheck(broken)).error).toBeGreaterThan(0);
+  });
+});
+
+describe('heading outline and nav (issue 16)', () => {
+  it('starts every paper file at h1 (chapter heading or paper title), sections below, no rank skipped', () => {
+    for (const chapter of volume.parts.flatMap((p) => p.chapters)) {
+      chapter.papers.forEach((paper, i) => {
+        const doc = xml(book.text(`OEBPS/${paper.id}.xhtml`));
+        const headings = selectAll('h1, h2, h3, h4, h5, h6', doc);
+        const ranks = headings.map((h) => Number(h.name.slice(1)));
+        expect(ranks[0], paper.id).toBe(1);
+        expect(ranks.filter((r) => r === 1), paper.id).toHaveLength(1);
+        const title = selectOne('.paper-title', doc)!;
+        expect(title.name).toBe(i === 0 && chapter.title ? 'h2' : 'h1');
+        for (let k = 1; k < ranks.length; k++) expect(ranks[k]! - ranks[k - 1]!, `${paper.id} heading ${k}`).toBeLessThanOrEqual(1);
+        // sections sit below the paper title
+        for (const h of selectAll('.section-1, .section-2, .section-3', doc)) expect(Number(h.name.slice(1))).toBeGreaterThan(Number(title.name.slice(1)));
+      });
+    }
+  });
+
+  it('lists each paper’s subtitle in the nav, as the printed 目录 does', () => {
+    const nav = xml(book.text('OEBPS/toc.xhtml'));
+    const withSubtitle = volume.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers)).filter((p) => p.subtitle);
+    expect(withSubtitle.length).toBeGreaterThan(0);
+    const subtitles = selectAll('.toc-subtitle', nav).map((e) => textContent(e));
+    for (const paper of withSubtitle) expect(subtitles).toContain(`——${paper.subtitle}`);
+  });
+
+  it('gives every heading level space in style.css', () => {
+    const css = book.text('OEBPS/style.css');
+    for (const cls of ['section-1', 'section-2', 'section-3']) expect(css).toMatch(new RegExp(`\\.${cls}[^{]*\\{[^}]*margin`));
   });
 });

@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ejs from 'ejs';
 import type { Chapter as EpubChapter } from 'epub-gen-memory';
+import type { Element as HastElement } from 'hast';
 import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
 import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
@@ -90,7 +91,7 @@ export function epubSafeCss(css: string): string {
   return `/* styles/shared.css (typography shared with the print edition), prepared for EPUB reading systems. */\n${out}\n`;
 }
 
-interface NavPaper { kind: 'paper'; href: string; label: string; unit: string | null; id: string }
+interface NavPaper { kind: 'paper'; href: string; label: string; subtitle: string | null; unit: string | null; id: string }
 interface NavChapter { kind: 'chapter'; href: string; label: string; id: string; children: NavPaper[] }
 interface NavPart { href: string; label: string; id: string; children: Array<NavPaper | NavChapter> }
 
@@ -99,23 +100,25 @@ export function paperTitleId(paper: Paper): string {
   return `${paper.id}-title`;
 }
 
-function navPaper(paper: Paper, showUnit: boolean, opensChapter: boolean): NavPaper {
+function navPaper(paper: Paper, showUnit: boolean, opensChapter: boolean, showSubtitle = false): NavPaper {
   // A paper that opens a chapter starts with the chapter heading, which the nav links first;
   // the paper's own entry must point after it (nav links in reading order).
   const href = opensChapter ? `${paper.id}.xhtml#${paperTitleId(paper)}` : `${paper.id}.xhtml`;
-  return { kind: 'paper', href, label: paper.title, unit: showUnit ? paper.unit : null, id: paper.id };
+  return { kind: 'paper', href, label: paper.title, subtitle: showSubtitle && paper.subtitle ? `——${paper.subtitle}` : null, unit: showUnit ? paper.unit : null, id: paper.id };
 }
 
 function buildNav(volume: Volume): NavPart[] {
   const showUnit = volume.meta.toc.showUnit;
+  // Subtitles as the printed 目录 shows them (templates/toc.ts: toc.showSubtitle).
+  const showSubtitle = volume.meta.toc.showSubtitle;
   return volume.parts.map((part) => ({
     href: `${part.id}.xhtml`,
     label: partHeading(part),
     id: part.id,
     children: part.chapters.flatMap((chapter): Array<NavPaper | NavChapter> => {
       const heading = chapterHeading(chapter);
-      if (!heading || !chapter.papers.length) return chapter.papers.map((p) => navPaper(p, showUnit, false));
-      const papers = chapter.papers.map((p, i) => navPaper(p, showUnit, i === 0));
+      if (!heading || !chapter.papers.length) return chapter.papers.map((p) => navPaper(p, showUnit, false, showSubtitle));
+      const papers = chapter.papers.map((p, i) => navPaper(p, showUnit, i === 0, showSubtitle));
       return [{ kind: 'chapter', href: `${chapter.papers[0]!.id}.xhtml#${chapter.id}`, label: heading, id: chapter.id, children: papers }];
     }),
   }));
@@ -158,6 +161,18 @@ interface FileSpec {
   excludeFromToc: boolean;
 }
 
+/** Raise every heading rank (and a run-in head's aria-level) by `shift`: h3 → h1 for shift 2. */
+function outlineFromH1(node: HastElement, shift: number): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    const rank = /^h([1-6])$/.exec(child.tagName);
+    if (rank) child.tagName = `h${Math.max(1, Number(rank[1]) - shift)}`;
+    const level = child.properties?.ariaLevel;
+    if (level !== undefined && child.properties?.role === 'heading') child.properties.ariaLevel = String(Math.max(1, Number(level) - shift));
+    outlineFromH1(child, shift);
+  }
+}
+
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>): string {
   const tree = paperToHast(paper, opensChapter);
@@ -167,6 +182,9 @@ function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBrea
     const header = section.children.find((c) => c.type === 'element' && c.tagName === 'header');
     const title = header?.type === 'element' ? header.children.find((c) => c.type === 'element' && c.tagName === 'h3') : undefined;
     if (title?.type === 'element') title.properties = { ...title.properties, id: paperTitleId(paper) };
+    // Each file is a document of its own: its outline starts at h1 — the chapter heading when
+    // the paper opens a chapter (then the paper title h2), else the paper title — sections below.
+    outlineFromH1(section, opensChapter ? 1 : 2);
   }
   for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
   return stringifyHast(tree, { xhtml: true });
@@ -285,7 +303,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     // Body (Song) regular: every character of the book. Headings (Hei, shared.css gives them
     // weights 700 and 500): the characters of the headings only. Reading systems without these
     // families would otherwise fall back to whatever they have — or to nothing (tofu).
-    const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.unit ?? '')) : [c.unit ?? ''])])]), '目录导览正文扉页封面'].join('');
+    const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.subtitle ?? '') + (x.unit ?? '')) : [(c.subtitle ?? '') + (c.unit ?? '')])])]), '目录导览正文扉页封面'].join('');
     const headingText = ['目录', ...files.flatMap((f) => [...f.body.matchAll(/<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/g)].map((m) => textOf(m[1]!)))].join('');
     // Kai (shared.css): units, emphasis, block quotes.
     const kaiText = files

@@ -20,6 +20,7 @@ import { timed } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { projectPath } from '../../paths.ts';
 import { fontsourceSources, fontsourceVersion, inRanges } from './fontsource.ts';
+import { fontNames, realNames, renameFont } from './rename.ts';
 
 export interface FaceSpec {
   /** @fontsource package, e.g. `noto-serif-sc`. */
@@ -138,7 +139,7 @@ const subsets = new Map<string, Promise<FaceSubset>>();
 /** One face cut down to `codepoints` (memoised per process; on disk with a cache). */
 export function subsetFace(face: FaceSpec, codepoints: Iterable<number>, cache?: BuildCache): Promise<FaceSubset> {
   const wanted = [...new Set(codepoints)].sort((a, b) => a - b);
-  const key = hashKey('font-subset-2', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), wanted.join(','));
+  const key = hashKey('font-subset-3', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), wanted.join(','));
   let p = subsets.get(key);
   if (!p) {
     p = (async () => {
@@ -167,7 +168,9 @@ export async function makeSubset(face: FaceSpec, wanted: number[]): Promise<Face
     if (!mine.length) continue;
     const taken = new Set(mine);
     remaining = remaining.filter((cp) => !taken.has(cp));
-    const { data } = await timed('font', `subset ${path.basename(source.file)}`, () => callWorker<{ data: Uint8Array }>('subset', { file: source.file, codepoints: mine }));
+    const { data: cut } = await timed('font', `subset ${path.basename(source.file)}`, () => callWorker<{ data: Uint8Array }>('subset', { file: source.file, codepoints: mine }));
+    // The family's real names (not a variable-font instance's, e.g. 「Noto Sans SC Thin」): rename.ts.
+    const data = fontNames(cut).family === face.family ? cut : renameFont(cut, realNames(face.family, face.weight));
     const format = data[0] === 0x4f && data[1] === 0x54 && data[2] === 0x54 && data[3] === 0x4f ? 'opentype' : 'truetype';
     const base = path.basename(face.pkg);
     const name = `${base}-${face.weight}${parts.length ? `-${parts.length + 1}` : ''}.${format === 'opentype' ? 'otf' : 'ttf'}`;

@@ -21,7 +21,7 @@ import { printFaces } from './fonts.ts';
 
 const require = createRequire(import.meta.url);
 
-export const ENGINE_VERSION = 'juan-print-chunked-4';
+export const ENGINE_VERSION = 'juan-print-chunked-5';
 
 /**
  * An installed package's version, from the package.json above its entry point (pagedjs's

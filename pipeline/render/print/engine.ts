@@ -11,6 +11,7 @@
  */
 import type { BuildCache } from '../../cache/store.ts';
 import { TRIM_PRESETS, type BookConfig } from '../../config/schema.ts';
+import { blankPagesForEven } from './pdf/page-count.ts';
 import type { PageMap, Volume } from '../../model/types.ts';
 import type { OutputFile } from '../../output/atomic.ts';
 import { debugTiming } from '../../report/debug-timing.ts';
@@ -105,9 +106,12 @@ export class LayoutEngine {
     return {
       pageMap: result.pageMap,
       files: [{ path: 'book.pdf', data: result.pdf }, { path: 'print.html', data: result.html }, ...result.assets],
-      warnings: result.uncovered.map(
-        (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
-      ),
+      warnings: [
+        ...result.uncovered.map(
+          (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
+        ),
+        ...evenPageWarning(printReady, result.pageMap.pageCount),
+      ],
       chunks: result.chunks,
     };
   }
@@ -116,4 +120,10 @@ export class LayoutEngine {
   async close(): Promise<void> {
     await this.prelude?.then((p) => p.close(), () => {});
   }
+}
+
+/** A press-ready book gets blank pages at the end to make its page count even (pdf/press.ts): said once. */
+function evenPageWarning(printReady: boolean, pages: number): string[] {
+  const blanks = printReady ? blankPagesForEven(pages) : 0;
+  return blanks ? [`印厂版：版面 ${pages} 页为奇数，书末补 ${blanks} 页空白页，PDF 共 ${pages + blanks} 页`] : [];
 }

@@ -215,7 +215,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
   const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data));
   if (options.postprocess) {
     onStage?.('postprocess');
     const { postprocessDocument } = await import('./postprocess.ts');

@@ -1,12 +1,13 @@
 /**
  * Assemble the tabs' PDFs (layout.ts) into the book's PDF with pdf-lib: pages copied in book
- * order; a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
+ * order (each font face once: pdf/fonts.ts); a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
  * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
  * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
  * metadata) runs afterwards on the merged document before it is saved once.
  */
 import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
+import { shareFonts } from './pdf/fonts.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
@@ -23,7 +24,13 @@ export function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
  * The merged book as a pdf-lib document: post-processed (postprocess.ts) and saved by the
  * caller. `loaded`: source PDFs already being parsed (each tab's, as soon as it is printed).
  */
-export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] }>, links: PageLink[] = [], loaded = new Map<Uint8Array, Promise<PDFDocument>>()): Promise<PDFDocument> {
+export async function mergePdfs(
+  parts: Array<{ pdf: Uint8Array; pages: number[] }>,
+  links: PageLink[] = [],
+  loaded = new Map<Uint8Array, Promise<PDFDocument>>(),
+  /** The font subsets the tabs loaded: each face's copies (one per tab PDF) become one (pdf/fonts.ts). */
+  fontPrograms: Uint8Array[] = [],
+): Promise<PDFDocument> {
   const out = await PDFDocument.create({ updateMetadata: false });
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
   // fonts and other resources its pages share are copied once, not once per chunk.
@@ -86,5 +93,6 @@ export async function mergePdfs(parts: Array<{ pdf: Uint8Array; pages: number[] 
     });
     page.node.addAnnot(out.context.register(annot));
   }
+  if (fontPrograms.length) shareFonts(out, fontPrograms);
   return out;
 }

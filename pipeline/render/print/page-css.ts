@@ -12,6 +12,13 @@ import { JuanError } from '../../report/errors.ts';
 const PX_PER_PT = 96 / 72;
 const PX_PER_MM = 96 / 25.4;
 const SLACK_PX = 0.25;
+/**
+ * Print-ready: the slug (mm) outside the bleed on every side, where the crop marks are drawn —
+ * a printer wants them outside the bleed, not in it. Paged.js draws its marks across the whole
+ * CSS bleed up to --pagedjs-crop-offset from the trim, so the CSS bleed is bleed + slug and the
+ * offset is the bleed plus a hair: the marks stop 0.5 mm outside the BleedBox (pdf/boxes.ts).
+ */
+export const SLUG_MM = 10;
 /** Smallest margin we accept, in mm: running heads and folios live there. */
 const MIN_MARGIN_MM = 8;
 
@@ -65,8 +72,9 @@ export function pageCss(meta: BookConfig, printReady: boolean): string {
   return [
     `:root{--juan-font-size:${px(g.fontSizePx)};--juan-line:${px(g.linePx)};--juan-measure:${px(g.measurePx)};--juan-area-height:${px(g.areaHeightPx)};--juan-folio:"";}`,
     `@page{size:${g.trim.width}mm ${g.trim.height}mm;margin:${px(g.margins.top)} ${px(g.margins.outer)} ${px(g.margins.bottom)} ${px(g.margins.inner)};` +
-      (printReady ? `bleed:${g.bleed}mm;marks:crop;` : '') +
+      (printReady ? `bleed:${g.bleed + SLUG_MM}mm;marks:crop;` : '') +
       `}`,
+    ...(printReady ? [`.pagedjs_page{--pagedjs-crop-offset:${g.bleed + 0.5}mm;--pagedjs-crop-stroke:0.25pt;--pagedjs-crop-shadow:transparent;}`] : []),
     `@page :left{margin-left:${px(g.margins.outer)};margin-right:${px(g.margins.inner)};@top-center{content:${cssString(meta.title)};}}`,
     `@page :right{margin-left:${px(g.margins.inner)};margin-right:${px(g.margins.outer)};}`,
     // No bleed, no crop marks: their boxes (20 elements a page) need no style or layout.

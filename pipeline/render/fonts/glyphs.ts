@@ -1,0 +1,105 @@
+/**
+ * A TrueType font with only some glyphs' outlines, every glyph id kept (the others empty) —
+ * what Chromium's PDF writer embeds (CIDToGIDMap /Identity), so a PDF's content streams stay
+ * valid when their font program is swapped for this one (print/pdf/fonts.ts).
+ */
+import { readTables, writeFont } from './rename.ts';
+
+/** Glyph ids whose outline is not empty (a subset embedded with retained glyph ids has exactly its used glyphs). */
+export function glyphsWithOutlines(font: Uint8Array): Set<number> {
+  const { loca, count } = locations(font);
+  const used = new Set<number>();
+  for (let g = 0; g < count; g++) if (loca[g + 1]! > loca[g]!) used.add(g);
+  return used;
+}
+
+function locations(font: Uint8Array): { loca: number[]; count: number } {
+  const { tables } = readTables(font);
+  const head = tables.find((t) => t.tag === 'head');
+  const locaTable = tables.find((t) => t.tag === 'loca');
+  const maxp = tables.find((t) => t.tag === 'maxp');
+  if (!head || !locaTable || !maxp) throw new Error('not a TrueType (glyf) font');
+  const long = new DataView(head.data.buffer, head.data.byteOffset).getInt16(50) === 1;
+  const count = new DataView(maxp.data.buffer, maxp.data.byteOffset).getUint16(4);
+  const view = new DataView(locaTable.data.buffer, locaTable.data.byteOffset, locaTable.data.byteLength);
+  const loca = Array.from({ length: count + 1 }, (_, g) => (long ? view.getUint32(g * 4) : view.getUint16(g * 2) * 2));
+  return { loca, count };
+}
+
+/** `font` with the outlines of `keep` (and glyph 0, .notdef) only; loca written in the long format. */
+export function keepGlyphs(font: Uint8Array, keep: Set<number>): Uint8Array {
+  const { flavor, tables } = readTables(font);
+  const { loca, count } = locations(font);
+  const glyf = tables.find((t) => t.tag === 'glyf')!.data;
+  const pieces: Uint8Array[] = [];
+  const offsets = new Uint32Array(count + 1);
+  let at = 0;
+  for (let g = 0; g < count; g++) {
+    offsets[g] = at;
+    if (g !== 0 && !keep.has(g)) continue;
+    const piece = glyf.subarray(loca[g]!, loca[g + 1]!);
+    pieces.push(piece);
+    at += piece.length;
+    // Glyphs start on 4-byte boundaries.
+    const pad = (4 - (piece.length % 4)) % 4;
+    if (pad) {
+      pieces.push(new Uint8Array(pad));
+      at += pad;
+    }
+  }
+  offsets[count] = at;
+  const newGlyf = new Uint8Array(at);
+  let o = 0;
+  for (const p of pieces) {
+    newGlyf.set(p, o);
+    o += p.length;
+  }
+  const newLoca = new Uint8Array((count + 1) * 4);
+  const lv = new DataView(newLoca.buffer);
+  offsets.forEach((v, i) => lv.setUint32(i * 4, v));
+  const out = tables.map((t) => {
+    if (t.tag === 'glyf') return { tag: t.tag, data: newGlyf };
+    if (t.tag === 'loca') return { tag: t.tag, data: newLoca };
+    if (t.tag === 'head') {
+      const head = t.data.slice();
+      new DataView(head.buffer).setInt16(50, 1);
+      return { tag: t.tag, data: head };
+    }
+    return t;
+  });
+  return writeFont(flavor, out);
+}
+
+/** Advance width of glyph `g` in 1/1000 em (the unit of a PDF font's W array), from hhea/hmtx. */
+export function advanceWidths(font: Uint8Array): (g: number) => number {
+  const { tables } = readTables(font);
+  const get = (tag: string) => {
+    const t = tables.find((x) => x.tag === tag);
+    if (!t) throw new Error(`font has no ${tag} table`);
+    return new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  };
+  const upem = get('head').getUint16(18);
+  const metrics = get('hhea').getUint16(34);
+  const hmtx = get('hmtx');
+  return (g) => Math.round((hmtx.getUint16(Math.min(g, metrics - 1) * 4) * 1000) / upem);
+}
+
+/** Whether every outline `copy` has is byte-identical in `source` (copy was subset from source, glyph ids kept). */
+export function outlinesMatch(copy: Uint8Array, source: Uint8Array): boolean {
+  const a = locations(copy);
+  const b = locations(source);
+  const glyfA = readTables(copy).tables.find((t) => t.tag === 'glyf')!.data;
+  const glyfB = readTables(source).tables.find((t) => t.tag === 'glyf')!.data;
+  for (let g = 0; g < a.count; g++) {
+    const lenA = a.loca[g + 1]! - a.loca[g]!;
+    if (!lenA || g === 0) continue;
+    if (g >= b.count) return false;
+    const lenB = b.loca[g + 1]! - b.loca[g]!;
+    // The same glyph, byte for byte, up to the padding either file adds (≤ 3 zero bytes).
+    if (!lenB || Math.abs(lenA - lenB) > 3) return false;
+    const pa = glyfA.subarray(a.loca[g]!, a.loca[g + 1]!);
+    const pb = glyfB.subarray(b.loca[g]!, b.loca[g + 1]!);
+    for (let i = 0; i < Math.max(lenA, lenB); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,36 @@
+/**
+ * Fonts as a printer's preflight sees them (poppler's pdffonts, an independent reader): each
+ * face once, under its real name; and a cold and a cached build give the same bytes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runBuild } from '../../pipeline/commands/build.ts';
+import { pdffonts } from './helpers.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const seedOut = inject('seedOut');
+const buildError = inject('seedBuildError');
+const temp = mkdtempSync(join(tmpdir(), 'juan-fonts-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('seed build: fonts a printer trusts', () => {
+  it('embeds each face once, under the family’s real name', () => {
+    expect(buildError).toBeNull();
+    const names = pdffonts(join(seedOut, 'book.pdf')).map((f) => f.name.replace(/^[A-Z]{6}\+/, ''));
+    expect(names.slice().sort()).toEqual(['LXGWWenKai-Regular', 'NotoSansSC-Bold', 'NotoSansSC-Medium', 'NotoSerifSC-Bold', 'NotoSerifSC-Regular']);
+  });
+
+  it('gives the same bytes from a cold and a cached build', async () => {
+    const cacheDir = join(temp, 'cache');
+    await runBuild({ cwd: ROOT, out: join(temp, 'cold'), cacheDir, epub: false, browser: true });
+    const second = await runBuild({ cwd: ROOT, out: join(temp, 'cached'), cacheDir, epub: false, browser: true });
+    expect(second.report.cache.hits).toBeGreaterThan(0);
+    expect(second.report.cache.chunksLaidOut).toBe(0);
+    const cold = readFileSync(join(temp, 'cold', 'book.pdf'));
+    const cached = readFileSync(join(temp, 'cached', 'book.pdf'));
+    expect(cached.equals(cold)).toBe(true);
+    expect(pdffonts(join(temp, 'cached', 'book.pdf'))).toHaveLength(5);
+  }, 600_000);
+});
