@@ -20,7 +20,7 @@ export const OPTIONS = {
   manuscript: { type: 'string', arg: 'FILE', help: '书稿（默认 manuscript/ 中的 .md 文件）' },
   config: { type: 'string', arg: 'FILE', help: 'book.yaml（默认书稿旁的 book.yaml）' },
   out: { type: 'string', arg: 'DIR', help: '输出文件夹（默认 dist/）' },
-  'print-ready': { type: 'boolean', help: '印厂版：加 3 mm 出血和裁切标记' },
+  'print-ready': { type: 'boolean', help: '印厂版：3 mm 出血、出血外的裁切标记、纯黑（灰度）、偶数页、PDF/X-4；与 check 同用：印前检查（页面框、字体、颜色、图片、标准）' },
   'no-epub': { type: 'boolean', help: '只出 PDF（校对时更快）；输出文件夹中旧的 book.epub 会被删除' },
   cache: { type: 'string', arg: 'DIR', help: '构建缓存文件夹（默认 .cache/juan：版面、PDF、字体子集）：只重排改动过的论文' },
   'no-cache': { type: 'boolean', help: '冷构建：不读也不写构建缓存' },
@@ -42,8 +42,8 @@ export const COMMANDS = {
     options: ['manuscript', 'config', 'out', 'print-ready', 'no-epub', 'cache', 'no-cache', 'quiet', 'debug', 'help'],
   },
   check: {
-    summary: '读取 book.pdf，核对目录页码（与 toc.json、规范化书稿比对）',
-    options: ['out', 'quiet', 'debug', 'help'],
+    summary: '读取 book.pdf，核对目录页码（与 toc.json、规范化书稿比对）；加 --print-ready 另做印前检查',
+    options: ['out', 'print-ready', 'quiet', 'debug', 'help'],
   },
   preview: {
     summary: '本机预览：启动 127.0.0.1 上的预览页，改书稿、book.yaml、样式或图片并保存后自动重排，打开的页面跳到有变化的那一页',

@@ -99,7 +99,8 @@ describe('command line: help', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('juan check');
     expect(run.stdout).toContain('--out DIR');
-    expect(run.stdout).not.toContain('--print-ready');
+    expect(run.stdout).toContain('--print-ready'); // the preflight
+    expect(run.stdout).not.toContain('--no-epub');
     expect(run.stdout).not.toContain('--manuscript');
   });
 
