@@ -31,6 +31,6 @@ export function titlePage(meta: BookConfig): Element {
           ),
         )
       : null,
-    h('p', { className: ['book-date'] }, [formatChineseDate(meta.date)]),
+    meta.date ? h('p', { className: ['book-date'] }, [formatChineseDate(meta.date)]) : null,
   ]);
 }

@@ -7,7 +7,7 @@
  * filling never changes the 目录's length.
  */
 import type { Element } from 'hast';
-import type { Volume } from '../pipeline/model/types.ts';
+import { isUntitledPart, type Volume } from '../pipeline/model/types.ts';
 import { h } from './print-hast.ts';
 
 /** A folio as the 目录 prints it: `1` (plain) or `(01)` (parenthesized, the old edition's style). */
@@ -20,13 +20,15 @@ export function tocNav(volume: Volume): Element {
   const { toc } = volume.meta;
   const items: Element[] = [];
   for (const part of volume.parts) {
-    items.push(
-      h('li', { className: ['toc-part'], dataTarget: part.id }, [
-        h('span', { className: ['toc-part-label'] }, [part.label]),
-        ' ',
-        h('span', { className: ['toc-part-name'] }, [part.title]),
-      ]),
-    );
+    if (!isUntitledPart(part)) {
+      items.push(
+        h('li', { className: ['toc-part'], dataTarget: part.id }, [
+          h('span', { className: ['toc-part-label'] }, [part.label]),
+          ' ',
+          h('span', { className: ['toc-part-name'] }, [part.title]),
+        ]),
+      );
+    }
     for (const chapter of part.chapters) {
       if (chapter.title) {
         items.push(

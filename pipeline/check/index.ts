@@ -199,6 +199,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
   const notes: string[] = [];
   let problems = 0;
   const titles = papers.map((p) => norm(p.title));
+  // Papers with the same title are told apart by order: the k-th line (or first page) with that
+  // title is the k-th such paper (titleStarts names the first of them).
+  const sameTitle = titles.map((t) => titles.flatMap((u, j) => (u === t ? [j] : [])));
+  const nextFree = (paper: number, taken: Map<number, unknown>) => sameTitle[paper]!.find((j) => !taken.has(j)) ?? -1;
 
   const radicals = pages.reduce((n, p) => n + p.lines.reduce((m, l) => m + (l.text.match(RADICALS)?.length ?? 0), 0), 0);
   if (radicals > 0) notes.push(`PDF 提取出的文字中有 ${radicals} 个康熙部首/部首补充字符（如「⽬」代替「目」），复制和搜索会出错；核对时已按对应汉字比较`);
@@ -214,8 +218,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
     const normed = lines.map((l) => norm(l.text));
     const starts = titleStarts(normed, titles);
     const used = new Set<number>();
-    starts.forEach((start, i) => {
-      if (!start || tocSays.has(start.paper)) return;
+    starts.forEach((found, i) => {
+      if (!found) return;
+      const start = { ...found, paper: nextFree(found.paper, tocSays) };
+      if (start.paper < 0) return;
       // The number ends the line where the title ends, or one of the next lines of the same entry.
       let says: string | null = null;
       for (let k = start.end; k < Math.min(lines.length, start.end + 4); k++) {
@@ -247,7 +253,8 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
       if (!start) return;
       const line = page.lines[i]!;
       if (line.size >= bodySize * 1.15) {
-        if (!firstPage.has(start.paper)) firstPage.set(start.paper, page);
+        const paper = nextFree(start.paper, firstPage);
+        if (paper >= 0) firstPage.set(paper, page);
       } else if (line.top > page.height * 0.12 && !fallback.has(start.paper)) {
         fallback.set(start.paper, page);
       }
@@ -296,6 +303,7 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
 
   // 3. Compare the three sources with what is printed.
   const mdTitles = mdEntries.map((e) => norm(e.title));
+  const mdUsed = new Set<number>();
   papers.forEach((paper, i) => {
     const real = actual.get(i) ?? null;
     if (real == null) return; // reported in notes
@@ -311,7 +319,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
       .map((t, k) => ({ t, k }))
       .filter(({ t }) => t.startsWith(titles[i]!))
       .filter(({ t }) => !titles.some((other, j) => j !== i && other.length > titles[i]!.length && t.startsWith(other)));
-    const entry = candidates.length ? mdEntries[candidates[0]!.k]! : null;
+    // in order: a repeated title takes the next line that lists it
+    const pick = candidates.find(({ k }) => !mdUsed.has(k)) ?? candidates[0];
+    if (pick) mdUsed.add(pick.k);
+    const entry = pick ? mdEntries[pick.k]! : null;
     const mdSays = entry?.page ?? null;
     if (!samePage(mdSays, real)) rows.push({ paper: paper.title, where: 'manuscript.normalized.md', says: mdSays, actual: real });
   });

@@ -2,16 +2,13 @@
  * Resolve the command-line inputs: which manuscript, which book.yaml, which output folder;
  * then read the manuscript once into the volume model.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Root } from 'mdast';
 import { loadConfig } from '../config/load.ts';
-import { defaultConfig } from '../config/defaults.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { normalizeManuscript } from '../normalize/index.ts';
-import { metaFromManuscript } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { JuanError } from '../report/errors.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -59,12 +56,6 @@ export function resolveInputs(options: CommonOptions): ResolvedInputs {
   return { manuscript, configPath, out: resolve(cwd, options.out ?? 'dist') };
 }
 
-/** A stable identifier for a manuscript without book.yaml: a name-based UUID of its path-free content. */
-function derivedIdentifier(text: string): string {
-  const hex = createHash('sha1').update(text).digest('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 export interface ReadResult {
   volume: Volume;
   file: VFile;
@@ -78,16 +69,8 @@ export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, on
   const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
   onConfig?.(config);
   const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined });
-  if (!config) {
-    callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
-    const fromText = metaFromManuscript(tree);
-    volume.meta = defaultConfig({
-      title: fromText.title ?? '未命名',
-      date: fromText.date ?? '1970-01',
-      identifier: derivedIdentifier(String(file.value)),
-      ...fromText,
-    } as BookConfig);
-  }
+  // without book.yaml, buildVolume took the metadata from the manuscript (metaWithoutConfig)
+  if (!config) callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
   return { volume, file, tree, config: volume.meta };
 }
 

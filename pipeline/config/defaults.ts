@@ -2,7 +2,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { BookConfigSchema, SectionSchemas, type BookConfig, type BookConfigInput } from './schema.ts';
 
-export function defaultConfig(input: Partial<BookConfigInput> & Pick<BookConfigInput, 'title' | 'date' | 'identifier'>): BookConfig {
+export function defaultConfig(input: Partial<BookConfigInput> & Pick<BookConfigInput, 'title' | 'identifier'>): BookConfig {
   const withTop = Value.Default(BookConfigSchema, structuredClone(input)) as BookConfigInput;
   return {
     ...withTop,

@@ -13,7 +13,7 @@ import type { BookConfig } from '../config/schema.ts';
 import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
-import { readManuscript } from './read-manuscript.ts';
+import { extractFrontMatter, readManuscript } from './read-manuscript.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -39,6 +39,7 @@ export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;
   toOriginalPositions(tree, file);
+  extractFrontMatter(tree, file);
   return processor.runSync(tree, file) as Root;
 }
 

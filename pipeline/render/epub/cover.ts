@@ -22,7 +22,8 @@ interface Line {
 }
 
 /** `2018-10` → `2018年10月`; `2018-10-05` → `2018年10月5日`. */
-export function chineseDate(date: string): string {
+export function chineseDate(date: string | undefined): string {
+  if (!date) return '';
   const [y, m, d] = date.split('-');
   return `${y}年${Number(m)}月${d ? `${Number(d)}日` : ''}`;
 }
@@ -57,7 +58,7 @@ export async function coverSvg(meta: BookConfig): Promise<{ svg: string; alt: st
   if (meta.subtitle) lines.push({ text: `——${meta.subtitle}`, size: 64, y: 1060, weight: 400, fill: '#fdf8ee' });
   if (meta.genre) lines.push({ text: meta.genre, size: 72, y: 1300, weight: 400, fill: '#3b2a20' });
   if (meta.publisher) lines.push({ text: meta.publisher, size: 56, y: 2040, weight: 400, fill: '#3b2a20' });
-  lines.push({ text: chineseDate(meta.date), size: 56, y: 2140, weight: 400, fill: '#3b2a20' });
+  if (meta.date) lines.push({ text: chineseDate(meta.date), size: 56, y: 2140, weight: 400, fill: '#3b2a20' });
   const drawn = await Promise.all(lines.map((line) => drawLine(meta, line)));
   const alt = ['封面', title, meta.subtitle ? `——${meta.subtitle}` : '', meta.genre ?? '', meta.publisher ?? '', chineseDate(meta.date)].filter(Boolean).join('　');
   const svg =

@@ -27,8 +27,10 @@ export function setMetadata(doc: PDFDocument, meta: BookConfig): void {
   if (meta.keywords.length) doc.setKeywords([meta.keywords.join('; ')]);
   doc.setCreator('juan');
   doc.setProducer(PRODUCER);
-  const date = bookDate(meta.date);
-  doc.setCreationDate(date);
-  doc.setModificationDate(date);
+  if (meta.date) {
+    const date = bookDate(meta.date);
+    doc.setCreationDate(date);
+    doc.setModificationDate(date);
+  }
   doc.catalog.set(PDFName.of('Lang'), PDFString.of(meta.language || 'zh-CN'));
 }
