@@ -330,6 +330,19 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
   return { ok: rows.length === 0 && problems === 0, pdfPages: pages.length, papersChecked: papers.length, rows, notes };
 }
 
+const STALE_HINT = '输出文件夹里的文件来自不同的运行：请重新构建（npx juan build），再核对';
+
+/**
+ * A stale output folder is not a wrong 目录: toc.json or the normalized manuscript written by
+ * `juan normalize` (no page numbers) did not come from the build that made book.pdf. Said with its own message (「请重新构建」), exit 2.
+ */
+export function assertSameBuild(papers: CheckPaper[], mdEntries: MarkdownTocEntry[], paths: { tocJson: string; markdown: string }): void {
+  if (papers.every((p) => p.page == null))
+    throw new JuanError('usage', 'toc.json 中没有页码：它不是与 book.pdf 同一次构建写出的（juan normalize 不排版）；请重新构建', { file: paths.tocJson, source: 'check', hint: STALE_HINT });
+  if (mdEntries.length && mdEntries.every((e) => e.page == null))
+    throw new JuanError('usage', 'manuscript.normalized.md 的目录中没有页码：它不是与 book.pdf 同一次构建写出的；请重新构建', { file: paths.markdown, source: 'check', hint: STALE_HINT });
+}
+
 /** `juan check` core: read the three build outputs and compare. */
 export async function checkBook(paths: { pdf: string; tocJson: string; markdown: string }): Promise<CheckReport> {
   const pdf = readRequired(paths.pdf);
@@ -337,11 +350,16 @@ export async function checkBook(paths: { pdf: string; tocJson: string; markdown:
   const markdown = readRequired(paths.markdown).toString('utf8');
   const papers = parseTocJson(tocJson, paths.tocJson);
   const mdEntries = parseMarkdownToc(markdown, paths.markdown);
+  assertSameBuild(papers, mdEntries, paths);
   let text: PdfText;
   try {
     text = await readPdfText(new Uint8Array(pdf));
   } catch (cause) {
     throw new JuanError('content', `无法读取 PDF：${(cause as Error).message}`, { file: paths.pdf, source: 'check', hint: HINT, cause });
   }
-  return checkPdfText(text, papers, mdEntries);
+  const report = checkPdfText(text, papers, mdEntries);
+  // The PDF agrees with itself but the files beside it do not: they come from another run.
+  if (!report.ok && report.rows.length && report.rows.every((r) => r.where !== '目录 (PDF)'))
+    report.notes.unshift(`book.pdf 的目录与其正文一致，只有 toc.json / manuscript.normalized.md 与它不符：${STALE_HINT}`);
+  return report;
 }

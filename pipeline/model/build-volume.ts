@@ -115,7 +115,7 @@ export function metaFromManuscript(tree: Root, file?: VFile): Partial<BookConfig
         const next = kids[i + 1];
         if (!isPaper && next?.type === 'heading' && next.depth === 2 && roleOf(next) !== 'paper-title') meta.subtitle = plain(next).trim();
       } else if (!isPaper && !meta.genre && text.length <= 8 && meta.title) meta.genre = text;
-      if (isPaper) break;
+      if (isPaper && !document) break;
       continue;
     }
     if (role === 'toc' || (role === 'paper-title' && !document)) break;
@@ -309,5 +309,47 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
   missing.sort((a, b) => a.index - b.index);
 
+  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file);
   return { meta, source: path, parts, missing };
+}
+
+/** A link into the manuscript's own files or anchors (not a URL with a scheme). */
+const LOCAL_LINK = /^(?![a-z][a-z0-9+.-]*:|\/\/)/i;
+const fileKey = (url: string) => decodeURIComponent(url.split('#')[0]!.split('?')[0]!).split('/').pop()!.replace(/\.(?:md|markdown|html?)$/i, '').toLowerCase();
+
+/**
+ * Links to the manuscript's other files (`issue-12.md`, `../docs/a.md#x`) point to the paper that
+ * file became — the 目录's links say which file each paper came from — as `#paper-id` (the print
+ * anchor; the EPUB writer turns it into the paper's file). Any other local link (a file not in
+ * the book, an anchor we do not keep) becomes plain text, with a warning: a dead link in the
+ * EPUB is an error, and in print it leads nowhere.
+ */
+function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | null }>, entryOf: (k: number) => number, file: VFile): void {
+  const byFile = new Map<string, string>();
+  papers.forEach((p, k) => {
+    const href = entries[entryOf(k)]?.href;
+    if (href && href.split('#')[0]) byFile.set(fileKey(href), p.id);
+  });
+  const walk = (parent: { children?: RootContent[] }) => {
+    if (!parent.children) return;
+    parent.children = parent.children.flatMap((n): RootContent[] => {
+      if (n.type === 'link' && LOCAL_LINK.test(n.url) && n.url.trim()) {
+        const id = n.url.split('#')[0] ? byFile.get(fileKey(n.url)) : undefined;
+        if (id) {
+          walk(n);
+          return [{ ...n, url: `#${id}` }];
+        }
+        warn(file, `链接「${plain(n).trim() || n.url}」指向书稿中找不到的文件或位置（${n.url}），已改为纯文字`, nodePos(n));
+        walk(n);
+        return n.children as RootContent[];
+      }
+      walk(n as { children?: RootContent[] });
+      return [n];
+    });
+  };
+  for (const p of papers) {
+    const holder: { children?: RootContent[] } = { children: p.body };
+    walk(holder);
+    p.body = holder.children!;
+  }
 }

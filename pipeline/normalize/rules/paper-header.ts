@@ -102,7 +102,8 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     const byline = (() => {
       const k = kids.indexOf(atTop[0]!);
       const next = kids[k + 1];
-      return next?.type === 'paragraph' && isUnitLine(plain(next));
+      // a date line under a title (`2021年12月24日 …通过`) is no byline
+      return next?.type === 'paragraph' && isUnitLine(plain(next)) && !/^\d{4}\s*年/.test(plain(next).trim());
     })();
     if (atTop.length === 1 && atTop[0] === cands[0] && rest.filter((c) => c.depth === unitDepth).length >= 2 && !byline) {
       structure = 'document';
@@ -113,6 +114,8 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
       for (const c of cands) if (numberingLevel(plain(c)) === 0) counts.set(c.depth, (counts.get(c.depth) ?? 0) + 1);
       const twice = [...counts].filter(([, k]) => k >= 2).map(([d]) => d);
       titleDepth = twice.length ? Math.min(...twice) : counts.size ? Math.min(...counts.keys()) : top;
+      // only numbered headings (`# 一、绪论` … after a title page): they are the document's units
+      if (!counts.size) structure = 'document';
     }
   }
   const claimed = new Set(cands.filter((c) => c.depth === titleDepth && isCandidate(c)).flatMap((c) => tocMatches(plain(c))));

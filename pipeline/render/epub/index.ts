@@ -168,6 +168,8 @@ interface FileSpec {
   excludeFromToc: boolean;
 }
 
+const PAPER_ID = /^p\d+-[0-9a-f]{6}$/;
+
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>): string {
   const tree = paperToHast(paper, opensChapter);
@@ -179,6 +181,13 @@ function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBrea
     if (title?.type === 'element') title.properties = { ...title.properties, id: paperTitleId(paper) };
   }
   for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+  // links to another paper (`#p03-…`, see buildVolume) point to that paper's file
+  const relink = (node: { type: string; tagName?: string; properties?: Record<string, unknown>; children?: unknown[] }) => {
+    if (node.type === 'element' && node.tagName === 'a' && typeof node.properties?.href === 'string' && node.properties.href.startsWith('#') && PAPER_ID.test(node.properties.href.slice(1)))
+      node.properties.href = node.properties.href.slice(1) === paper.id ? '#' + paperTitleId(paper) : `${node.properties.href.slice(1)}.xhtml`;
+    for (const c of (node.children ?? []) as Array<typeof node>) relink(c);
+  };
+  relink(tree as never);
   return stringifyHast(tree, { xhtml: true });
 }
 
