@@ -183,9 +183,10 @@ export function printedFolio(page: PageText): string | null {
   return lowest ? folioText(lowest.text) : null;
 }
 
-function mode(values: number[]): number {
+/** The most common value; with weights, the one that carries the most weight. */
+function mode(values: number[], weights?: number[]): number {
   const counts = new Map<number, number>();
-  for (const v of values) counts.set(Math.round(v * 2) / 2, (counts.get(Math.round(v * 2) / 2) ?? 0) + 1);
+  values.forEach((v, i) => counts.set(Math.round(v * 2) / 2, (counts.get(Math.round(v * 2) / 2) ?? 0) + (weights?.[i] ?? 1)));
   let best = 0;
   let bestCount = -1;
   for (const [v, c] of counts) if (c > bestCount) [best, bestCount] = [v, c];
@@ -244,7 +245,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
 
   // 2. The page where each paper begins, and the folio printed there.
   const bodyPages = pages.slice(toc ? toc.last : 0);
-  const bodySize = mode(bodyPages.flatMap((p) => p.lines.map((l) => l.size)));
+  // the body size is the size most characters are set in (a small book of short papers has
+  // more title lines than body lines, but not more title characters)
+  const bodyLines = bodyPages.flatMap((p) => p.lines);
+  const bodySize = mode(bodyLines.map((l) => l.size), bodyLines.map((l) => [...l.text].length));
   const firstPage = new Map<number, PageText>();
   const fallback = new Map<number, PageText>();
   for (const page of bodyPages) {
