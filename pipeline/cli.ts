@@ -153,4 +153,13 @@ function printMessages(file: Parameters<typeof formatMessages>[0], byRule: Recor
   if (summary) process.stderr.write(`按规则统计：\n${summary}\n`);
 }
 
+// A failure that escapes the awaited path (thrown in a timer or a browser callback) still ends
+// in the one error line and exit code, never a stack trace and `Node.js v…` (issue 13).
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    process.stderr.write(formatError(error, process.argv.includes('--debug')) + '\n');
+    process.exit(error instanceof JuanError ? error.exitCode : 1);
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

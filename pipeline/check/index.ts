@@ -183,9 +183,10 @@ export function printedFolio(page: PageText): string | null {
   return lowest ? folioText(lowest.text) : null;
 }
 
-function mode(values: number[]): number {
+/** The most common value; with weights, the one that carries the most weight. */
+function mode(values: number[], weights?: number[]): number {
   const counts = new Map<number, number>();
-  for (const v of values) counts.set(Math.round(v * 2) / 2, (counts.get(Math.round(v * 2) / 2) ?? 0) + 1);
+  values.forEach((v, i) => counts.set(Math.round(v * 2) / 2, (counts.get(Math.round(v * 2) / 2) ?? 0) + (weights?.[i] ?? 1)));
   let best = 0;
   let bestCount = -1;
   for (const [v, c] of counts) if (c > bestCount) [best, bestCount] = [v, c];
@@ -199,6 +200,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
   const notes: string[] = [];
   let problems = 0;
   const titles = papers.map((p) => norm(p.title));
+  // Papers with the same title are told apart by order: the k-th line (or first page) with that
+  // title is the k-th such paper (titleStarts names the first of them).
+  const sameTitle = titles.map((t) => titles.flatMap((u, j) => (u === t ? [j] : [])));
+  const nextFree = (paper: number, taken: Map<number, unknown>) => sameTitle[paper]!.find((j) => !taken.has(j)) ?? -1;
 
   const radicals = pages.reduce((n, p) => n + p.lines.reduce((m, l) => m + (l.text.match(RADICALS)?.length ?? 0), 0), 0);
   if (radicals > 0) notes.push(`PDF 提取出的文字中有 ${radicals} 个康熙部首/部首补充字符（如「⽬」代替「目」），复制和搜索会出错；核对时已按对应汉字比较`);
@@ -214,8 +219,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
     const normed = lines.map((l) => norm(l.text));
     const starts = titleStarts(normed, titles);
     const used = new Set<number>();
-    starts.forEach((start, i) => {
-      if (!start || tocSays.has(start.paper)) return;
+    starts.forEach((found, i) => {
+      if (!found) return;
+      const start = { ...found, paper: nextFree(found.paper, tocSays) };
+      if (start.paper < 0) return;
       // The number ends the line where the title ends, or one of the next lines of the same entry.
       let says: string | null = null;
       for (let k = start.end; k < Math.min(lines.length, start.end + 4); k++) {
@@ -238,7 +245,10 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
 
   // 2. The page where each paper begins, and the folio printed there.
   const bodyPages = pages.slice(toc ? toc.last : 0);
-  const bodySize = mode(bodyPages.flatMap((p) => p.lines.map((l) => l.size)));
+  // the body size is the size most characters are set in (a small book of short papers has
+  // more title lines than body lines, but not more title characters)
+  const bodyLines = bodyPages.flatMap((p) => p.lines);
+  const bodySize = mode(bodyLines.map((l) => l.size), bodyLines.map((l) => [...l.text].length));
   const firstPage = new Map<number, PageText>();
   const fallback = new Map<number, PageText>();
   for (const page of bodyPages) {
@@ -247,7 +257,8 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
       if (!start) return;
       const line = page.lines[i]!;
       if (line.size >= bodySize * 1.15) {
-        if (!firstPage.has(start.paper)) firstPage.set(start.paper, page);
+        const paper = nextFree(start.paper, firstPage);
+        if (paper >= 0) firstPage.set(paper, page);
       } else if (line.top > page.height * 0.12 && !fallback.has(start.paper)) {
         fallback.set(start.paper, page);
       }
@@ -296,6 +307,7 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
 
   // 3. Compare the three sources with what is printed.
   const mdTitles = mdEntries.map((e) => norm(e.title));
+  const mdUsed = new Set<number>();
   papers.forEach((paper, i) => {
     const real = actual.get(i) ?? null;
     if (real == null) return; // reported in notes
@@ -311,12 +323,28 @@ export function checkPdfText(text: PdfText, papers: CheckPaper[], mdEntries: Mar
       .map((t, k) => ({ t, k }))
       .filter(({ t }) => t.startsWith(titles[i]!))
       .filter(({ t }) => !titles.some((other, j) => j !== i && other.length > titles[i]!.length && t.startsWith(other)));
-    const entry = candidates.length ? mdEntries[candidates[0]!.k]! : null;
+    // in order: a repeated title takes the next line that lists it
+    const pick = candidates.find(({ k }) => !mdUsed.has(k)) ?? candidates[0];
+    if (pick) mdUsed.add(pick.k);
+    const entry = pick ? mdEntries[pick.k]! : null;
     const mdSays = entry?.page ?? null;
     if (!samePage(mdSays, real)) rows.push({ paper: paper.title, where: 'manuscript.normalized.md', says: mdSays, actual: real });
   });
 
   return { ok: rows.length === 0 && problems === 0, pdfPages: pages.length, papersChecked: papers.length, rows, notes };
+}
+
+const STALE_HINT = '输出文件夹里的文件来自不同的运行：请重新构建（npx juan build），再核对';
+
+/**
+ * A stale output folder is not a wrong 目录: toc.json or the normalized manuscript written by
+ * `juan normalize` (no page numbers) did not come from the build that made book.pdf. Said with its own message (「请重新构建」), exit 2.
+ */
+export function assertSameBuild(papers: CheckPaper[], mdEntries: MarkdownTocEntry[], paths: { tocJson: string; markdown: string }): void {
+  if (papers.every((p) => p.page == null))
+    throw new JuanError('usage', 'toc.json 中没有页码：它不是与 book.pdf 同一次构建写出的（juan normalize 不排版）；请重新构建', { file: paths.tocJson, source: 'check', hint: STALE_HINT });
+  if (mdEntries.length && mdEntries.every((e) => e.page == null))
+    throw new JuanError('usage', 'manuscript.normalized.md 的目录中没有页码：它不是与 book.pdf 同一次构建写出的；请重新构建', { file: paths.markdown, source: 'check', hint: STALE_HINT });
 }
 
 /** `juan check` core: read the three build outputs and compare. */
@@ -326,11 +354,16 @@ export async function checkBook(paths: { pdf: string; tocJson: string; markdown:
   const markdown = readRequired(paths.markdown).toString('utf8');
   const papers = parseTocJson(tocJson, paths.tocJson);
   const mdEntries = parseMarkdownToc(markdown, paths.markdown);
+  assertSameBuild(papers, mdEntries, paths);
   let text: PdfText;
   try {
     text = await readPdfText(new Uint8Array(pdf));
   } catch (cause) {
     throw new JuanError('content', `无法读取 PDF：${(cause as Error).message}`, { file: paths.pdf, source: 'check', hint: HINT, cause });
   }
-  return checkPdfText(text, papers, mdEntries);
+  const report = checkPdfText(text, papers, mdEntries);
+  // The PDF agrees with itself but the files beside it do not: they come from another run.
+  if (!report.ok && report.rows.length && report.rows.every((r) => r.where !== '目录 (PDF)'))
+    report.notes.unshift(`book.pdf 的目录与其正文一致，只有 toc.json / manuscript.normalized.md 与它不符：${STALE_HINT}`);
+  return report;
 }

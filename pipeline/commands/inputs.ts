@@ -7,10 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Root } from 'mdast';
 import { loadConfig } from '../config/load.ts';
-import { defaultConfig, fallbackIdentifier } from '../config/defaults.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { normalizeManuscript } from '../normalize/index.ts';
-import { metaFromManuscript } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { JuanError } from '../report/errors.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -79,16 +77,8 @@ export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, on
   const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
   onConfig?.(config);
   const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined });
-  if (!config) {
-    callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
-    const fromText = metaFromManuscript(tree);
-    volume.meta = defaultConfig({
-      title: fromText.title ?? '未命名',
-      date: fromText.date ?? '1970-01',
-      identifier: fallbackIdentifier(String(file.value)),
-      ...fromText,
-    } as BookConfig);
-  }
+  // without book.yaml, buildVolume took the metadata from the manuscript (metaWithoutConfig)
+  if (!config) callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
   return { volume, file, tree, config: volume.meta };
 }
 

@@ -12,7 +12,7 @@ export function fallbackIdentifier(text: string): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function defaultConfig(input: Partial<BookConfigInput> & Pick<BookConfigInput, 'title' | 'date' | 'identifier'>): BookConfig {
+export function defaultConfig(input: Partial<BookConfigInput> & Pick<BookConfigInput, 'title' | 'identifier'>): BookConfig {
   const withTop = Value.Default(BookConfigSchema, structuredClone(input)) as BookConfigInput;
   return {
     ...withTop,

@@ -90,7 +90,7 @@ export const BookConfigSchema = Type.Object(
     genre: Type.Optional(Type.String({ description: '文集类型行，如「论文集」' })),
     organisers: Type.Array(Organiser, { default: [], description: '指导/主办/承办单位（OCR 错乱，由编辑填写）' }),
     publisher: Type.Optional(Type.String({ description: '出版者' })),
-    date: Type.String({ pattern: '^\\d{4}-\\d{2}(-\\d{2})?$', description: '出版日期 YYYY-MM 或 YYYY-MM-DD' }),
+    date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}(-\\d{2})?$', description: '出版日期 YYYY-MM 或 YYYY-MM-DD；不写则不印日期（警告）' })),
     language: Type.String({ default: 'zh-CN', description: '语言（BCP 47）' }),
     identifier: Type.String({ minLength: 1, description: '稳定标识（urn:uuid:… 或 ISBN），EPUB 每次构建相同' }),
     description: Type.Optional(Type.String({ description: '内容简介（EPUB dc:description、PDF Subject）' })),

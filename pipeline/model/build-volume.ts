@@ -9,14 +9,12 @@ import { createHash } from 'node:crypto';
 import type { Heading, Root, RootContent } from 'mdast';
 import type { VFile } from 'vfile';
 import YAML from 'yaml';
-import { defaultConfig } from '../config/defaults.ts';
+import { defaultConfig, fallbackIdentifier } from '../config/defaults.ts';
 import type { BookConfig, BookConfigInput } from '../config/schema.ts';
 import { JuanError } from '../report/errors.ts';
 import { withoutStack } from '../normalize/define-rule.ts';
-import type { PaperHead } from '../normalize/rules/paper-header.ts';
-import type { ReconcileData } from '../normalize/rules/reconcile-toc.ts';
-import type { TocData } from '../normalize/rules/toc-entries.ts';
 import { FINAL, juan, plain, roleOf, type Place } from '../normalize/text.ts';
+import type { FrontMatterBlock } from './normalized.ts';
 import type { Chapter, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
 
 /** What the normalized Markdown's front matter keeps beyond the metadata. */
@@ -38,37 +36,107 @@ function frontMatter(tree: Root): Record<string, unknown> | null {
   }
 }
 
+/** `2018-10`, `2018/10/5`, `2018 年 10 月 5 日` → `2018-10` / `2018-10-05`; anything else → undefined. */
+export function isoDate(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const m = String(value).trim().match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:(?:[-/.]|月)\s*(\d{1,2})\s*日?|月)?/);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return undefined;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}${m[3] ? `-${m[3].padStart(2, '0')}` : ''}`;
+}
+
+/** A date line at the start of a manuscript: `2018 年 10 月`, `2021年12月24日 …会议通过`. */
+const DATE_LINE = /^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?(?=$|\s|[（(，,])/;
+
+const BOOK_KEYS = ['title', 'subtitle', 'genre', 'publisher', 'description'] as const;
+const GENERIC_NAMES = /^(?:manuscript|index|readme|main|book|draft|untitled|text|书稿|正文|稿件|全文)$/i;
+
+/** The title a file name gives: its base name, or its folder's when the base name says nothing. */
+export function titleFromPath(path: string): string | undefined {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  const base = (parts.pop() ?? '').replace(/\.[^.]+$/, '');
+  const name = GENERIC_NAMES.test(base) ? parts.pop() ?? '' : base;
+  return name.trim() || undefined;
+}
+
+/** A value every block lists under `tags`/`categories`/`series`: the name of the collection the files belong to. */
+function sharedTag(blocks: FrontMatterBlock[]): string | undefined {
+  const listOf = (b: FrontMatterBlock) =>
+    ['series', 'collection', 'tags', 'categories', 'category'].flatMap((k) => {
+      const v = b.data[k];
+      return (Array.isArray(v) ? v : v != null ? [v] : []).filter((x): x is string => typeof x === 'string').map((x) => x.trim());
+    });
+  const [first, ...rest] = blocks.map(listOf);
+  return first?.find((t) => t && rest.every((l) => l.includes(t)));
+}
+
 /**
- * Metadata the manuscript itself gives: its YAML front matter (a normalized manuscript), else the
- * title-page block before the 目录: title = first H1, subtitle = the `##` after it, genre = a short
- * H1 like `论文集`, date from `2018 年 10 月` → `2018-10`.
+ * Metadata the manuscript itself gives. A normalized manuscript (ours): its YAML front matter.
+ * Otherwise, in this order: the first front-matter block when it speaks for the book (not when
+ * every block titles its own section file — then the collection name all blocks share); the
+ * title-page block before the 目录 or the first paper: title = first H1 (or a single long
+ * document's title), subtitle = the `##` after it, genre = a short H1 like `论文集`, date from
+ * `2018 年 10 月`; finally the file name for the title. Never a placeholder: what is not known
+ * stays undefined.
  */
-export function metaFromManuscript(tree: Root): Partial<BookConfig> {
+export function metaFromManuscript(tree: Root, file?: VFile): Partial<BookConfig> {
   const fm = frontMatter(tree);
-  if (fm) {
+  if (fm && fm.juan) {
     const out: Record<string, unknown> = {};
     for (const k of CONFIG_KEYS) if (fm[k] != null) out[k] = k === 'date' ? String(fm[k]) : fm[k];
     return out as Partial<BookConfig>;
   }
   const meta: Partial<BookConfig> = {};
+  const blocks = file?.data.frontMatter ?? [];
+  const first = blocks[0];
+  const perSection = blocks.length > 1 && blocks.every((b) => typeof b.data.title === 'string');
+  if (first?.atStart && !perSection) {
+    for (const k of BOOK_KEYS) if (typeof first.data[k] === 'string' && (first.data[k] as string).trim()) meta[k] = (first.data[k] as string).trim();
+    const date = isoDate(first.data.date);
+    if (date) meta.date = date;
+    const kw = first.data.keywords;
+    if (Array.isArray(kw)) meta.keywords = kw.filter((x): x is string => typeof x === 'string');
+  } else if (perSection) {
+    const tag = sharedTag(blocks);
+    if (tag) meta.title = tag;
+  }
   const kids = tree.children;
+  const papers = file?.data.papers ?? [];
+  const document = file?.data.structure === 'document';
   for (let i = 0; i < kids.length; i++) {
     const n = kids[i];
     const role = roleOf(n);
-    if (role === 'toc' || role === 'paper-title') break;
     const text = plain(n).trim();
-    if (n.type === 'heading' && n.depth === 1) {
-      if (!meta.title) {
+    if (n.type === 'heading' && n.depth === 1 && role !== 'toc') {
+      // the first paper's title is the book's only when the manuscript is that one document
+      const isPaper = role === 'paper-title';
+      if (!meta.title && (!isPaper || document || papers.length <= 1)) {
         meta.title = text;
         const next = kids[i + 1];
-        if (next?.type === 'heading' && next.depth === 2) meta.subtitle = plain(next).trim();
-      } else if (!meta.genre && text.length <= 8) meta.genre = text;
+        if (!isPaper && next?.type === 'heading' && next.depth === 2 && roleOf(next) !== 'paper-title') meta.subtitle = plain(next).trim();
+      } else if (!isPaper && !meta.genre && text.length <= 8 && meta.title) meta.genre = text;
+      if (isPaper && !document) break;
       continue;
     }
-    const d = text.match(/^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$/);
-    if (d && !meta.date) meta.date = `${d[1]}-${d[2].padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
+    if (role === 'toc' || (role === 'paper-title' && !document)) break;
+    if (document && role === 'section') break;
+    const d = text.match(DATE_LINE);
+    if (d && !meta.date && text.length <= 80) meta.date = `${d[1]}-${d[2]!.padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
+    if (document && role === 'paper-title' && papers[0]?.node !== n) break;
   }
+  if (!meta.title && file?.path) meta.title = titleFromPath(file.path);
   return meta;
+}
+
+/**
+ * The book's metadata when there is no book.yaml: what the manuscript gives, the schema's
+ * defaults for the rest. The title is never a placeholder (`书稿` as the last resort, with the
+ * file name unknown); an unknown date stays undefined and is reported — never 1970.
+ */
+export function metaWithoutConfig(tree: Root, file: VFile): BookConfig {
+  const m = metaFromManuscript(tree, file);
+  if (!m.date) warn(file, '书稿没有给出日期（书稿开头的「2018 年 10 月」或前置元数据 date:）：扉页和版权信息不印日期；可在 book.yaml 中写 date');
+  return defaultConfig({ ...(m as Partial<BookConfigInput>), title: m.title || '书稿', identifier: m.identifier ?? fallbackIdentifier(String(file.value)) });
 }
 
 const pos = (p: Place | undefined): SourcePosition => {
@@ -103,7 +171,7 @@ function warn(file: VFile, reason: string, place?: SourcePosition) {
 }
 
 export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volume {
-  const data = file.data as { toc?: TocData; papers?: PaperHead[]; reconcile?: ReconcileData };
+  const data = file.data;
   const heads = data.papers ?? [];
   const path = file.path ?? '';
   if (!heads.length)
@@ -113,11 +181,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
     });
   const fm = frontMatter(tree);
   const fmJuan = (fm?.juan ?? {}) as JuanFrontMatter;
-  let meta = config;
-  if (!meta) {
-    const m = metaFromManuscript(tree);
-    meta = defaultConfig({ ...(m as Partial<BookConfigInput>), title: m.title ?? '未命名', date: m.date ?? '1970-01', identifier: m.identifier ?? `urn:juan:${hash6(String(file.value))}` });
-  }
+  const meta = config ?? metaWithoutConfig(tree, file);
   const toc = data.toc;
   if (!toc) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
 
@@ -154,6 +218,8 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
       const role = roleOf(n);
       if (role === 'paper-subtitle') { subtitle = plain(n).trim().replace(/^(?:——|—|--|－－)\s*/, ''); continue; }
       if (role === 'paper-unit') { unit = plain(n).trim(); continue; }
+      // front matter is metadata, never text; a 目录 inside a paper is not printed either
+      if (n.type === 'yaml' || role === 'toc' || role === 'front') continue;
       if (n.type === 'heading') {
         const level = juan(n).level ?? Math.max(1, Math.min(4, n.depth - h.node.depth));
         const copy: Heading = { ...compact(n), depth: level as Heading['depth'] };
@@ -237,5 +303,47 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
   missing.sort((a, b) => a.index - b.index);
 
+  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file);
   return { meta, source: path, parts, missing };
+}
+
+/** A link into the manuscript's own files or anchors (not a URL with a scheme). */
+const LOCAL_LINK = /^(?![a-z][a-z0-9+.-]*:|\/\/)/i;
+const fileKey = (url: string) => decodeURIComponent(url.split('#')[0]!.split('?')[0]!).split('/').pop()!.replace(/\.(?:md|markdown|html?)$/i, '').toLowerCase();
+
+/**
+ * Links to the manuscript's other files (`issue-12.md`, `../docs/a.md#x`) point to the paper that
+ * file became — the 目录's links say which file each paper came from — as `#paper-id` (the print
+ * anchor; the EPUB writer turns it into the paper's file). Any other local link (a file not in
+ * the book, an anchor we do not keep) becomes plain text, with a warning: a dead link in the
+ * EPUB is an error, and in print it leads nowhere.
+ */
+function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | null }>, entryOf: (k: number) => number, file: VFile): void {
+  const byFile = new Map<string, string>();
+  papers.forEach((p, k) => {
+    const href = entries[entryOf(k)]?.href;
+    if (href && href.split('#')[0]) byFile.set(fileKey(href), p.id);
+  });
+  const walk = (parent: { children?: RootContent[] }) => {
+    if (!parent.children) return;
+    parent.children = parent.children.flatMap((n): RootContent[] => {
+      if (n.type === 'link' && LOCAL_LINK.test(n.url) && n.url.trim()) {
+        const id = n.url.split('#')[0] ? byFile.get(fileKey(n.url)) : undefined;
+        if (id) {
+          walk(n);
+          return [{ ...n, url: `#${id}` }];
+        }
+        warn(file, `链接「${plain(n).trim() || n.url}」指向书稿中找不到的文件或位置（${n.url}），已改为纯文字`, nodePos(n));
+        walk(n);
+        return n.children as RootContent[];
+      }
+      walk(n as { children?: RootContent[] });
+      return [n];
+    });
+  };
+  for (const p of papers) {
+    const holder: { children?: RootContent[] } = { children: p.body };
+    walk(holder);
+    p.body = holder.children!;
+  }
 }

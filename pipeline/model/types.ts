@@ -35,6 +35,11 @@ export interface Part {
   position?: SourcePosition;
 }
 
+/** A part without 篇 line (a book of chapters only, or of papers only): it prints no page, has no nav entry of its own. */
+export function isUntitledPart(part: Part): boolean {
+  return !part.label && !part.title;
+}
+
 export interface Chapter {
   /** Stable ASCII id, e.g. `part-1-ch-1`. */
   id: string;

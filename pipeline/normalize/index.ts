@@ -13,7 +13,7 @@ import type { BookConfig } from '../config/schema.ts';
 import { buildVolume } from '../model/build-volume.ts';
 import type { Volume } from '../model/types.ts';
 import { preset } from './preset.ts';
-import { readManuscript } from './read-manuscript.ts';
+import { extractFrontMatter, readManuscript } from './read-manuscript.ts';
 import { readControl } from './control.ts';
 import { recordSources, settleSources } from './source.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
@@ -44,7 +44,9 @@ export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;
   toOriginalPositions(tree, file);
-  // before any rule: the writer reuses the source of every node no rule changes
+  // front-matter blocks leave the text first (read-manuscript.ts); then, before any rule, the
+  // writer records the source of every node so that nodes no rule changes are written as they were
+  extractFrontMatter(tree, file);
   recordSources(tree, file);
   readControl(tree, file, off);
   const out = processor.runSync(tree, file) as Root;

@@ -13,7 +13,8 @@ export function organiserLabel(role: string): string {
  * `2018-10` → `2018 年 10 月`; `2018-10-05` → `2018 年 10 月 5 日`. With spaces between Han and
  * digits: the book sets them as real spaces, not with text-autospace (typography.md).
  */
-export function chineseDate(date: string): string {
+export function chineseDate(date: string | undefined): string {
+  if (!date) return ''; // an unknown date is left off, never 1970
   const [y, m, d] = date.split('-');
   return `${y} 年 ${Number(m)} 月${d ? ` ${Number(d)} 日` : ''}`;
 }

@@ -19,7 +19,7 @@ import { unified } from 'unified';
 import remarkRehype from 'remark-rehype';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
-import type { Chapter, Paper, Part, Volume } from '../model/types.ts';
+import { isUntitledPart, type Chapter, type Paper, type Part, type Volume } from '../model/types.ts';
 
 export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootContent[] }
 export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
@@ -157,6 +157,9 @@ function leadingText(node: ElementContent | undefined): string {
 const handlers: Record<string, Handler> = {
   juanPart(state: State, node: JuanPartNode): Element {
     const { part } = node;
+    // A part without a 篇 line prints no part page: the section only groups its papers (no
+    // title element; the page map places the part where its first paper starts).
+    if (isUntitledPart(part)) return h('section', { className: ['part', 'part-untitled'], id: part.id }, state.all(node as never));
     return h('section', { className: ['part'], id: part.id, dataPartTitle: `${part.label} ${part.title}` }, [
       h('h1', { className: ['part-title'] }, [
         h('span', { className: ['part-label'] }, [text(part.label)]),

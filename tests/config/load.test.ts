@@ -71,7 +71,13 @@ describe('book.yaml', () => {
 
   it('names a missing required key', () => {
     const error = errorOf('title: 书\n');
-    expect(error.message).toMatch(/缺少必填项「date」/);
+    expect(error.message).toMatch(/缺少必填项「identifier」/);
+  });
+
+  it('takes a book.yaml without date: the date stays unknown, never a placeholder (issue 13)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'juan-nodate-'));
+    writeFileSync(join(dir, 'book.yaml'), 'title: 书\nidentifier: urn:x\n');
+    expect(loadConfig(join(dir, 'book.yaml')).date).toBeUndefined();
   });
 
   it('README documents every key exactly as the schema does', () => {

@@ -146,7 +146,7 @@ describe('cover', () => {
   it('draws every character of title, subtitle, genre, publisher and date as a glyph outline', () => {
     const svg = book.text('OEBPS/cover.svg');
     const m = volume.meta;
-    const [y, mo] = m.date.split('-');
+    const [y, mo] = m.date!.split('-');
     const text = [m.title, m.subtitle ? `——${m.subtitle}` : '', m.genre ?? '', m.publisher ?? '', `${y}年${Number(mo)}月`].join('');
     const paths = [...svg.matchAll(/<path [^>]*d="([^"]*)"/g)].map((x) => x[1]!);
     expect(paths.every((d) => d.length > 0)).toBe(true);

@@ -10,16 +10,10 @@ import type { Heading, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
 import { CHAPTER_RE, PART_RE, juan, numberingLevel, plain, roleOf } from '../text.ts';
-import { LEADER, type TocData } from './toc-entries.ts';
+import type { PaperHead, Structure } from '../../model/normalized.ts';
+import { LEADER } from './toc-entries.ts';
 
-export interface PaperHead {
-  node: Heading;
-  title: string;
-  subtitle: string | null;
-  unit: string | null;
-  subtitleNode?: RootContent;
-  unitNode?: RootContent;
-}
+export type { PaperHead } from '../../model/normalized.ts';
 
 export const examples: RuleExamples = {
   ok: ['# 科技创新与高质量发展\n\n——我市科技创新的成效\n\n市科技局\n\n正文。\n'],
@@ -49,7 +43,7 @@ export function isUnitLine(text: string): boolean {
 }
 
 export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
-  const toc = (file.data as { toc?: TocData }).toc;
+  const toc = file.data.toc;
   const kids = tree.children;
   let begin = 0;
   for (let i = 0; i < kids.length; i++) if (roleOf(kids[i]) === 'toc') begin = i + 1;
@@ -72,8 +66,71 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     const t = plain(n).trim();
     return !!t && numberingLevel(t) === 0 && !PART_RE.test(t) && !CHAPTER_RE.test(t) && !SUB_RE.test(t);
   };
+  // Which heading depth introduces the units: the one most 目录 titles are found at; without a
+  // usable 目录, the shallowest depth used by at least two unnumbered headings — not the first
+  // depth met (a `## 2025` above the issues would make every `##` a paper). One title heading
+  // above numbered or unnumbered sections, with no byline under it, is a single long document:
+  // its title is the book's, its top-level sections are the units.
+  // numbered headings count for the structure (a document's sections), not as paper titles
+  const cands: Heading[] = [];
+  for (let i = begin; i < kids.length; i++) {
+    const n = kids[i]!;
+    if (n.type !== 'heading') continue;
+    const t = plain(n).trim();
+    if (isCandidate(n) || (t && numberingLevel(t) > 0)) cands.push(n);
+  }
+  /** The 目录 titles a heading's title is (or contains). */
+  const tocMatches = (text: string): string[] => {
+    const t = norm(text);
+    return [...tocTitles].filter((e) => e === t || (e.length >= 4 && t.includes(e)));
+  };
+  const matchesToc = (text: string) => tocMatches(text).length > 0;
   let titleDepth = 0;
+  let structure: Structure = 'papers';
+  let docTitle: Heading | null = null;
+  if (toc?.entries.length) {
+    const hits = new Map<number, number>();
+    for (const c of cands) if (matchesToc(plain(c))) hits.set(c.depth, (hits.get(c.depth) ?? 0) + 1);
+    let best = 0;
+    for (const [d, k] of hits) if (k > best || (k === best && d < titleDepth)) { best = k; titleDepth = d; }
+  }
+  if (!titleDepth && cands.length) {
+    const top = Math.min(...cands.map((c) => c.depth));
+    const atTop = cands.filter((c) => c.depth === top);
+    const rest = cands.filter((c) => c.depth > top);
+    const unitDepth = rest.length ? Math.min(...rest.map((c) => c.depth)) : 0;
+    const byline = (() => {
+      const k = kids.indexOf(atTop[0]!);
+      const next = kids[k + 1];
+      // a date line under a title (`2021年12月24日 …通过`) is no byline
+      return next?.type === 'paragraph' && isUnitLine(plain(next)) && !/^\d{4}\s*年/.test(plain(next).trim());
+    })();
+    if (atTop.length === 1 && atTop[0] === cands[0] && rest.filter((c) => c.depth === unitDepth).length >= 2 && !byline) {
+      structure = 'document';
+      docTitle = atTop[0]!;
+      titleDepth = unitDepth;
+    } else {
+      const counts = new Map<number, number>();
+      for (const c of cands) if (numberingLevel(plain(c)) === 0) counts.set(c.depth, (counts.get(c.depth) ?? 0) + 1);
+      const twice = [...counts].filter(([, k]) => k >= 2).map(([d]) => d);
+      titleDepth = twice.length ? Math.min(...twice) : counts.size ? Math.min(...counts.keys()) : top;
+      // only numbered headings (`# 一、绪论` … after a title page): they are the document's units
+      if (!counts.size) structure = 'document';
+    }
+  }
+  const claimed = new Set(cands.filter((c) => c.depth === titleDepth && isCandidate(c)).flatMap((c) => tocMatches(plain(c))));
   const papers: PaperHead[] = [];
+  file.data.structure = structure;
+  if (docTitle) {
+    // The document's title heads a unit only when text comes before its first section.
+    const k = kids.indexOf(docTitle);
+    const preamble = kids.slice(k + 1).findIndex((c) => c.type === 'heading');
+    const hasBody = kids.slice(k + 1, preamble < 0 ? kids.length : k + 1 + preamble).some((c) => c.type !== 'yaml' && c.type !== 'html' && c.type !== 'thematicBreak');
+    if (hasBody) {
+      juan(docTitle).role = 'paper-title';
+      papers.push({ node: docTitle, title: plain(docTitle).trim(), subtitle: null, unit: null });
+    } else juan(docTitle).role = 'front';
+  }
   for (let i = begin; i < kids.length; i++) {
     const n = kids[i];
     if (n.type === 'heading') {
@@ -81,10 +138,21 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
       if (PART_RE.test(t)) { juan(n).role = 'part'; continue; }
       if (CHAPTER_RE.test(t)) { juan(n).role = 'chapter'; continue; }
     }
-    if (!isCandidate(n)) continue;
-    if (!titleDepth) titleDepth = n.depth;
+    if (n === docTitle) continue;
+    if (structure === 'document') {
+      if (n.type !== 'heading' || n.depth !== titleDepth || !plain(n).trim()) continue;
+      juan(n).role = 'paper-title';
+      papers.push({ node: n, title: plain(n).trim(), subtitle: null, unit: null });
+      continue;
+    }
+    // a numbered title is a paper's only when the 目录 lists it at the papers' depth (a
+    // document's sections, as our normalized manuscript writes them back)
+    const numberedUnit = n.type === 'heading' && n.depth === titleDepth && tocTitles.has(norm(plain(n).trim())) && numberingLevel(plain(n).trim()) > 0;
+    if (!isCandidate(n) && !numberedUnit) continue;
     const text = plain(n).trim();
-    if (n.depth > titleDepth && !tocTitles.has(norm(text))) continue; // an unnumbered section heading
+    // a heading off the papers' depth is a paper only when it is exactly a 目录 title that no
+    // heading at the papers' depth already stands for (an OCR'd `##` paper title)
+    if (n.depth !== titleDepth && !(tocTitles.has(norm(text)) && !claimed.has(norm(text)))) continue;
     juan(n).role = 'paper-title';
     const head: PaperHead = { node: n, title: text, subtitle: null, unit: null };
     const inTitle = text.search(/——/);
@@ -116,5 +184,5 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     papers.push(head);
   }
-  (file.data as { papers?: PaperHead[] }).papers = papers;
+  file.data.papers = papers;
 });

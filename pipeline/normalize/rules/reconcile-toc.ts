@@ -7,11 +7,10 @@
  */
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import type { PaperHead } from './paper-header.ts';
+import type { ReconcileData } from '../../model/normalized.ts';
 import { norm } from './paper-header.ts';
-import type { TocData } from './toc-entries.ts';
 
-export interface ReconcileData { match: number[]; kind: Array<'exact' | 'subtitle' | 'near' | 'none'>; missing: number[] }
+export type { ReconcileData } from '../../model/normalized.ts';
 
 export const examples: RuleExamples = {
   ok: ['# 目录\n\n甲乙丙丁戊己\t市甲局\t(01)\n\n# 甲乙丙丁戊己\n\n市甲局\n\n正文。\n'],
@@ -51,7 +50,7 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
 }
 
 export default defineRule({ id: 'reconcile-toc' }, (tree, file, ctx) => {
-  const data = file.data as { toc?: TocData; papers?: PaperHead[]; reconcile?: ReconcileData };
+  const data = file.data;
   const toc = data.toc;
   const papers = data.papers ?? [];
   if (!toc) return;
@@ -88,6 +87,12 @@ export default defineRule({ id: 'reconcile-toc' }, (tree, file, ctx) => {
         const e = toc.entries[k];
         ctx.warn(`论文标题与目录不一致，以正文为准：正文「${p.title}」，目录「${e.mainTitle}」`, ctx.at(p.node));
       }
+    }
+    if (k < 0) {
+      // a 目录 that gives the short title (`中国 AI 大厂访问记` for `科技爱好者周刊（第 399 期）：中国 AI
+      // 大厂访问记`): the first unused entry whose title the body's contains, or the reverse
+      k = titles.findIndex((t, i) => !used.has(i) && Math.min(t.length, full.length) >= 4 && (full.includes(t) || t.includes(full)));
+      if (k >= 0) kind = 'contains';
     }
     if (k < 0) {
       kind = 'none';

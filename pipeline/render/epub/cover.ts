@@ -53,7 +53,7 @@ export async function coverSvg(meta: BookConfig): Promise<{ svg: string; alt: st
   if (meta.subtitle) lines.push({ text: `——${meta.subtitle}`, size: 64, y: 1060, weight: 400, fill: '#fdf8ee' });
   if (meta.genre) lines.push({ text: meta.genre, size: 72, y: 1300, weight: 400, fill: '#3b2a20' });
   if (meta.publisher) lines.push({ text: meta.publisher, size: 56, y: 2040, weight: 400, fill: '#3b2a20' });
-  lines.push({ text: chineseDate(meta.date), size: 56, y: 2140, weight: 400, fill: '#3b2a20' });
+  if (meta.date) lines.push({ text: chineseDate(meta.date), size: 56, y: 2140, weight: 400, fill: '#3b2a20' });
   const drawn = await Promise.all(lines.map((line) => drawLine(meta, line)));
   const alt = ['封面', title, meta.subtitle ? `——${meta.subtitle}` : '', meta.genre ?? '', meta.publisher ?? '', chineseDate(meta.date)].filter(Boolean).join('　');
   const svg =

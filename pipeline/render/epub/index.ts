@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ejs from 'ejs';
 import type { Chapter as EpubChapter } from 'epub-gen-memory';
 import type { Element as HastElement } from 'hast';
-import type { Chapter, Paper, PageMap, Volume } from '../../model/types.ts';
+import { isUntitledPart, type Chapter, type Paper, type PageMap, type Volume } from '../../model/types.ts';
 import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
@@ -93,7 +93,7 @@ export function epubSafeCss(css: string): string {
 
 interface NavPaper { kind: 'paper'; href: string; label: string; subtitle: string | null; unit: string | null; id: string }
 interface NavChapter { kind: 'chapter'; href: string; label: string; id: string; children: NavPaper[] }
-interface NavPart { href: string; label: string; id: string; children: Array<NavPaper | NavChapter> }
+interface NavPart { href: string; label: string; id: string; children: Array<NavPaper | NavChapter>; untitled?: boolean }
 
 /** Id of a paper's title heading (set on the EPUB's copy of the tree). */
 export function paperTitleId(paper: Paper): string {
@@ -115,6 +115,8 @@ function buildNav(volume: Volume): NavPart[] {
     href: `${part.id}.xhtml`,
     label: partHeading(part),
     id: part.id,
+    // no 篇 line: no part page and no nav entry of its own; its entries stand at the top level
+    untitled: isUntitledPart(part),
     children: part.chapters.flatMap((chapter): Array<NavPaper | NavChapter> => {
       const heading = chapterHeading(chapter);
       if (!heading || !chapter.papers.length) return chapter.papers.map((p) => navPaper(p, showUnit, false, showSubtitle));
@@ -134,6 +136,15 @@ function ncxNavMap(nav: NavPart[]): { xml: string; depth: number } {
   const xml = nav
     .map((part) => {
       const i1 = '    ';
+      if (part.untitled) {
+        return part.children
+          .map((entry) => {
+            if (entry.kind === 'paper') return point(entry.id, entry.label, entry.href, '', i1);
+            depth = Math.max(depth, 2);
+            return point(entry.id, entry.label, entry.href, entry.children.map((p) => point(p.id, p.label, p.href, '', i1 + '  ')).join('\n'), i1);
+          })
+          .join('\n');
+      }
       const head = `${i1}<navPoint id="ncx-${part.id}" playOrder="${++order}"><navLabel><text>${escapeXml(part.label)}</text></navLabel><content src="${part.href}"/>`;
       const children = part.children.map((entry) => {
         if (entry.kind === 'paper') {
@@ -172,6 +183,7 @@ function outlineFromH1(node: HastElement, shift: number): void {
     outlineFromH1(child, shift);
   }
 }
+const PAPER_ID = /^p\d+-[0-9a-f]{6}$/;
 
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>): string {
@@ -187,6 +199,13 @@ function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBrea
     outlineFromH1(section, opensChapter ? 1 : 2);
   }
   for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+  // links to another paper (`#p03-…`, see buildVolume) point to that paper's file
+  const relink = (node: { type: string; tagName?: string; properties?: Record<string, unknown>; children?: unknown[] }) => {
+    if (node.type === 'element' && node.tagName === 'a' && typeof node.properties?.href === 'string' && node.properties.href.startsWith('#') && PAPER_ID.test(node.properties.href.slice(1)))
+      node.properties.href = node.properties.href.slice(1) === paper.id ? '#' + paperTitleId(paper) : `${node.properties.href.slice(1)}.xhtml`;
+    for (const c of (node.children ?? []) as Array<typeof node>) relink(c);
+  };
+  relink(tree as never);
   return stringifyHast(tree, { xhtml: true });
 }
 
@@ -206,7 +225,9 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
   if (!volume.parts.some((p) => p.chapters.some((c) => c.papers.length))) {
     throw new JuanError('content', '书中没有可以写入 EPUB 的论文', { file: volume.source, source: 'epub' });
   }
-  const { modified, mtime } = fixedDate(meta.date);
+  // dcterms:modified is required; without a known date a fixed stamp keeps the EPUB reproducible
+  // (it is the file's modification stamp, never shown as the book's date: dc:date is left out).
+  const { modified, mtime } = fixedDate(meta.date ?? '2000-01');
 
   stage('epub:content');
   const breaks = planPageBreaks(pageMap);
@@ -251,8 +272,11 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     const papers = part.chapters.flatMap((c) => c.papers);
     if (!papers.length) continue;
     const partBreaks = breaks.filter((pb) => pb.targetId === part.id);
-    partBreaks.forEach((pb) => placed.add(pb.id));
-    files.push({
+    const untitled = isUntitledPart(part);
+    // an untitled part's page is its first paper's: the break goes before that paper's text
+    if (untitled) partBreaks.forEach((pb) => (pb.targetId = papers[0]!.id));
+    else partBreaks.forEach((pb) => placed.add(pb.id));
+    if (!untitled) files.push({
       filename: `${part.id}.xhtml`,
       title: partHeading(part),
       body:
@@ -364,7 +388,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     meta.description ??
     `${meta.title}${meta.subtitle ? `——${meta.subtitle}` : ''}。${meta.genre ?? '论文集'}，收录论文 ${paperCount} 篇${meta.publisher ? `，${meta.publisher}编印` : ''}。`;
   const pagination = breaks.length
-    ? { source: `${meta.title}（印刷版${meta.publisher ? `，${meta.publisher}` : ''}，${chineseDate(meta.date)}）` }
+    ? { source: `${meta.title}（印刷版${meta.publisher ? `，${meta.publisher}` : ''}${meta.date ? `，${chineseDate(meta.date)}` : ''}）` }
     : null;
   const features = ['tableOfContents', 'readingOrder', 'structuralNavigation', ...(pagination ? ['printPageNumbers', 'pageBreakMarkers'] : [])];
   const accessibility = [
@@ -416,7 +440,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
       author: agents.filter((a) => a.element === 'creator').map((a) => a.name),
       publisher: meta.publisher ?? '',
       description,
-      date: meta.date,
+      date: meta.date ?? modified, // epub-gen-memory wants one; our OPF template prints juan.date only
       lang,
       tocTitle: '目录',
       css: epubCss,

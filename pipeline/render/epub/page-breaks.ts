@@ -72,24 +72,46 @@ function findById(node: Parent, id: string): { parent: Parent; element: Element 
 }
 
 /**
+ * Elements whose content model has no room for a `<span>` of their own (XHTML: only items,
+ * rows or cells): a marker that falls on their whitespace goes into the next item or cell.
+ */
+const NO_PHRASING = new Set(['ul', 'ol', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'dl', 'colgroup']);
+
+/** The element a marker at the very end of `element` may go into (the last item/cell of a list or table). */
+function lastPhrasingContainer(element: Element): Element {
+  if (!NO_PHRASING.has(element.tagName)) return element;
+  const last = [...element.children].reverse().find((c): c is Element => c.type === 'element');
+  return last ? lastPhrasingContainer(last) : element;
+}
+
+/**
  * Insert markers inside `element` at text offsets (> 0). Offsets past the end of the text go
- * at the end of the element. Markers must be sorted by offset.
+ * at the end of the element. Markers must be sorted by offset. A marker never lands where the
+ * content model forbids it (between list items or table rows): it waits for the next item or cell.
  */
 function insertInside(element: Element, markers: Array<{ offset: number; node: Element }>): void {
   let pos = 0;
   let next = 0;
+  let pending: Element[] = [];
   const walk = (parent: Element): void => {
     const out: ElementContent[] = [];
+    const phrasing = !NO_PHRASING.has(parent.tagName);
+    if (phrasing && pending.length) {
+      out.push(...pending);
+      pending = [];
+    }
     for (const child of parent.children) {
       if (child.type === 'text') {
         let rest = [...child.value]; // code points, as the print page map counts
         let start = pos;
         while (next < markers.length && markers[next]!.offset < start + rest.length) {
           const cut = markers[next]!.offset - start;
-          if (cut > 0) out.push({ type: 'text', value: rest.slice(0, cut).join('') });
-          out.push(markers[next]!.node);
-          rest = rest.slice(cut);
-          start += cut;
+          if (phrasing) {
+            if (cut > 0) out.push({ type: 'text', value: rest.slice(0, cut).join('') });
+            out.push(markers[next]!.node);
+            rest = rest.slice(cut);
+            start += cut;
+          } else pending.push(markers[next]!.node);
           next++;
         }
         if (rest.length) out.push({ type: 'text', value: rest.join('') });
@@ -102,7 +124,9 @@ function insertInside(element: Element, markers: Array<{ offset: number; node: E
     parent.children = out;
   };
   walk(element);
-  while (next < markers.length) element.children.push(markers[next++]!.node);
+  const tail = lastPhrasingContainer(element);
+  tail.children.push(...pending);
+  while (next < markers.length) tail.children.push(markers[next++]!.node);
 }
 
 /**

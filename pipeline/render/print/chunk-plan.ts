@@ -65,13 +65,15 @@ export function planChunks(volume: Volume, body: Element[]): ChunkPlan[] {
     h('main', first ? { ...main.properties } : { className: ['book-body', 'juan-cont'] }, children);
   for (const part of main.children) {
     if (part.type !== 'element') continue;
-    const [title, ...chapters] = part.children.filter((c): c is Element => c.type === 'element');
+    const children = part.children.filter((c): c is Element => c.type === 'element');
+    // a part without 篇 line (html.ts) has no title element: all its children are chapters
+    const [title, ...chapters]: [Element | null, ...Element[]] = cls(part).includes('part-untitled') ? [null, ...children] : [children[0]!, ...children.slice(1)];
     let firstOfPart = true;
     for (const chapter of chapters) {
       for (const paper of chapter.children) {
         if (paper.type !== 'element') continue;
         const chapterEl = h('div', { ...chapter.properties }, [paper]);
-        const inner = firstOfPart ? [h('section', { ...part.properties }, [title!, chapterEl])] : [chapterEl];
+        const inner = firstOfPart ? [h('section', { ...part.properties }, [title, chapterEl])] : [chapterEl];
         chunks.push({
           index: chunks.length,
           kind: 'body',

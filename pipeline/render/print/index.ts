@@ -15,7 +15,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PostprocessOptions } from './postprocess.ts';
 import type { PDFDocument } from 'pdf-lib';
-import type { PageMap, Volume } from '../../model/types.ts';
+import { isUntitledPart, type PageMap, type Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from './document.ts';
 import { tocPageNumber } from '../book-text.ts';
@@ -187,7 +187,12 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     onPage: options.onPage,
     onPaper: options.onPaper,
     onPageMap: (map) => {
-      completeTargets(volume, map);
+      // runs in a browser callback: an incomplete map is reported by the same check after layout
+      try {
+        completeTargets(volume, map);
+      } catch {
+        return;
+      }
       options.onPageMap?.(map);
     },
     inspect: options.inspect,
@@ -237,6 +242,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
 function completeTargets(volume: Volume, map: PageMap): void {
   const lost: string[] = [];
   for (const part of volume.parts) {
+    // An untitled part prints no page of its own: it starts where its first paper starts.
+    const firstPaper = part.chapters.find((c) => c.papers.length)?.papers[0];
+    if (!map.targets[part.id] && isUntitledPart(part) && firstPaper && map.targets[firstPaper.id]) map.targets[part.id] = { ...map.targets[firstPaper.id]! };
     if (!map.targets[part.id]) lost.push(part.id);
     for (const chapter of part.chapters) {
       const first = chapter.papers[0];

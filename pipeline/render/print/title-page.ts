@@ -28,7 +28,7 @@ export function titlePage(meta: BookConfig): Element {
       : null,
     h('div', { className: ['book-imprint'] }, [
       meta.publisher ? h('p', { className: ['book-publisher'] }, [meta.publisher]) : null,
-      h('p', { className: ['book-date'] }, [chineseDate(meta.date)]),
+      meta.date ? h('p', { className: ['book-date'] }, [chineseDate(meta.date)]) : null,
     ]),
   ]);
 }

@@ -7,20 +7,22 @@
  * filling never changes the 目录's length.
  */
 import type { Element } from 'hast';
-import type { Volume } from '../../model/types.ts';
+import { isUntitledPart, type Volume } from '../../model/types.ts';
 import { h } from './hast.ts';
 
 export function tocNav(volume: Volume): Element {
   const { toc } = volume.meta;
   const items: Element[] = [];
   for (const part of volume.parts) {
-    items.push(
-      h('li', { className: ['toc-part'], dataTarget: part.id }, [
-        h('span', { className: ['toc-part-label'] }, [part.label]),
-        ' ',
-        h('span', { className: ['toc-part-name'] }, [part.title]),
-      ]),
-    );
+    if (!isUntitledPart(part)) {
+      items.push(
+        h('li', { className: ['toc-part'], dataTarget: part.id }, [
+          h('span', { className: ['toc-part-label'] }, [part.label]),
+          ' ',
+          h('span', { className: ['toc-part-name'] }, [part.title]),
+        ]),
+      );
+    }
     for (const chapter of part.chapters) {
       if (chapter.title) {
         items.push(

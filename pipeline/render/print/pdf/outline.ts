@@ -4,7 +4,7 @@
  * shows in every viewer; destinations go to the top of the physical page the page map gives.
  */
 import { PDFArray, PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFRef } from 'pdf-lib';
-import type { PageMap, Volume } from '../../../model/types.ts';
+import { isUntitledPart, type PageMap, type Volume } from '../../../model/types.ts';
 import { chapterHeading, partHeading } from '../../html.ts';
 import { JuanError } from '../../../report/errors.ts';
 
@@ -47,6 +47,7 @@ export function outlineTree(volume: Volume, pageMap: PageMap): OutlineNode[] {
       }
     }
     if (!partChildren.length) continue;
+    if (isUntitledPart(part)) { nodes.push(...partChildren); continue; }
     nodes.push({ title: partHeading(part), page: targetPage(pageMap, part.id) ?? partChildren[0]!.page, open: true, children: partChildren });
   }
   return nodes;
