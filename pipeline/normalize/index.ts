@@ -6,6 +6,8 @@
  */
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from './gfm.ts';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
@@ -34,7 +36,7 @@ export interface NormalizeResult {
 
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
-  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
+  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath);
   for (const rule of preset) processor.use(rule.plugin, { config });
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
   const tree = processor.parse(sourceOf(file)) as Root;

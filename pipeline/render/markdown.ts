@@ -21,6 +21,8 @@ import type { Heading, Paragraph, Root, RootContent, Strong } from 'mdast';
 import type { Handle } from 'mdast-util-to-markdown';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkStringify from 'remark-stringify';
+import remarkGfm from '../normalize/gfm.ts';
+import remarkMath from 'remark-math';
 import { unified } from 'unified';
 import YAML from 'yaml';
 import type { JuanFrontMatter } from '../model/build-volume.ts';
@@ -93,6 +95,8 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
 export function stringifyMarkdown(tree: Root): string {
   const processor = unified()
     .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
+    .use(remarkMath)
     .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers: { strong } });
   return processor.stringify(tree);
 }

@@ -10,7 +10,7 @@
  */
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { editText, isCjk, isHan, roleOf, textNodes, type Edit } from '../text.ts';
+import { editText, isCjk, isHan, plain, roleOf, textNodes, type Edit } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: ['增长5.5万元，占2.72%，浙创3D产业园，1,000 人，10:30 开会，见 http://a.b/c 。\n', '全要素生产率（TFP）四大类\n'],
@@ -117,8 +117,10 @@ export function fixPunctuation(s: string): { text: string; edits: PunctChange[] 
 }
 
 export default defineRule({ id: 'fullwidth-punctuation' }, (tree, file, ctx) => {
+  let references = false; // 参考文献 entries keep their punctuation as written (GB/T 7714)
   for (const block of tree.children) {
-    if (roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
+    if (block.type === 'heading') references = /^(?:参考文献|参考资料|主要参考文献)$/.test(plain(block).trim());
+    if (references || roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
     for (const node of textNodes(block)) {
       const { edits } = fixPunctuation(node.value);
       if (!edits.length) continue;

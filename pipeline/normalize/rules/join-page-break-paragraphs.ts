@@ -27,6 +27,9 @@ export const examples: RuleExamples = {
 /** Ends a sentence (text.ts FINAL plus half-width `: ; )`: this rule runs before fullwidth-punctuation). */
 const ENDS = /[。！？…”」』）》：；!?.:;)]\s*$/;
 
+/** A paragraph that is an image is a figure (its caption never ends a sentence): never joined. */
+const isFigure = (p: Paragraph) => p.children.some((c) => c.type === 'image' || c.type === 'imageReference');
+
 const startsRunIn = (p: Paragraph) => p.children[0]?.type === 'strong' || /^\s*\*\*/.test(plain(p));
 
 export default defineRule({ id: 'join-page-break-paragraphs' }, (tree, file, ctx) => {
@@ -43,7 +46,7 @@ export default defineRule({ id: 'join-page-break-paragraphs' }, (tree, file, ctx
       if (!b || b.type !== 'paragraph' || roleOf(b)) break;
       const ta = plain(a);
       const tb = plain(b);
-      if (!ta.trim() || ENDS.test(ta) || startsRunIn(b) || numberingLevel(tb) > 0) break;
+      if (!ta.trim() || ENDS.test(ta) || startsRunIn(b) || numberingLevel(tb) > 0 || isFigure(a) || isFigure(b)) break;
       const last = [...textNodes(a)].pop();
       const place = last ? ctx.at(last, last.value.length) : ctx.at(a);
       ctx.info(`段落在旧页码处被截断，已与下一段合并：「…${ta.trimEnd().slice(-4)}」+「${tb.trimStart().slice(0, 4)}…」`, place);

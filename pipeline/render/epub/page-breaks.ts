@@ -71,6 +71,9 @@ function findById(node: Parent, id: string): { parent: Parent; element: Element 
   return null;
 }
 
+/** Elements whose text children can only be white space (a marker there is invalid XHTML). */
+const NO_TEXT = new Set(['ul', 'ol', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'colgroup']);
+
 /**
  * Insert markers inside `element` at text offsets (> 0). Offsets past the end of the text go
  * at the end of the element. Markers must be sorted by offset.
@@ -81,11 +84,16 @@ function insertInside(element: Element, markers: Array<{ offset: number; node: E
   const walk = (parent: Element): void => {
     const out: ElementContent[] = [];
     for (const child of parent.children) {
-      if (child.type === 'text') {
+      if (child.type === 'text' && NO_TEXT.has(parent.tagName)) {
+        // white space between list items or table rows: no marker may stand here, it goes
+        // into the next item or cell (at its start)
+        out.push(child);
+        pos += [...child.value].length;
+      } else if (child.type === 'text') {
         let rest = [...child.value]; // code points, as the print page map counts
         let start = pos;
         while (next < markers.length && markers[next]!.offset < start + rest.length) {
-          const cut = markers[next]!.offset - start;
+          const cut = Math.max(0, markers[next]!.offset - start);
           if (cut > 0) out.push({ type: 'text', value: rest.slice(0, cut).join('') });
           out.push(markers[next]!.node);
           rest = rest.slice(cut);

@@ -109,7 +109,7 @@ export function shellDocument(lang: string, title: string, styles: ChunkStyles, 
     `<style id="juan-shared">\n${styles.shared}\n</style>` +
     `<style id="juan-print">\n${styles.print}\n</style>` +
     `<style id="juan-chunk">\n${CHUNK_CSS}\n</style>` +
-    `<script defer src="/_juan/paged.js"></script><script defer src="/_juan/handlers.js"></script>` +
+    `<script defer src="/_juan/paged.js"></script><script defer src="/_juan/content-handlers.js"></script><script defer src="/_juan/handlers.js"></script>` +
     `</head><body></body></html>`
   );
 }

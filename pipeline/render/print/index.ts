@@ -28,10 +28,11 @@ import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { BrowserSession, findChromium } from './browser.ts';
 import { renderChunks, type ChunkJob } from './chunked.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunks.ts';
-import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
+import { CONTENT_HANDLERS, HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
 import { printFaces, printFonts } from './fonts.ts';
 import { fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
+import { contentAssets } from '../content/assets.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -164,6 +165,7 @@ function engineKey(volume: Volume, printReady: boolean): string {
   return hashKey(
     ENGINE_VERSION,
     readFileSync(HANDLERS),
+    readFileSync(CONTENT_HANDLERS),
     packageVersion('pagedjs'),
     packageVersion('puppeteer-core'),
     chromium,
@@ -191,6 +193,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
   const used = usedCodePoints(bodies.join('') + generated);
+  const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
+  for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });
   // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
   const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
     for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
@@ -220,7 +224,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     files,
     preopened: prelude?.tabs,
     server: prelude?.server,
-    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts')),
+    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts') + content.css('/assets')),
     tocLabels,
     onStage,
     onPage: options.onPage,
@@ -242,9 +246,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     await layout.catch(() => {}); // let the tabs close before the error goes up
     throw error;
   });
-  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') }, body);
+  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') }, body);
   const uncovered = findUncovered(volume, body, fonts.uncovered);
-  const assets = fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data }));
+  const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   const pageMap = result.pageMap;
   completeTargets(volume, pageMap);

@@ -214,7 +214,7 @@
   class AfterParsedSlimPageTemplate extends Paged.Handler {
     afterParsed(parsed, chunker) {
       const template = chunker.pageTemplate.content;
-      const unused = ['[class$="-corner-holder"]', '.pagedjs_footnote_area'];
+      const unused = ['[class$="-corner-holder"]', ...(chunker.juanKeepFootnotes ? [] : ['.pagedjs_footnote_area'])]; // kept for notes: content-handlers.js
       if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
       for (const el of Array.from(template.querySelectorAll(unused.join(',')))) el.remove();
     }
@@ -391,7 +391,7 @@
     // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
     // what reached the pages, so the build fails instead of losing text.
     const pages = flow.pages.filter((p) => !p.element.classList.contains('juan-drop'));
-    const laid = pages.reduce((n, page) => n + visibleChars(page.area), 0);
+    const laid = pages.reduce((n, page) => n + visibleChars(page.area) + (page.footnotesArea ? visibleChars(page.footnotesArea) : 0), 0); // notes: content-handlers.js
     return {
       layout: { pages: juan.pages, targets: juan.targets },
       check: { lostChars: sourceChars - laid, unrecorded: pages.length - juan.pages.length },
