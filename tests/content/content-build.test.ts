@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../pipeline/commands/build.ts';
 import { runCheck } from '../../pipeline/commands/check.ts';
-import { pageLines, readPdf, squeeze, type PdfPage } from '../print/helpers.ts';
+import { pageLines, pdffonts, readPdf, squeeze, type PdfPage } from '../print/helpers.ts';
 import { countBySeverity, epubcheck, epubcheckUnavailable, unzip, type Unzipped } from '../epub/helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -129,6 +129,9 @@ describe('math, code, lists, references', () => {
     const flat = squeeze(text).normalize('NFC');
     expect(flat).toContain('β0+β1x+ε');
     expect(flat).toContain('α=0.05');
+    // \hat{y}: one precomposed letter, not "y" and a separate "^"
+    expect(flat).toContain('记作ŷ。');
+    expect(flat).toContain('ŷi=β0+');
     expect(flat).not.toMatch(/[\uE000-\uF8FF]/);
   });
   it('keeps code as written, ASCII punctuation and spaces intact', () => {
@@ -147,6 +150,23 @@ describe('math, code, lists, references', () => {
     const flat = lines.flat().map(squeeze);
     expect(flat.some((l) => l.endsWith('产值集中在少数几个镇，前五位合计超过一半；'))).toBe(true);
     expect(flat.some((l) => l.endsWith('企业数与产值高度相关，但增长率与规模无明显关系；'))).toBe(true);
+  });
+});
+
+describe('every glyph from our fonts', () => {
+  it('embeds only the pinned fonts (no system fallback for Greek, ①, ≤, ℃, ‰, ·)', () => {
+    const fonts = pdffonts(join(OUT, 'book.pdf'));
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) {
+      expect(f.embedded, f.name).toBe(true);
+      expect(f.name.replace(/^[A-Z]{6}\+/, '')).toMatch(/^(NotoSerifSC|NotoSansSC|LXGWWenKai|NotoSerif-|JetBrainsMono|KaTeX_)/);
+    }
+    expect(squeeze(text)).toContain('希腊字母α、β、Δ、Ω');
+    expect(squeeze(text)).toContain('25℃左右，误差小于3‰');
+  });
+  it('reports no missing glyph for this book', () => {
+    const report = JSON.parse(readFileSync(join(OUT, 'report.json'), 'utf8')) as { warnings: string[] };
+    expect(report.warnings.filter((w) => w.includes('缺字'))).toEqual([]);
   });
 });
 

@@ -8,11 +8,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { usesCode, usesMath } from './index.ts';
+import { mathLetters, usesCode, usesMath } from './index.ts';
 
 const require = createRequire(import.meta.url);
 const KATEX_DIST = path.dirname(require.resolve('katex/dist/katex.min.css'));
 const MONO = path.join(path.dirname(require.resolve('@fontsource/jetbrains-mono/package.json')), 'files');
+const SERIF = path.join(path.dirname(require.resolve('@fontsource/noto-serif/package.json')), 'files');
+
+/**
+ * Greek (α β Δ Ω in the text of a statistics paper): Noto Serif SC has none. Noto Serif's Greek
+ * (@fontsource/noto-serif, its `greek` file's unicode-range) is added to the body family for
+ * exactly these code points, so the body stack (shared.css) stays as it is.
+ */
+const GREEK: Array<[number, number]> = [[0x370, 0x377], [0x37a, 0x37f], [0x384, 0x38a], [0x38c, 0x38c], [0x38e, 0x3a1], [0x3a3, 0x3ff]];
+const GREEK_RANGE = GREEK.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
+/** A code point the content fonts draw although the body face lacks it (not reported as missing). */
+export function coveredByContentFonts(cp: number): boolean {
+  return GREEK.some(([a, b]) => cp >= a && cp <= b) || mathLetters.has(cp);
+}
 
 export interface ContentAssets {
   /** CSS with URLs under `base` (`/assets` for the layout server, `assets` next to print.html). */
@@ -32,6 +45,25 @@ export function contentAssets(html: string): ContentAssets {
       files.push({ path: `katex/${name}`, type: 'font/woff2', data: readFileSync(path.join(KATEX_DIST, 'fonts', name)) });
     }
     parts.push((base) => css.replace(/url\(fonts\//g, `url(${base}/katex/`));
+    // accented letters set precomposed (content/index.ts precomposeAccents)
+    for (const sub of ['latin', 'latin-ext']) {
+      files.push({ path: `fonts/noto-serif-${sub}-400-italic.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`)) });
+    }
+    parts.push((base) =>
+      ['latin', 'latin-ext']
+        .map((sub) => `@font-face{font-family:"Noto Serif";font-style:italic;font-weight:400;src:url(${base}/fonts/noto-serif-${sub}-400-italic.woff2) format("woff2")}`)
+        .join('\n') + '\n.katex .juan-accented{font-family:"Noto Serif";font-style:italic;font-weight:400}',
+    );
+  }
+  if ([...html].some((ch) => coveredByContentFonts(ch.codePointAt(0)!))) {
+    for (const weight of [400, 700]) {
+      files.push({ path: `fonts/noto-serif-greek-${weight}.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`)) });
+    }
+    parts.push((base) =>
+      [400, 700]
+        .map((w) => `@font-face{font-family:"Noto Serif SC";font-style:normal;font-weight:${w};src:url(${base}/fonts/noto-serif-greek-${w}.woff2) format("woff2");unicode-range:${GREEK_RANGE}}`)
+        .join('\n'),
+    );
   }
   if (code) {
     for (const weight of [400, 700]) {

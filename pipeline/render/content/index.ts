@@ -191,11 +191,40 @@ export function tableWidthClass(table: Table): string | null {
 
 const NUMERIC = /^[-+−]?[\d,，.]+%?$|^[-—–]$/;
 
+/** KaTeX's accent glyphs → the combining marks a copied formula should carry. */
+const COMBINING: Record<string, string> = { '^': '\u0302', 'ˆ': '\u0302', '~': '\u0303', '˜': '\u0303', 'ˉ': '\u0304', '¯': '\u0304', '˙': '\u0307', '¨': '\u0308', 'ˊ': '\u0301', 'ˋ': '\u0300' };
+
+/**
+ * KaTeX draws `\hat{y}` as a `y` with a separate `^` above it: a PDF reader copies "y^". A
+ * one-letter base with one of these accents is set instead as the precomposed character (ŷ, x̄…,
+ * NFC), in Noto Serif italic (content/assets.ts), so it copies out as written.
+ */
+/** Precomposed letters set in math so far (drawn from Noto Serif italic, whatever the body face has). */
+export const mathLetters = new Set<number>();
+
+function precomposeAccents(node: HastRoot | Element): void {
+  node.children = node.children.map((child) => {
+    if (child.type !== 'element') return child;
+    const cls = (child.properties?.className as string[] | undefined) ?? [];
+    if (cls.includes('accent') && cls.includes('mord')) {
+      const chars = [...hastText(child).replace(/[\u200b\s]/g, '')];
+      if (chars.length === 2 && /^[A-Za-z]$/.test(chars[0]!) && COMBINING[chars[1]!]) {
+        const letter = (chars[0]! + COMBINING[chars[1]!]).normalize('NFC');
+        if ([...letter].length === 1) mathLetters.add(letter.codePointAt(0)!);
+        return h('span', { className: ['mord', 'juan-accented'] }, [text(letter)]);
+      }
+    }
+    precomposeAccents(child);
+    return child;
+  }) as typeof node.children;
+}
+
 export function mathHast(tex: string, display: boolean): Element {
   // `htmlAndMathml`: the print edition shows the HTML (html.ts drops the MathML, whose TeX
   // annotation would be text in the PDF); the EPUB keeps the MathML and drops the HTML.
   const html = katex.renderToString(tex, { displayMode: display, output: 'htmlAndMathml', throwOnError: false, strict: 'ignore', trust: false });
   const tree = fromHtml(html, { fragment: true });
+  precomposeAccents(tree);
   const root = tree.children.find((c): c is Element => c.type === 'element');
   return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [root] : [text(tex)]));
 }

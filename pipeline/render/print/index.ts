@@ -32,7 +32,7 @@ import { CONTENT_HANDLERS, HANDLERS, printShell, type PrintPrelude } from './pre
 import { printFaces, printFonts } from './fonts.ts';
 import { fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
-import { contentAssets } from '../content/assets.ts';
+import { contentAssets, coveredByContentFonts } from '../content/assets.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -247,7 +247,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     throw error;
   });
   const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') }, body);
-  const uncovered = findUncovered(volume, body, fonts.uncovered);
+  const uncovered = findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
   const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   const pageMap = result.pageMap;
