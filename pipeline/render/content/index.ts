@@ -259,6 +259,12 @@ export const contentHandlers: Record<string, Handler> = {
     const img = h('img', { src: image.src, alt: node.caption || '插图', ...(image.width && image.height ? { width: image.width, height: image.height } : {}) }, []);
     return trust(h('figure', { className: ['juan-figure'] }, [img, ...(node.caption ? [h('figcaption', {}, [text(node.caption)])] : [])]));
   },
+  /** An image inside a text paragraph (not a figure): embedded the same way, at text height. */
+  image(_state: State, node: Image): Element | undefined {
+    const image = node.data?.juanImage;
+    if (!image) return undefined; // the image-source rule removed or never saw it: nothing loads
+    return trust(h('img', { src: image.src, alt: node.alt || '插图', className: ['juan-inline-image'] }, []));
+  },
   juanReferences(_state: State, node: JuanReferencesNode): Element {
     return h('ol', { className: ['references'] }, node.entries.map((e) => h('li', {}, [text(e)])));
   },
