@@ -10,7 +10,7 @@ import type { Heading, Root, RootContent } from 'mdast';
 import type { VFile } from 'vfile';
 import YAML from 'yaml';
 import { defaultConfig, fallbackIdentifier } from '../config/defaults.ts';
-import type { BookConfig, BookConfigInput } from '../config/schema.ts';
+import { CONFIG_KEYS, type BookConfig, type BookConfigInput } from '../config/schema.ts';
 import { JuanError } from '../report/errors.ts';
 import { withoutStack } from '../normalize/define-rule.ts';
 import { FINAL, juan, plain, roleOf, type Place } from '../normalize/text.ts';
@@ -23,7 +23,6 @@ export interface JuanFrontMatter {
   missing?: Array<Omit<MissingPaper, 'position'>>;
 }
 
-const CONFIG_KEYS = ['title', 'subtitle', 'genre', 'organisers', 'publisher', 'date', 'language', 'identifier', 'description', 'keywords', 'page', 'fonts', 'toc', 'build'];
 
 function frontMatter(tree: Root): Record<string, unknown> | null {
   const y = tree.children.find((n) => n.type === 'yaml');
@@ -330,11 +329,11 @@ function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | nul
       if (n.type === 'link' && LOCAL_LINK.test(n.url) && n.url.trim()) {
         const id = n.url.split('#')[0] ? byFile.get(fileKey(n.url)) : undefined;
         if (id) {
-          walk(n);
+          walk(n as { children?: RootContent[] });
           return [{ ...n, url: `#${id}` }];
         }
         warn(file, `链接「${plain(n).trim() || n.url}」指向书稿中找不到的文件或位置（${n.url}），已改为纯文字`, nodePos(n));
-        walk(n);
+        walk(n as { children?: RootContent[] });
         return n.children as RootContent[];
       }
       walk(n as { children?: RootContent[] });

@@ -6,6 +6,8 @@
  */
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from './gfm.ts';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
@@ -36,7 +38,7 @@ export interface NormalizeResult {
 
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
-  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
+  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath);
   // book.yaml `normalize.rules`: a rule switched off for the whole book is left out of the preset
   const rules = (config?.normalize?.rules ?? {}) as Record<string, string>;
   const off = preset.filter((r) => rules[r.id] === 'off').map((r) => r.id);

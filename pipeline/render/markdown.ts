@@ -24,7 +24,9 @@ import type { Heading, Paragraph, Root, RootContent, Strong } from 'mdast';
 import type { Nodes } from 'mdast';
 import { defaultHandlers, type Handle, type Handlers } from 'mdast-util-to-markdown';
 import remarkFrontmatter from 'remark-frontmatter';
-import remarkStringify from 'remark-stringify';
+import remarkStringify, { type Options as StringifyOptions } from 'remark-stringify';
+import remarkGfm from '../normalize/gfm.ts';
+import remarkMath from 'remark-math';
 import { unified } from 'unified';
 import YAML from 'yaml';
 import type { JuanFrontMatter } from '../model/build-volume.ts';
@@ -120,7 +122,9 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
 export function stringifyMarkdown(tree: Root): string {
   const processor = unified()
     .use(remarkFrontmatter, ['yaml'])
-    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers, join: [keepTight] });
+    .use(remarkGfm)
+    .use(remarkMath)
+    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers, join: [keepTight] } as StringifyOptions);
   return processor.stringify(tree);
 }
 

@@ -152,8 +152,10 @@ export function fixPunctuation(s: string): { text: string; edits: PunctChange[];
 }
 
 export default defineRule({ id: 'fullwidth-punctuation' }, (tree, file, ctx) => {
+  let references = false; // 参考文献 entries keep their punctuation as written (GB/T 7714)
   for (const block of tree.children) {
-    if (roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
+    if (block.type === 'heading') references = /^(?:参考文献|参考资料|主要参考文献)$/.test(plain(block).trim());
+    if (references || roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
     if (block.type === 'paragraph' && (isMathText(plain(block)) || isReferenceEntry(plain(block)))) continue;
     for (const node of textNodes(block)) {
       const { edits, doubts } = fixPunctuation(node.value);

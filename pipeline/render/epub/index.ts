@@ -29,6 +29,7 @@ import { subsetFace, unicodeRange } from '../fonts/subset.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 import { projectPath } from '../../paths.ts';
+import { hasMathml, packageImages, type PackagedImage } from '../content/epub.ts';
 
 const TEMPLATES = pathToFileURL(projectPath('templates', 'epub') + '/');
 const STYLES = pathToFileURL(projectPath('styles') + '/');
@@ -58,7 +59,7 @@ const RELATORS: Record<string, string> = { 指导: 'spn', 主办: 'orm', 承办:
 /** Stylesheets: the print colleague's shared typography (when present) and ours. */
 function stylesheets(): { shared: string | null; epub: string } {
   const sharedUrl = new URL('shared.css', STYLES);
-  const shared = existsSync(sharedUrl) ? epubSafeCss(readFileSync(sharedUrl, 'utf8')) : null;
+  const shared = existsSync(sharedUrl) ? epubSafeCss(readFileSync(sharedUrl, 'utf8') + readFileSync(new URL('content.css', STYLES), 'utf8')) : null;
   return { shared, epub: readFileSync(new URL('epub.css', STYLES), 'utf8') };
 }
 
@@ -186,8 +187,9 @@ function outlineFromH1(node: HastElement, shift: number): void {
 const PAPER_ID = /^p\d+-[0-9a-f]{6}$/;
 
 /** One paper as XHTML body content, with its page breaks. */
-function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>): string {
+function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>): string {
   const tree = paperToHast(paper, opensChapter);
+  for (const image of packageImages(tree)) images.set(image.path, image);
   const section = tree.children.find((c) => c.type === 'element');
   if (section && section.type === 'element') {
     section.properties = { ...section.properties, 'epub:type': 'chapter', role: 'doc-chapter' };
@@ -233,6 +235,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
   const breaks = planPageBreaks(pageMap);
   const placed = new Set<string>();
   const files: FileSpec[] = [];
+  const images = new Map<string, PackagedImage>(); // figures (content/epub.ts)
 
   // The cover is drawn from glyph outlines (harfbuzz over decoded fonts, ~0.3 s): kept in the
   // cache by what it is drawn from.
@@ -292,7 +295,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
         files.push({
           filename: `${paper.id}.xhtml`,
           title: paper.title,
-          body: paperXhtml(paper, i === 0 ? chapter : null, breaks, placed),
+          body: paperXhtml(paper, i === 0 ? chapter : null, breaks, placed, images),
           bodyClass: 'paper-page',
           epubType: 'bodymatter',
           beforeToc: false,
@@ -367,8 +370,10 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     { id: 'css-epub', href: 'style.css', mediaType: 'text/css' },
     { id: 'cover-image', href: 'cover.svg', mediaType: 'image/svg+xml', properties: 'cover-image' },
     ...fonts.map((f, i) => ({ id: `font-${i + 1}`, href: `fonts/${f.filename}`, mediaType: f.mediaType })),
-    ...files.map((f) => ({ id: `x-${f.filename.replace(/\.xhtml$/, '')}`, href: f.filename, mediaType: 'application/xhtml+xml' })),
+    ...[...images.values()].map((img, i) => ({ id: `image-${i + 1}`, href: img.path, mediaType: img.mediaType })),
+    ...files.map((f) => ({ id: `x-${f.filename.replace(/\.xhtml$/, '')}`, href: f.filename, mediaType: 'application/xhtml+xml', ...(hasMathml(f.body) ? { properties: 'mathml' } : {}) })),
   ];
+  for (const img of images.values()) extraFiles.push({ path: img.path, data: img.data });
   const itemId = (filename: string) => `x-${filename.replace(/\.xhtml$/, '')}`;
   const spine = [...files.filter((f) => f.beforeToc).map((f) => itemId(f.filename)), 'nav', ...files.filter((f) => !f.beforeToc).map((f) => itemId(f.filename))];
   const firstBody = files.find((f) => !f.beforeToc)!;

@@ -43,7 +43,7 @@ export function packageVersion(name: string): string {
 }
 
 /** Everything outside the chunk documents that decides their layout and PDF bytes. */
-export function engineKey(volume: Volume, options: { printReady: boolean; handlers: string; stockPaged?: boolean }): string {
+export function engineKey(volume: Volume, options: { printReady: boolean; handlers: string[]; stockPaged?: boolean }): string {
   // The browser that lays the book out is part of the engine (a missing one is an error here,
   // as it would be at launch: a cached build never silently mixes two browsers' layouts).
   const executable = findChromium();
@@ -51,7 +51,7 @@ export function engineKey(volume: Volume, options: { printReady: boolean; handle
   const chromium = `${executable}:${st.size}:${st.mtimeMs}`;
   return hashKey(
     ENGINE_VERSION,
-    readFileSync(options.handlers),
+    ...options.handlers.map((file) => readFileSync(file)),
     packageVersion('pagedjs'),
     packageVersion('puppeteer-core'),
     chromium,

@@ -24,10 +24,11 @@ import type { BrowserSession } from './browser.ts';
 import { engineKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
-import { HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
+import { CONTENT_HANDLERS, HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
 import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
+import { contentAssets, coveredByContentFonts } from '../content/assets.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -156,6 +157,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
   const used = usedCodePoints(bodies.join('') + generated);
+  const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
+  for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });
   // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
   const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
     for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
@@ -163,7 +166,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   });
   fontsReady.catch(() => {});
 
-  const engine = engineKey(volume, { printReady, handlers: HANDLERS, stockPaged: options.stockPaged });
+  const engine = engineKey(volume, { printReady, handlers: [CONTENT_HANDLERS, HANDLERS], stockPaged: options.stockPaged });
   const jobs: ChunkJob[] = plans.map((plan, i) => ({ plan, body: bodies[i]!, key: layoutKey(engine, plan.kind, styles, CHUNK_CSS, bodies[i]!) }));
 
   const style = volume.meta.toc.pageNumberStyle;
@@ -181,7 +184,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     files,
     preopened: prelude?.tabs,
     server: prelude?.server,
-    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts')),
+    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts') + content.css('/assets')),
     tocLabels,
     onStage,
     onPage: options.onPage,
@@ -208,9 +211,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     await layout.catch(() => {}); // let the tabs close before the error goes up
     throw error;
   });
-  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') }, body);
-  const uncovered = findUncovered(volume, body, fonts.uncovered);
-  const assets = fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data }));
+  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') }, body);
+  const uncovered = findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
+  const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   const pageMap = result.pageMap;
   completeTargets(volume, pageMap);

@@ -269,13 +269,14 @@
    * never show — 35 of a page's ~80 elements, cloned, styled and printed with every page:
    * the bleed areas with their crop marks (unless print-ready), the four corner margin boxes
    * (print.css gives them no content and hides them) and the footnote area (no footnotes,
-   * see below; nothing reads it once the Footnotes handler is gone).
+   * see below; a book with notes keeps it: content-handlers.js).
    */
   class AfterParsedSlimPageTemplate extends Paged.Handler {
-    afterParsed(/** @type {unknown} */ parsed, /** @type {unknown} */ chunker) {
+    afterParsed(/** @type {unknown} */ parsed, /** @type {any} */ chunker) {
       const template = internals.pageTemplate(chunker);
       if (!template) return;
-      const unused = ['[class$="-corner-holder"]', '.pagedjs_footnote_area'];
+      // the footnote area stays for a book with notes (content-handlers.js sets juanKeepFootnotes)
+      const unused = ['[class$="-corner-holder"]', ...(chunker.juanKeepFootnotes ? [] : ['.pagedjs_footnote_area'])];
       if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
       for (const el of Array.from(template.content.querySelectorAll(unused.join(',')))) el.remove();
     }
@@ -399,9 +400,9 @@
     return undefined;
   }
 
-  // The book floats no footnotes (no `float: footnote`), but Paged.js's Footnotes handler
-  // measures every page's footnote area: three forced layouts a page, ~5 % of a tab's layout
-  // time in a CPU profile. It is left out.
+  // Paged.js's Footnotes handler measures every page's footnote area: three forced layouts a
+  // page, ~5 % of a tab's layout time in a CPU profile. It is left out of every flow;
+  // content-handlers.js (loaded first) keeps a reference and creates it for a book with notes.
   internals.dropHandler('Footnotes');
 
   Paged.registerHandlers(
@@ -418,7 +419,7 @@
    * generated styles is removed after it, except the first run's, which styles all pages.
    */
   let runs = 0;
-  /** @type {Record<number, {pages: Array<{element: HTMLElement, area: HTMLElement}>}>} run → its Paged.js flow */
+  /** @type {Record<number, {pages: Array<{element: HTMLElement, area: HTMLElement, footnotesArea?: HTMLElement | null}>}>} run → its Paged.js flow */
   const flows = {};
   /** @type {unknown} */
   let sheets = null;
@@ -456,7 +457,7 @@
     // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
     // what reached the pages, so the build fails instead of losing text.
     const pages = flow.pages.filter((p) => !p.element.classList.contains('juan-drop'));
-    const laid = pages.reduce((n, page) => n + visibleChars(page.area), 0);
+    const laid = pages.reduce((n, page) => n + visibleChars(page.area) + (page.footnotesArea ? visibleChars(page.footnotesArea) : 0), 0); // notes: content-handlers.js
     return {
       layout: { pages: juan.pages, targets: juan.targets },
       check: { lostChars: sourceChars - laid, unrecorded: pages.length - juan.pages.length },

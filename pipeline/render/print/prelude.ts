@@ -20,6 +20,7 @@ import { openShellTab, SHELL_PATH, type ShellTab } from './shell-tab.ts';
 const require = createRequire(import.meta.url);
 const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
 export const HANDLERS = projectPath('pipeline', 'render', 'print', 'paged-handlers.js');
+export const CONTENT_HANDLERS = projectPath('pipeline', 'render', 'print', 'content-handlers.js');
 /** pagedjs's exports map hides dist/; its `require` entry is lib/index.cjs. */
 const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist/paged.js');
 
@@ -34,13 +35,14 @@ export interface PrintShell {
 export function printShell(meta: BookConfig, printReady: boolean, stockPaged = false): PrintShell {
   const styles = {
     page: pageCss(meta, printReady),
-    shared: readFileSync(STYLES.shared, 'utf8'),
+    shared: readFileSync(STYLES.shared, 'utf8') + readFileSync(projectPath('styles', 'content.css'), 'utf8'), // content.css: tables, figures, notes… (render/content/)
     print: readFileSync(STYLES.print, 'utf8'),
   };
   const shell = shellDocument(meta.language || 'zh-CN', meta.title, styles, printReady, stockPaged);
   const files = new Map<string, Served>([
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
+    ['/_juan/content-handlers.js', { type: 'text/javascript', file: CONTENT_HANDLERS }],
     [SHELL_PATH, { type: 'text/html; charset=utf-8', data: shell }],
   ]);
   return { styles, shell, files };

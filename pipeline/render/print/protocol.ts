@@ -84,7 +84,7 @@ declare global {
 
 /** A Paged.js flow (Chunker) as the handlers use it. */
 export interface PagedFlow {
-  pages: Array<{ element: HTMLElement; area: HTMLElement }>;
+  pages: Array<{ element: HTMLElement; area: HTMLElement; footnotesArea?: HTMLElement | null }>;
 }
 
 /** The `Paged` global of pagedjs 0.4.3's browser bundle, as far as paged-handlers.js uses it. */

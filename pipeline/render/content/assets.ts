@@ -1,0 +1,79 @@
+/**
+ * Fonts and styles the print edition needs only when the book uses math or code, from pinned
+ * packages: KaTeX's stylesheet and fonts (katex), JetBrains Mono for code (@fontsource/jetbrains-mono;
+ * Chinese in code falls back to the body Song, content.css). They go into the @font-face style
+ * that Paged.js ignores (templates/print.ts, print/index.ts), so a book without math or code
+ * parses and loads nothing more.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { mathLetters, usesCode, usesMath } from './index.ts';
+
+const require = createRequire(import.meta.url);
+const KATEX_DIST = path.dirname(require.resolve('katex/dist/katex.min.css'));
+const MONO = path.join(path.dirname(require.resolve('@fontsource/jetbrains-mono/package.json')), 'files');
+const SERIF = path.join(path.dirname(require.resolve('@fontsource/noto-serif/package.json')), 'files');
+
+/**
+ * Greek (α β Δ Ω in the text of a statistics paper): Noto Serif SC has none. Noto Serif's Greek
+ * (@fontsource/noto-serif, its `greek` file's unicode-range) is added to the body family for
+ * exactly these code points, so the body stack (shared.css) stays as it is.
+ */
+const GREEK: Array<[number, number]> = [[0x370, 0x377], [0x37a, 0x37f], [0x384, 0x38a], [0x38c, 0x38c], [0x38e, 0x3a1], [0x3a3, 0x3ff]];
+const GREEK_RANGE = GREEK.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
+/** A code point the content fonts draw although the body face lacks it (not reported as missing). */
+export function coveredByContentFonts(cp: number): boolean {
+  return GREEK.some(([a, b]) => cp >= a && cp <= b) || mathLetters.has(cp);
+}
+
+export interface ContentAssets {
+  /** CSS with URLs under `base` (`/assets` for the layout server, `assets` next to print.html). */
+  css(base: string): string;
+  files: Array<{ path: string; type: string; data: Uint8Array }>;
+}
+
+export function contentAssets(html: string): ContentAssets {
+  const math = usesMath(html);
+  const code = usesCode(html);
+  const files: ContentAssets['files'] = [];
+  const parts: Array<(base: string) => string> = [];
+  if (math) {
+    // woff2 only: every browser that runs Paged.js reads it
+    const css = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+    for (const name of readdirSync(path.join(KATEX_DIST, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
+      files.push({ path: `katex/${name}`, type: 'font/woff2', data: readFileSync(path.join(KATEX_DIST, 'fonts', name)) });
+    }
+    parts.push((base) => css.replace(/url\(fonts\//g, `url(${base}/katex/`));
+    // accented letters set precomposed (content/index.ts precomposeAccents)
+    for (const sub of ['latin', 'latin-ext']) {
+      files.push({ path: `fonts/noto-serif-${sub}-400-italic.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`)) });
+    }
+    parts.push((base) =>
+      ['latin', 'latin-ext']
+        .map((sub) => `@font-face{font-family:"Noto Serif";font-style:italic;font-weight:400;src:url(${base}/fonts/noto-serif-${sub}-400-italic.woff2) format("woff2")}`)
+        .join('\n') + '\n.katex .juan-accented{font-family:"Noto Serif";font-style:italic;font-weight:400}',
+    );
+  }
+  if ([...html].some((ch) => coveredByContentFonts(ch.codePointAt(0)!))) {
+    for (const weight of [400, 700]) {
+      files.push({ path: `fonts/noto-serif-greek-${weight}.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`)) });
+    }
+    parts.push((base) =>
+      [400, 700]
+        .map((w) => `@font-face{font-family:"Noto Serif SC";font-style:normal;font-weight:${w};src:url(${base}/fonts/noto-serif-greek-${w}.woff2) format("woff2");unicode-range:${GREEK_RANGE}}`)
+        .join('\n'),
+    );
+  }
+  if (code) {
+    for (const weight of [400, 700]) {
+      files.push({ path: `fonts/jetbrains-mono-latin-${weight}.woff2`, type: 'font/woff2', data: readFileSync(path.join(MONO, `jetbrains-mono-latin-${weight}-normal.woff2`)) });
+    }
+    parts.push((base) =>
+      [400, 700]
+        .map((w) => `@font-face{font-family:"JetBrains Mono";font-style:normal;font-weight:${w};src:url(${base}/fonts/jetbrains-mono-latin-${w}.woff2) format("woff2");unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+2000-206F,U+2074,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}`)
+        .join('\n'),
+    );
+  }
+  return { css: (base) => parts.map((p) => p(base)).join('\n'), files };
+}

@@ -1,0 +1,106 @@
+/*
+ * Browser-side Paged.js handlers for paper content (pipeline/render/content/), loaded before
+ * paged-handlers.js (which takes Paged.js's Footnotes handler out; we keep a reference).
+ *
+ * Tables. Paged.js 0.4.3 splits a table between rows (content.css keeps rows and
+ * cells whole) but the continuation is a bare clone of the table and its tbody — no header, no
+ * caption (pagedjs issues: "repeat table header"; rebuildAncestors in src/utils/dom.js clones
+ * ancestors only). So when the first row of a continuation is rendered, the header row and a
+ * 「续表N」 caption are put into the cloned table, before the page is measured.
+ */
+/* global Paged */
+(function () {
+  'use strict';
+
+  function withoutRefs(el) {
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      e.removeAttribute('data-ref');
+      e.removeAttribute('id');
+    }
+    return el;
+  }
+
+  class RenderNodeTableContinued extends Paged.Handler {
+    renderNode(clone, node) {
+      if (!clone || clone.nodeType !== 1 || clone.nodeName !== 'TR') return;
+      const body = clone.parentElement;
+      const table = body && body.parentElement;
+      if (!table || body.nodeName !== 'TBODY' || table.nodeName !== 'TABLE') return;
+      if (!table.hasAttribute('data-split-from') || table.querySelector(':scope > thead')) return;
+      const source = node.closest && node.closest('table');
+      if (!source) return;
+      const thead = source.querySelector(':scope > thead');
+      if (thead) {
+        const copy = withoutRefs(thead.cloneNode(true));
+        copy.classList.add('juan-repeated');
+        table.insertBefore(copy, body);
+      }
+      const label = source.getAttribute('data-table-label');
+      if (label && !table.querySelector(':scope > caption')) {
+        const caption = document.createElement('caption');
+        caption.className = 'juan-continued';
+        caption.textContent = '续' + label.replace(/^续/, '');
+        table.insertBefore(caption, table.firstChild);
+      }
+    }
+  }
+
+  /*
+   * Footnotes. The shared HTML has EPUB-style notes: `a.noteref` in the text, the notes as
+   * `aside.footnote` in a `div.footnotes` at the end of the paper. For print each note's text
+   * goes right after its (first) marker as a `span.juan-fn` (content.css: float: footnote) and
+   * Paged.js's own Footnotes handler puts it at the foot of that page. That handler measures the
+   * footnote area on every page (three forced layouts a page), so it is created only for a
+   * document that has notes: a book without notes lays out as fast as before.
+   */
+  const PagedFootnotes = Paged.registeredHandlers.find((handler) => handler.name === 'Footnotes');
+
+  function notesInline(content) {
+    const notes = content.querySelectorAll('div.footnotes aside.footnote[id]');
+    for (const aside of notes) {
+      const ref = content.querySelector('a.noteref[href="#' + CSS.escape(aside.id) + '"]');
+      if (!ref) continue;
+      const note = document.createElement('span');
+      note.className = 'juan-fn';
+      for (const block of Array.from(aside.children)) {
+        // the back link is the note's own marker (①): kept as text, no longer a link
+        for (const back of Array.from(block.querySelectorAll('a.note-back'))) back.replaceWith(document.createTextNode(back.textContent));
+        const span = document.createElement('span');
+        span.className = 'juan-fn-block';
+        while (block.firstChild) span.appendChild(block.firstChild);
+        note.appendChild(span);
+      }
+      ref.after(note);
+    }
+    for (const box of Array.from(content.querySelectorAll('div.footnotes'))) box.remove();
+    // no line break between the text and a marker: the character before it and the marker are
+    // kept on one line (a word joiner would do it too, but it swallows the marker in PDF text)
+    for (const ref of Array.from(content.querySelectorAll('a.noteref'))) {
+      const before = ref.previousSibling;
+      if (!before || before.nodeType !== 3 || !before.nodeValue) continue;
+      const chars = Array.from(before.nodeValue);
+      const last = chars.pop();
+      before.nodeValue = chars.join('');
+      const pair = document.createElement('span');
+      pair.className = 'juan-nobreak';
+      ref.before(pair);
+      pair.append(last, ref);
+    }
+    return notes.length;
+  }
+
+  class BeforeParsedFootnotesWhenNoted extends Paged.Handler {
+    beforeParsed(content, chunker) {
+      if (!PagedFootnotes || !content.querySelector('div.footnotes aside.footnote')) return;
+      if (!notesInline(content)) return;
+      // paged-handlers.js keeps the footnote area in the page template for this flow
+      chunker.juanKeepFootnotes = true;
+      // Paged.js's handler, for this flow only. Its hooks register now, before the content is
+      // parsed; the stylesheets were read before it existed, so it is told the note selector.
+      const handler = new PagedFootnotes(chunker, this.polisher, this.caller);
+      handler.footnotes['.juan-fn'] = { selector: '.juan-fn', policy: 'auto', display: 'block' };
+    }
+  }
+
+  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted);
+})();
