@@ -41,7 +41,7 @@ describe('report.html', () => {
         severity: el.getAttribute('data-severity'),
         text: el.querySelector('.reason')?.textContent ?? '',
         grouped: !!el.closest('details.group'),
-        visible: (el as HTMLElement).offsetHeight > 0,
+        visible: (el as HTMLElement).checkVisibility(),
         del: el.querySelectorAll('del').length,
         ins: el.querySelectorAll('ins').length,
       })));

@@ -13,6 +13,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { postprocessPdf } from '../support/postprocess.ts';
 import { labelRanges } from '../../pipeline/render/print/pdf/page-labels.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
+import { SLUG_MM } from '../../pipeline/render/print/page-css.ts';
 import type { PageMap } from '../../pipeline/model/types.ts';
 import { LAYOUT, PAPERS, PARTS, fixtureVolume, launchBrowser, renderFixturePdf } from '../fixtures/check/book.ts';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const browser = await launchBrowser();
   try {
     raw = await renderFixturePdf(browser);
-    rawBleed = await renderFixturePdf(browser, { bleedMm: 3 });
+    rawBleed = await renderFixturePdf(browser, { bleedMm: 3 + SLUG_MM }); // the page as Paged.js prints it: bleed + slug
   } finally {
     await browser.close();
   }
@@ -152,11 +153,11 @@ describe('page boxes', () => {
     expect(b.BleedBox).toEqual(b.TrimBox);
   });
 
-  it('with print-ready the page is trim + 2×3 mm: BleedBox = MediaBox, TrimBox inset by the bleed', () => {
+  it('with print-ready the page is trim + 2×(3 mm bleed + 10 mm slug): MediaBox > BleedBox > TrimBox', () => {
     const b = boxes(outBleed, 'bleed.pdf');
-    expect(b.MediaBox).toEqual([0, 0, 541.42, 754.02]);
-    expect(b.BleedBox).toEqual(b.MediaBox);
-    expect(b.TrimBox).toEqual([8.5, 8.5, 532.91, 745.51]);
+    expect(b.MediaBox).toEqual([0, 0, 598.11, 810.71]);
+    expect(b.BleedBox).toEqual([28.35, 28.35, 569.76, 782.36]);
+    expect(b.TrimBox).toEqual([36.85, 36.85, 561.26, 773.86]);
     const [x0, y0, x1, y1] = b.TrimBox!;
     expect(x1! - x0!).toBeCloseTo(524.41, 1);
     expect(y1! - y0!).toBeCloseTo(737.01, 1);
@@ -177,11 +178,11 @@ describe('refuses inconsistent input', () => {
     await expect(postprocessPdf(raw, fixtureVolume(), map, { printReady: false, bleedMm: 3, trimMm: TRIM })).rejects.toMatchObject({ kind: 'render' });
   });
 
-  it('pages printed at a size other than the trim (+ bleed)', async () => {
+  it('pages printed at a size other than the trim (+ bleed + slug)', async () => {
     const err = await postprocessPdf(raw, fixtureVolume(), LAYOUT.pageMap, { printReady: true, bleedMm: 3, trimMm: TRIM }).catch((e) => e);
     expect(err).toBeInstanceOf(JuanError);
     expect(err.kind).toBe('render');
-    expect(err.message).toContain('541.42');
+    expect(err.message).toContain('598.11') // trim + 2×(bleed + slug);
   });
 
   it('a paper the page map does not place', async () => {

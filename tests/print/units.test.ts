@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BrowserSession, DISABLED_FEATURES, findChromium } from '../../pipeline/render/print/browser.ts';
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
+import { SLUG_MM } from '../../pipeline/render/print/page-css.ts';
 import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 import { chineseDate, tocPageNumber } from '../../pipeline/render/book-text.ts';
@@ -61,7 +62,9 @@ describe('page geometry', () => {
   it('adds bleed and crop marks only when print-ready', () => {
     const meta = seedVolume().meta;
     expect(pageCss(meta, false)).not.toMatch(/bleed:|marks:/);
-    expect(pageCss(meta, true)).toMatch(/bleed:3mm;marks:crop/);
+    // the CSS bleed is the bleed plus the slug the crop marks are drawn in; they stop 0.5 mm outside the bleed
+    expect(pageCss(meta, true)).toContain(`bleed:${3 + SLUG_MM}mm;marks:crop`);
+    expect(pageCss(meta, true)).toContain('--pagedjs-crop-offset:3.5mm');
     // Without bleed, Paged.js's empty bleed and crop-mark boxes are not styled or laid out.
     expect(pageCss(meta, false)).toContain('.pagedjs_bleed{display:none;}');
     expect(pageCss(meta, true)).not.toContain('.pagedjs_bleed{display:none;}');
