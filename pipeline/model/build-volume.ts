@@ -119,8 +119,10 @@ export function metaFromManuscript(tree: Root, file?: VFile): Partial<BookConfig
     }
     if (role === 'toc' || (role === 'paper-title' && !document)) break;
     if (document && role === 'section') break;
+    // a date that opens a short line, or a line of its own before the text (a joined
+    // `2021年12月24日 …通过为更好…` paragraph still starts with its date)
     const d = text.match(DATE_LINE);
-    if (d && !meta.date && text.length <= 80) meta.date = `${d[1]}-${d[2]!.padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
+    if (d && !meta.date && (text.length <= 80 || /^\S+\s/.test(text))) meta.date = `${d[1]}-${d[2]!.padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
     if (document && role === 'paper-title' && papers[0]?.node !== n) break;
   }
   if (!meta.title && file?.path) meta.title = titleFromPath(file.path);
