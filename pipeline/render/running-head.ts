@@ -110,7 +110,11 @@ export async function advanceEm(meta: BookConfig, text: string): Promise<number>
   return (await shapeLine(meta.fonts.body, 400, text)).width / 1000;
 }
 
-/** A `fits` predicate for a book: every candidate text measured beforehand (shaping is async). */
+/**
+ * A `fits` predicate for a book: the titles and their short forms shaped whole beforehand
+ * (shaping is async); any other text (the rare ellipsis cut) by the sum of its characters'
+ * measured advances.
+ */
 export async function headFits(meta: BookConfig, titles: string[]): Promise<(text: string) => boolean> {
   const capacity = headLineEm(meta.page);
   const texts = new Set<string>();
@@ -118,10 +122,15 @@ export async function headFits(meta: BookConfig, titles: string[]): Promise<(tex
     texts.add(t);
     for (const s of shortForms(t)) texts.add(s);
   }
+  const chars = new Set([...titles.join(''), '…']);
   const widths = new Map<string, number>();
-  await Promise.all([...texts].map(async (t) => widths.set(t, await advanceEm(meta, t))));
-  // Ellipsis fallbacks are rare and not pre-measured: count them as full-width characters.
-  return (text) => (widths.get(text) ?? [...text].length) <= capacity + 1e-6;
+  const advances = new Map<string, number>();
+  await Promise.all([
+    ...[...texts].map(async (t) => widths.set(t, await advanceEm(meta, t))),
+    ...[...chars].map(async (c) => advances.set(c, await advanceEm(meta, c))),
+  ]);
+  const width = (text: string) => widths.get(text) ?? [...text].reduce((sum, c) => sum + (advances.get(c) ?? 1), 0);
+  return (text) => width(text) <= capacity + 1e-6;
 }
 
 /** Recto running heads of every paper of the volume, by paper id. */

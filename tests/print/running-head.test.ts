@@ -59,6 +59,19 @@ describe('running-head text', () => {
     expect(head('科技爱好者周刊（第 296 期 特别版 上下合刊 全年精选）：你一生的故事', fitsNarrow)).toBe('科技爱好者周刊');
   });
 
+  it('ends a title without any natural break that fits with an ellipsis, brackets closed', async () => {
+    const title = '关于进一步深化全市域国土空间综合整治与生态修复工作的实施意见';
+    const fits = await headFits({ ...meta, page: { ...meta.page, charsPerLine: 15 } }, [title]);
+    const short = head(title, fits);
+    expect(short).toMatch(/^关于进一步深化.*…$/);
+    expect(fits(short)).toBe(true);
+    expect(fits(short.slice(0, -1) + [...title][[...short].length - 1] + '…')).toBe(false); // the longest that fits
+    const bracketed = '关于（进一步深化全市域国土空间综合整治与生态修复工作）的实施意见';
+    const fitsB = await headFits({ ...meta, page: { ...meta.page, charsPerLine: 15 } }, [bracketed]);
+    const cut = head(bracketed, fitsB);
+    expect(cut).toBe('关于…');
+  });
+
   it('drops a ——subtitle first', () => {
     expect(fitsSeed(WITH_SUBTITLE)).toBe(false);
     expect(head(WITH_SUBTITLE, fitsSeed)).toBe('以区域协同创新推动环创中心高质量发展的实践与思考');
