@@ -9,7 +9,8 @@
  * manuscript is read, so it is not measured.
  *
  * "Fits" is measured, not counted: the head line is as wide as the type area (fontSize ×
- * charsPerLine from book.yaml `page`), the head is set in the body face at the size
+ * charsPerLine from book.yaml `page`; Paged.js gives a lone top-center box the whole width,
+ * grid columns `0 1fr 0`), the head is set in the body face at the size
  * styles/print.css gives its `@top-center` box, and the title's advance width comes from
  * shaping it with harfbuzz in that face (fonts/shape.ts), as the PDF will set it.
  *
