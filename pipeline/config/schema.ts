@@ -95,6 +95,11 @@ export const BookConfigSchema = Type.Object(
     identifier: Type.String({ minLength: 1, description: '稳定标识（urn:uuid:… 或 ISBN），EPUB 每次构建相同' }),
     description: Type.Optional(Type.String({ description: '内容简介（EPUB dc:description、PDF Subject）' })),
     keywords: Type.Array(Type.String(), { default: [], description: '关键词（PDF Keywords、EPUB dc:subject）' }),
+    runningHeads: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
+        description: '编辑给的书眉短标题：`论文标题: 短标题`（键是正文中的论文标题；写书名则替换左页书眉）。不写时，标题在书眉行（版心宽）放得下就印全，放不下在 ——、：、括号、空格处截短',
+      }),
+    ),
     page: Type.Optional(Page),
     fonts: Type.Optional(Fonts),
     toc: Type.Optional(Toc),

@@ -34,17 +34,6 @@ declare module 'mdast' {
   }
 }
 
-/** Longest running head (书眉) in characters before it is shortened. */
-export const RUNNING_TITLE_MAX = 20;
-
-/** Short form of a paper title for the running head: the part before a space or dash if that fits, else cut. */
-export function runningTitle(title: string): string {
-  if ([...title].length <= RUNNING_TITLE_MAX) return title;
-  const head = title.split(/[\s　]|——/)[0];
-  if (head && [...head].length >= 6 && [...head].length <= RUNNING_TITLE_MAX) return head;
-  return [...title].slice(0, RUNNING_TITLE_MAX - 1).join('') + '…';
-}
-
 /** The id of a paper body's n-th block (0-based); shared with the page map and EPUB page-breaks. */
 export function blockId(paper: Paper, n: number): string {
   return `${paper.id}-b${n}`;
@@ -190,7 +179,6 @@ const handlers: Record<string, Handler> = {
       {
         className: ['paper', ...(paper.truncated ? ['paper-truncated'] : [])],
         id: paper.id,
-        dataRunningTitle: runningTitle(paper.title),
       },
       [paperHeader(paper, node.chapter), h('div', { className: ['paper-body'] }, body)],
     );

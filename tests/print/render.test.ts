@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderPrint, type PrintResult } from '../../pipeline/render/print/index.ts';
 import { compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
 import { pageGeometry } from '../../pipeline/render/print/page-css.ts';
-import { runningTitle } from '../../pipeline/render/html.ts';
+import { rectoHeads, versoHead } from '../../pipeline/render/running-head.ts';
 import type { Paper, Volume } from '../../pipeline/model/types.ts';
 import { seedVolume } from '../support/seed-volume.ts';
 import { PT_PER_MM, pageLines, pdffonts, readPdf, squeeze, type PdfPage } from './helpers.ts';
@@ -128,7 +128,8 @@ describe('print PDF', () => {
     }
   });
 
-  it('has running heads on continuation pages and none on first pages', () => {
+  it('has running heads on continuation pages and none on first pages', async () => {
+    const heads = await rectoHeads(volume);
     const starts = new Set(Object.values(result.pageMap.targets).map((t) => t.page));
     const topMargin = (page: PdfPage) => page.items.filter((i) => i.y < areaTop()).map((i) => i.str).join('');
     let checked = 0;
@@ -140,7 +141,7 @@ describe('print PDF', () => {
       }
       // The paper this page belongs to: the last paper starting before it.
       const paper = papers.filter((x) => result.pageMap.targets[x.id]!.page < p.page).at(-1)!;
-      const expected = p.page % 2 === 0 ? volume.meta.title : runningTitle(paper.title);
+      const expected = p.page % 2 === 0 ? versoHead(volume.meta) : heads.get(paper.id)!;
       expect(squeeze(topMargin(page)), `page ${p.page}`).toBe(squeeze(expected));
       checked++;
     }

@@ -6,6 +6,7 @@
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import type { Volume } from '../../model/types.ts';
+import { visit } from 'unist-util-visit';
 import { volumeToHast } from '../html.ts';
 import { h } from './hast.ts';
 import { titlePage } from './title-page.ts';
@@ -23,9 +24,17 @@ export interface PrintStyles {
   print: string;
 }
 
-/** The <body> content: title page, 目录, the book body. */
-export function printBody(volume: Volume): Element[] {
+/**
+ * The <body> content: title page, 目录, the book body. `heads`: the recto running head of each
+ * paper by id (running-head.ts `rectoHeads`), carried to the margin box by print.css's string-set.
+ */
+export function printBody(volume: Volume, heads: Map<string, string>): Element[] {
   const body = volumeToHast(volume);
+  visit(body, 'element', (el: Element) => {
+    if (el.tagName !== 'section' || !(el.properties.className as string[] | undefined)?.includes('paper')) return;
+    const head = heads.get(String(el.properties.id));
+    if (head != null) el.properties.dataRunningTitle = head;
+  });
   return [
     titlePage(volume.meta),
     tocNav(volume),
@@ -33,8 +42,8 @@ export function printBody(volume: Volume): Element[] {
   ].map((el) => compressPunctuation(el));
 }
 
-/** `body`: printBody(volume), when the caller already built it (renderPrint does, once). */
-export function printDocument(volume: Volume, styles: PrintStyles, body: Element[] = printBody(volume)): string {
+/** `body`: printBody(volume, heads), built once by renderPrint. */
+export function printDocument(volume: Volume, styles: PrintStyles, body: Element[]): string {
   const style = (id: string, css: string, ignore = false) =>
     h('style', { id, ...(ignore ? { dataPagedjsIgnore: '' } : {}) }, [{ type: 'text', value: `\n${css}\n` }]);
   const tree: Root = {

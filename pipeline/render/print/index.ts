@@ -18,6 +18,7 @@ import type { PDFDocument } from 'pdf-lib';
 import { isUntitledPart, type PageMap, type Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBody, printDocument } from './document.ts';
+import { rectoHeads, versoHead } from '../running-head.ts';
 import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
@@ -151,11 +152,11 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const prelude = options.prelude?.shell === shell ? options.prelude : null;
   if (options.prelude && !prelude) await options.prelude.close();
   const files = prelude?.files ?? ownFiles;
-  const body = printBody(volume);
+  const body = printBody(volume, await rectoHeads(volume));
   const plans = planChunks(volume, body);
   const bodies = plans.map(chunkBodyHtml);
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
-  const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + volume.meta.title;
+  const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + versoHead(volume.meta);
   const used = usedCodePoints(bodies.join('') + generated);
   const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
   for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });

@@ -8,6 +8,7 @@
  */
 import { TRIM_PRESETS, type BookConfig } from '../../config/schema.ts';
 import { JuanError } from '../../report/errors.ts';
+import { versoHead } from '../running-head.ts';
 
 const PX_PER_PT = 96 / 72;
 const PX_PER_MM = 96 / 25.4;
@@ -75,7 +76,7 @@ export function pageCss(meta: BookConfig, printReady: boolean): string {
       (printReady ? `bleed:${g.bleed + SLUG_MM}mm;marks:crop;` : '') +
       `}`,
     ...(printReady ? [`.pagedjs_page{--pagedjs-crop-offset:${g.bleed + 0.5}mm;--pagedjs-crop-stroke:0.25pt;--pagedjs-crop-shadow:transparent;}`] : []),
-    `@page :left{margin-left:${px(g.margins.outer)};margin-right:${px(g.margins.inner)};@top-center{content:${cssString(meta.title)};}}`,
+    `@page :left{margin-left:${px(g.margins.outer)};margin-right:${px(g.margins.inner)};@top-center{content:${cssString(versoHead(meta))};}}`,
     `@page :right{margin-left:${px(g.margins.inner)};margin-right:${px(g.margins.outer)};}`,
     // No bleed, no crop marks: their boxes (20 elements a page) need no style or layout.
     ...(printReady ? [] : ['.pagedjs_bleed{display:none;}']),
