@@ -19,7 +19,8 @@ let testCache: string | null = null;
 export function withTestCache(args: string[]): string[] {
   if (args[0] !== 'build' || args.some((a) => a === '--cache' || a === '--no-cache')) return args;
   testCache ??= mkdtempSync(join(tmpdir(), 'juan-test-cache-'));
-  return [...args, '--cache', testCache];
+  // right after the command: a trailing option must stay the last argument (`build --out` tests a missing value)
+  return [args[0], '--cache', testCache, ...args.slice(1)];
 }
 
 export function juan(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
