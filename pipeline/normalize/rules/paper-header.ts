@@ -47,6 +47,8 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
   const kids = tree.children;
   let begin = 0;
   for (let i = 0; i < kids.length; i++) if (roleOf(kids[i]) === 'toc') begin = i + 1;
+  // our own normalized manuscript (`juan:` in the front matter)
+  const ours = kids.some((n) => n.type === 'yaml' && /^juan:/m.test(n.value));
   const tocTitles = new Set(toc?.entries.flatMap((e) => [norm(e.title), norm(e.mainTitle)]) ?? []);
   // first 目录 entry per normalized title / main title (normalized once, not per paper)
   const byTitle = new Map<string, number>();
@@ -173,13 +175,17 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     const u = kids[j];
     const entry = entryOf(head.title + (head.subtitle ?? ''), head.title);
-    if (u && u.type === 'paragraph' && isUnitLine(plain(u))) {
+    // our own normalized manuscript writes a paper's unit into its 目录 line and as the line under
+    // its title, and nothing there when the paper has none: the first paragraph is then body text
+    // (fuzz counterexample: a document's section `一、总述` followed by its text `单位`)
+    const noUnit = ours && entry != null && entry.unit == null;
+    if (!noUnit && u && u.type === 'paragraph' && isUnitLine(plain(u))) {
       head.unit = plain(u).trim();
       head.unitNode = u;
       juan(u).role = 'paper-unit';
       if (entry?.unit && norm(entry.unit) !== norm(head.unit))
         ctx.warn(`作者单位与目录不一致：正文「${head.unit}」，目录「${entry.unit}」`, ctx.at(u));
-    } else {
+    } else if (!noUnit) {
       ctx.warn(`论文「${head.title}」标题后没有找到作者单位行`, ctx.at(n));
     }
     papers.push(head);
