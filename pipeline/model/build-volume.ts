@@ -325,22 +325,35 @@ function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | nul
     const href = entries[entryOf(k)]?.href;
     if (href && href.split('#')[0]) byFile.set(fileKey(href), p.id);
   });
-  const walk = (parent: { children?: RootContent[] }) => {
-    if (!parent.children) return;
+  // A node whose content changes here loses its recorded source (`data.juanSource`, source.ts), and so
+  // does every node around it: the normalized-Markdown writer must write the new link or plain text,
+  // and no copy of the old destination may stay in the model. Untouched nodes inside keep theirs.
+  const unsettle = (n: { data?: Record<string, unknown> }): void => {
+    if (n.data?.juanSource) delete n.data.juanSource;
+  };
+  /** Rewrites the links under `parent`; true when anything under it changed. */
+  const walk = (parent: { children?: RootContent[]; data?: Record<string, unknown> }): boolean => {
+    if (!parent.children) return false;
+    let changed = false;
     parent.children = parent.children.flatMap((n): RootContent[] => {
       if (n.type === 'link' && LOCAL_LINK.test(n.url) && n.url.trim()) {
+        changed = true;
         const id = n.url.split('#')[0] ? byFile.get(fileKey(n.url)) : undefined;
         if (id) {
           walk(n as { children?: RootContent[] });
-          return [{ ...n, url: `#${id}` }];
+          const data = { ...n.data } as Record<string, unknown>;
+          delete data.juanSource;
+          return [{ ...n, url: `#${id}`, data }];
         }
         warn(file, `链接「${plain(n).trim() || n.url}」指向书稿中找不到的文件或位置（${n.url}），已改为纯文字`, nodePos(n));
         walk(n as { children?: RootContent[] });
         return n.children as RootContent[];
       }
-      walk(n as { children?: RootContent[] });
+      if (walk(n as { children?: RootContent[] })) changed = true;
       return [n];
     });
+    if (changed) unsettle(parent);
+    return changed;
   };
   for (const p of papers) {
     const holder: { children?: RootContent[] } = { children: p.body };

@@ -3,7 +3,7 @@
  * points into the ORIGINAL manuscript even after earlier rules edited the text), node roles,
  * Chinese numbering and character classes.
  */
-import type { Nodes, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import type { Nodes, Paragraph, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
@@ -272,6 +272,21 @@ export const overlaps = (spans: Array<[number, number]>, start: number, end: num
 
 /** A paragraph that is display math (`$$ … $$`), alone or starting/ending it. */
 export const isMathText = (t: string) => /^\s*\$\$|\$\$\s*$/.test(t);
+
+/**
+ * A paragraph that is math: display math (`$$ … $$`) alone or starting/ending it, or nothing but inline
+ * math. Since remark-math, `$$…$$` on a line of its own inside a paragraph is an `inlineMath` node, not
+ * text (its plain text has no `$`): read the node, and the text where the parser did not take the math.
+ */
+export function isMathParagraph(p: Paragraph): boolean {
+  const kids = p.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+  if (!kids.length) return false;
+  if (kids.every((c) => c.type === 'inlineMath')) return true;
+  const display = (c: PhrasingContent | undefined) => c?.type === 'inlineMath' && /^\$\$/.test((c as { data?: { juanSource?: { raw?: string } } }).data?.juanSource?.raw ?? '');
+  if (display(kids[0]) || display(kids[kids.length - 1])) return true;
+  const t = plain(p);
+  return isMathText(t) || /^\s*\$[^$]+\$\s*$/.test(t);
+}
 
 /** A reference entry (`[12] 作者. 题名…`): written as its citation style wants, never joined or re-punctuated. */
 export const isReferenceEntry = (t: string) => /^\s*[［\[]\d{1,3}[］\]]/.test(t);

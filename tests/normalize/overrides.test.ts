@@ -36,8 +36,10 @@ describe('editor overrides', () => {
   });
 
   it('juan-disable without ids switches every rule off to the end; enabling one rule brings only it back', () => {
-    const { out } = run('<!-- juan-disable -->\n\n# 论 文 集\n\n甲,乙\n\n<!-- juan-enable fullwidth-punctuation -->\n\n# 目 录\n\n丙,丁\n');
-    expect(out).toBe('<!-- juan-disable -->\n\n# 论 文 集\n\n甲,乙\n\n<!-- juan-enable fullwidth-punctuation -->\n\n# 目 录\n\n丙，丁\n');
+    // not `# 目 录`: since issue 13 the text under a 目录 heading that is no 目录 line is an unreadable 目录
+    // (not printed, regenerated), which fullwidth-punctuation leaves alone with or without directives
+    const { out } = run('<!-- juan-disable -->\n\n# 论 文 集\n\n甲,乙\n\n<!-- juan-enable fullwidth-punctuation -->\n\n# 后 记\n\n丙,丁\n');
+    expect(out).toBe('<!-- juan-disable -->\n\n# 论 文 集\n\n甲,乙\n\n<!-- juan-enable fullwidth-punctuation -->\n\n# 后 记\n\n丙，丁\n');
   });
 
   it('a join the editor switched off is not made', () => {

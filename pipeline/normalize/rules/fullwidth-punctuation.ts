@@ -15,7 +15,7 @@
  */
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { editText, isCjk, isHan, isMathText, isReferenceEntry, overlaps, plain, protectedSpans, roleOf, textNodes, type Edit } from '../text.ts';
+import { editText, isCjk, isHan, isMathParagraph, isReferenceEntry, overlaps, plain, protectedSpans, roleOf, textNodes, type Edit } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: [
@@ -156,7 +156,7 @@ export default defineRule({ id: 'fullwidth-punctuation' }, (tree, file, ctx) => 
   for (const block of tree.children) {
     if (block.type === 'heading') references = /^(?:参考文献|参考资料|主要参考文献)$/.test(plain(block).trim());
     if (references || roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
-    if (block.type === 'paragraph' && (isMathText(plain(block)) || isReferenceEntry(plain(block)))) continue;
+    if (block.type === 'paragraph' && (isMathParagraph(block) || isReferenceEntry(plain(block)))) continue;
     for (const node of textNodes(block)) {
       const { edits, doubts } = fixPunctuation(node.value);
       for (const d of doubts) ctx.warn('单个「—」可能是残缺的破折号「——」，未修改；请核对', ctx.at(node, d));

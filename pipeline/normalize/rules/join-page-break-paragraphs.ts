@@ -16,7 +16,7 @@
 import type { Paragraph, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { isMathText, isReferenceEntry, numberingLevel, plain, roleOf, textNodes } from '../text.ts';
+import { isMathParagraph, isReferenceEntry, numberingLevel, plain, roleOf, textNodes } from '../text.ts';
 
 const LONG = '这是一个足够长的段落，它在旧版书页的末尾被截断，直到衡量人民幸';
 export const examples: RuleExamples = {
@@ -65,7 +65,7 @@ function notProse(p: Paragraph): string {
   const last = kids[kids.length - 1];
   if (last && (last.type === 'link' || last.type === 'linkReference')) return 'link';
   if (/^\s*\|/m.test(t) || /\|\s*$/.test(t)) return 'table';
-  if (isMathText(t) || /^\s*\$[^$]+\$\s*$/.test(t)) return 'math';
+  if (isMathParagraph(p)) return 'math';
   if (CAPTION.test(t)) return 'caption';
   if (isReferenceEntry(t) || /^\s*\d{1,3}\.\s/.test(t)) return 'reference';
   // a date line, alone or with what happened that day (`2021年12月24日 …会议通过`)

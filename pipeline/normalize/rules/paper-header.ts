@@ -47,6 +47,8 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
   const kids = tree.children;
   let begin = 0;
   for (let i = 0; i < kids.length; i++) if (roleOf(kids[i]) === 'toc') begin = i + 1;
+  // our own normalized manuscript (`juan:` in the front matter)
+  const ours = kids.some((n) => n.type === 'yaml' && /^juan:/m.test(n.value));
   const tocTitles = new Set(toc?.entries.flatMap((e) => [norm(e.title), norm(e.mainTitle)]) ?? []);
   // first 目录 entry per normalized title / main title (normalized once, not per paper)
   const byTitle = new Map<string, number>();
@@ -161,10 +163,16 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
       head.subtitle = text.slice(inTitle).replace(SUB_RE, '').trim();
       ctx.info(`标题行中的副标题已拆出：「${head.subtitle}」`, ctx.at(n, inTitle));
     }
+    // Our own normalized manuscript writes a paper's subtitle and unit into its 目录 line and as the
+    // lines under its title, and nothing there when the paper has none: what follows is then body
+    // text (fuzz counterexamples: a document's section `一、总述` followed by its text `单位` or
+    // `——副标题`). Its 目录 lines are in paper order, one per paper: a repeated title is matched by place.
+    const own0 = ours ? toc?.entries[papers.length] : undefined;
+    const own = own0 && norm(own0.mainTitle) === norm(head.title) ? own0 : undefined;
     let j = i + 1;
     const next = kids[j];
     // a subtitle is one line (a `——…` paragraph that goes on is body text)
-    if (!head.subtitle && next && (next.type === 'heading' || next.type === 'paragraph') && SUB_RE.test(plain(next).trim()) && !plain(next).trim().includes('\n')) {
+    if (!head.subtitle && !(own && own.subtitle == null) && next && (next.type === 'heading' || next.type === 'paragraph') && SUB_RE.test(plain(next).trim()) && !plain(next).trim().includes('\n')) {
       head.subtitle = plain(next).trim().replace(SUB_RE, '').trim();
       head.subtitleNode = next;
       juan(next).role = 'paper-subtitle';
@@ -173,13 +181,14 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     const u = kids[j];
     const entry = entryOf(head.title + (head.subtitle ?? ''), head.title);
-    if (u && u.type === 'paragraph' && isUnitLine(plain(u))) {
+    const noUnit = own != null && own.unit == null;
+    if (!noUnit && u && u.type === 'paragraph' && isUnitLine(plain(u))) {
       head.unit = plain(u).trim();
       head.unitNode = u;
       juan(u).role = 'paper-unit';
       if (entry?.unit && norm(entry.unit) !== norm(head.unit))
         ctx.warn(`作者单位与目录不一致：正文「${head.unit}」，目录「${entry.unit}」`, ctx.at(u));
-    } else {
+    } else if (!noUnit) {
       ctx.warn(`论文「${head.title}」标题后没有找到作者单位行`, ctx.at(n));
     }
     papers.push(head);
