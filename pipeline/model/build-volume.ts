@@ -47,6 +47,8 @@ export function isoDate(value: unknown): string | undefined {
 /** A date line at the start of a manuscript: `2018 年 10 月`, `2021年12月24日 …会议通过`. */
 const DATE_LINE = /^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?(?=$|\s|[（(，,])/;
 
+/** Lines the title page takes from the manuscript's opening: organisers, a date. */
+const TITLE_PAGE_LINE = /^(?:[^。]{0,40}(?:指导|主办|承办|协办|编印)\s*[:：]|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?$)/;
 const BOOK_KEYS = ['title', 'subtitle', 'genre', 'publisher', 'description'] as const;
 const GENERIC_NAMES = /^(?:manuscript|index|readme|main|book|draft|untitled|text|书稿|正文|稿件|全文)$/i;
 
@@ -203,6 +205,15 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const kids = tree.children;
   const indexOf = new Map<RootContent, number>(kids.map((n, i) => [n, i]));
   const starts = heads.map((h) => indexOf.get(h.node) ?? -1);
+  // Text before the first paper that is neither title-page material nor the 目录 belongs to no
+  // paper: the volume has no place for it, so it is not printed — and the editor is told where.
+  const firstStart = starts.filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), kids.length);
+  for (const n of kids.slice(0, firstStart)) {
+    if (roleOf(n) || !['paragraph', 'blockquote', 'list', 'table', 'code'].includes(n.type)) continue;
+    const t = plain(n as never).trim();
+    if (!t || TITLE_PAGE_LINE.test(t)) continue;
+    warn(file, `第一篇之前的这段文字不属于任何一篇，不会印出：「${[...t].slice(0, 16).join('')}${[...t].length > 16 ? '…' : ''}」；要印出请移入某篇的正文`, nodePos(n));
+  }
   const papers: Array<{ paper: Paper; entry: number }> = [];
   heads.forEach((h, k) => {
     const from = starts[k];
