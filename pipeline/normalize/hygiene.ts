@@ -5,6 +5,7 @@
  * text; `SourceMap` translates its offsets back to the original file for positions and messages.
  *
  *   CRLF / lone CR → LF · NBSP (U+00A0, U+202F) → space · zero-width (U+200B/C/D, U+2060, U+FEFF) removed ·
+ *   Kangxi radicals (U+2F00–2FD5, copied out of PDFs) → their ideographs (NFKC) ·
  *   full-width spaces (U+3000) at the start or end of a line (indent/padding) removed.
  *
  * Every change is 1 → 0 or 1 → 1 characters, so the clean text is the original with some characters
@@ -84,7 +85,9 @@ export interface Hygiene {
 }
 
 const hex = (ch: string) => ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-const DAMAGE = /\r\n?|[\u00A0\u202F]|[\u200B\u200C\u200D\u2060\uFEFF]|\u3000+/g;
+const DAMAGE = /\r\n?|[\u00A0\u202F]|[\u200B\u200C\u200D\u2060\uFEFF]|\u3000+|[\u2F00-\u2FD5]/g;
+/** Kangxi radicals (U+2F00–2FD5): what a PDF's text layer gives for some ideographs; each is one ideograph under NFKC. */
+const KANGXI = /^[\u2F00-\u2FD5]$/;
 const ZERO_WIDTH = /[\u200B\u200C\u200D\u2060\uFEFF]/;
 const SKIP_ZW = /[\u200B\u200C\u200D\u2060\uFEFF]*/y;
 
@@ -118,6 +121,11 @@ export function cleanSource(src: string): Hygiene {
     } else if (s === '\u00A0' || s === '\u202F') {
       other.push({ offset: i, reason: `不换行空格（U+${hex(s)}）已改为普通空格` });
       out += ' ';
+    } else if (KANGXI.test(s)) {
+      // same length in UTF-16: the source map needs no shift
+      const ideograph = s.normalize('NFKC');
+      other.push({ offset: i, reason: `康熙部首「${s}」（U+${hex(s)}）已改为汉字「${ideograph}」（字形相同；字体和检索只认汉字）` });
+      out += ideograph;
     } else if (ZERO_WIDTH.test(s)) {
       other.push({ offset: i, reason: `零宽字符（U+${hex(s)}）已删除` });
       drop(1);

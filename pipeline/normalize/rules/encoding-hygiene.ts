@@ -2,7 +2,8 @@
  * encoding-hygiene — invisible damage from OCR and word processors.
  * BOM and CRLF are reported once (the parser already reads past them; the writer emits LF without BOM);
  * NBSP becomes a normal space, zero-width characters are removed, full-width spaces used as
- * padding (at the start or end of a line) are removed. All certain → info.
+ * padding (at the start or end of a line) are removed, Kangxi radicals (⽇ U+2F47) become the
+ * ideographs they look like (日). All certain → info.
  * The cleaning is done on the whole source BEFORE the parse (../hygiene.ts), since these characters
  * change how CommonMark reads the text (`。\u200B**` closes a `**` that `。**` followed by Han does not);
  * this rule reports what was cleaned, at positions in the original file.
@@ -18,6 +19,8 @@ export const examples: RuleExamples = {
     { in: '# 标题\r\n\r\n正文。\r\n', out: '# 标题\n\n正文。\n', messages: ['1:5 encoding-hygiene'] },
     { in: '正文甲\u00A0乙文。\n', out: '正文甲 乙文。\n', messages: ['1:4 encoding-hygiene'] },
     { in: '甲\u200B乙\n', out: '甲乙\n', messages: ['1:2 encoding-hygiene'] },
+    // a Kangxi radical copied out of a PDF prints as the ideograph it looks like
+    { in: '十⽇内。\n', out: '十日内。\n', messages: ['1:2 encoding-hygiene'] },
     { in: '正文\u3000\u3000\n', out: '正文\n', messages: ['1:3 encoding-hygiene'] },
     // cleaned before the parse: positions stay in the original file, Markdown syntax sees clean text
     { in: '\u200b# 标题\n\n甲\u200b乙。\n', out: '# 标题\n\n甲乙。\n', messages: ['1:1 encoding-hygiene', '3:2 encoding-hygiene'] },
