@@ -5,7 +5,8 @@
  * text; `SourceMap` translates its offsets back to the original file for positions and messages.
  *
  *   CRLF / lone CR → LF · NBSP (U+00A0, U+202F) → space · zero-width (U+200B/C/D, U+2060, U+FEFF) removed ·
- *   Kangxi radicals (U+2F00–2FD5, copied out of PDFs) → their ideographs (NFKC) ·
+ *   Kangxi radicals (U+2F00–2FD5, copied out of PDFs) → their ideographs (NFKC), likewise the C-simplified
+ *   radicals that are whole characters (⻓ → 长) ·
  *   full-width spaces (U+3000) at the start or end of a line (indent/padding) removed.
  *
  * Every change is 1 → 0 or 1 → 1 characters, so the clean text is the original with some characters
@@ -85,9 +86,11 @@ export interface Hygiene {
 }
 
 const hex = (ch: string) => ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-const DAMAGE = /\r\n?|[\u00A0\u202F]|[\u200B\u200C\u200D\u2060\uFEFF]|\u3000+|[\u2F00-\u2FD5]/g;
+const DAMAGE = /\r\n?|[\u00A0\u202F]|[\u200B\u200C\u200D\u2060\uFEFF]|\u3000+|[\u2F00-\u2FD5\u2EC5\u2EC6\u2EC9\u2ECB\u2ED3\u2ED4\u2ED9\u2EDA\u2EDB\u2EDC\u2EE2\u2EE5\u2EE6\u2EE7\u2EE8\u2EE9\u2EEA\u2EEC\u2EEE\u2EF0\u2EF3]/g;
 /** Kangxi radicals (U+2F00–2FD5): what a PDF's text layer gives for some ideographs; each is one ideograph under NFKC. */
 const KANGXI = /^[\u2F00-\u2FD5]$/;
+/** The C-simplified radicals that are whole characters (CJK Radicals Supplement has no NFKC form for them). */
+const SIMPLIFIED_RADICALS: Record<string, string> = {'⻅': '见', '⻆': '角', '⻉': '贝', '⻋': '车', '⻓': '长', '⻔': '门', '⻙': '韦', '⻚': '页', '⻛': '风', '⻜': '飞', '⻢': '马', '⻥': '鱼', '⻦': '鸟', '⻧': '卤', '⻨': '麦', '⻩': '黄', '⻪': '黾', '⻬': '齐', '⻮': '齿', '⻰': '龙', '⻳': '龟'};
 const ZERO_WIDTH = /[\u200B\u200C\u200D\u2060\uFEFF]/;
 const SKIP_ZW = /[\u200B\u200C\u200D\u2060\uFEFF]*/y;
 
@@ -121,10 +124,10 @@ export function cleanSource(src: string): Hygiene {
     } else if (s === '\u00A0' || s === '\u202F') {
       other.push({ offset: i, reason: `不换行空格（U+${hex(s)}）已改为普通空格` });
       out += ' ';
-    } else if (KANGXI.test(s)) {
+    } else if (KANGXI.test(s) || SIMPLIFIED_RADICALS[s]) {
       // same length in UTF-16: the source map needs no shift
-      const ideograph = s.normalize('NFKC');
-      other.push({ offset: i, reason: `康熙部首「${s}」（U+${hex(s)}）已改为汉字「${ideograph}」（字形相同；字体和检索只认汉字）` });
+      const ideograph = SIMPLIFIED_RADICALS[s] ?? s.normalize('NFKC');
+      other.push({ offset: i, reason: `部首字符「${s}」（U+${hex(s)}）已改为汉字「${ideograph}」（字形相同；字体和检索只认汉字）` });
       out += ideograph;
     } else if (ZERO_WIDTH.test(s)) {
       other.push({ offset: i, reason: `零宽字符（U+${hex(s)}）已删除` });
