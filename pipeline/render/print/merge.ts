@@ -93,6 +93,6 @@ export async function mergePdfs(
     });
     page.node.addAnnot(out.context.register(annot));
   }
-  if (fontPrograms.length) shareFonts(out, fontPrograms);
+  if (fontPrograms.length) await shareFonts(out, fontPrograms);
   return out;
 }
