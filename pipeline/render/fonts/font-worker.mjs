@@ -18,6 +18,7 @@ import { inflateSync } from 'node:zlib';
 import fontverter from 'fontverter';
 import subsetFont from 'subset-font';
 import * as hb from 'harfbuzzjs';
+import { writeSfnt } from './sfnt.mjs';
 
 /**
  * WOFF 1.0 → OpenType (W3C WOFF 1.0 §5, §6): each table zlib-compressed on its own. Native
@@ -38,33 +39,9 @@ function woffToSfnt(woff) {
     const raw = woff.subarray(offset, offset + compLength);
     const data = compLength < origLength ? inflateSync(raw) : raw;
     if (data.length !== origLength) throw new Error(`WOFF table ${i} inflates to ${data.length} bytes, not ${origLength}`);
-    tables.push({ tag: view.getUint32(at), checksum: view.getUint32(at + 16), data });
+    tables.push({ tag: woff.toString('latin1', at, at + 4), checksum: view.getUint32(at + 16), data });
   }
-  let size = 12 + 16 * numTables;
-  for (const t of tables) size += (t.data.length + 3) & ~3;
-  const out = new Uint8Array(size);
-  const o = new DataView(out.buffer);
-  let searchRange = 1;
-  let entrySelector = 0;
-  while (searchRange * 2 <= numTables) {
-    searchRange *= 2;
-    entrySelector++;
-  }
-  o.setUint32(0, flavor);
-  o.setUint16(4, numTables);
-  o.setUint16(6, searchRange * 16);
-  o.setUint16(8, entrySelector);
-  o.setUint16(10, numTables * 16 - searchRange * 16);
-  let offset = 12 + 16 * numTables;
-  tables.forEach((t, i) => {
-    o.setUint32(12 + i * 16, t.tag);
-    o.setUint32(16 + i * 16, t.checksum);
-    o.setUint32(20 + i * 16, offset);
-    o.setUint32(24 + i * 16, t.data.length);
-    out.set(t.data, offset);
-    offset += (t.data.length + 3) & ~3;
-  });
-  return out;
+  return writeSfnt(flavor, tables);
 }
 
 /** file → its OpenType bytes and code points. */

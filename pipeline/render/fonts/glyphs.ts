@@ -3,7 +3,8 @@
  * what Chromium's PDF writer embeds (CIDToGIDMap /Identity), so a PDF's content streams stay
  * valid when their font program is swapped for this one (print/pdf/fonts.ts).
  */
-import { readTables, writeFont } from './rename.ts';
+import { readTables } from './rename.ts';
+import { writeSfnt } from './sfnt.mjs';
 
 /** Glyph ids whose outline is not empty (a subset embedded with retained glyph ids has exactly its used glyphs). */
 export function glyphsWithOutlines(font: Uint8Array): Set<number> {
@@ -67,7 +68,7 @@ export function keepGlyphs(font: Uint8Array, keep: Set<number>): Uint8Array {
     }
     return t;
   });
-  return writeFont(flavor, out);
+  return writeSfnt(flavor, out);
 }
 
 /** Advance width of glyph `g` in 1/1000 em (the unit of a PDF font's W array), from hhea/hmtx. */

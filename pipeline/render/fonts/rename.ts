@@ -29,6 +29,8 @@ export function realNames(family: string, weight: number): FontNames {
   return { family, style, postscript: `${family.replace(/[^A-Za-z0-9]/g, '')}-${style}` };
 }
 
+import { writeSfnt } from './sfnt.mjs';
+
 export interface Table { tag: string; data: Uint8Array }
 
 /** The table directory of an OpenType/TrueType file. */
@@ -45,51 +47,6 @@ export function readTables(font: Uint8Array): { flavor: number; tables: Table[] 
     tables.push({ tag, data: font.subarray(offset, offset + length) });
   }
   return { flavor, tables };
-}
-
-function checksum(data: Uint8Array): number {
-  let sum = 0;
-  const padded = data.length % 4 ? new Uint8Array((data.length + 3) & ~3) : data;
-  if (padded !== data) padded.set(data);
-  const view = new DataView(padded.buffer, padded.byteOffset, padded.byteLength);
-  for (let i = 0; i < padded.length; i += 4) sum = (sum + view.getUint32(i)) >>> 0;
-  return sum;
-}
-
-/** A font file of `tables` (sorted, padded, checksums and head.checkSumAdjustment set). */
-export function writeFont(flavor: number, tables: Table[]): Uint8Array {
-  const sorted = [...tables].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  const count = sorted.length;
-  let size = 12 + 16 * count;
-  for (const t of sorted) size += (t.data.length + 3) & ~3;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let power = 1;
-  let log = 0;
-  while (power * 2 <= count) {
-    power *= 2;
-    log++;
-  }
-  view.setUint32(0, flavor);
-  view.setUint16(4, count);
-  view.setUint16(6, power * 16);
-  view.setUint16(8, log);
-  view.setUint16(10, count * 16 - power * 16);
-  let offset = 12 + 16 * count;
-  let headOffset = -1;
-  sorted.forEach((t, i) => {
-    const data = t.tag === 'head' ? t.data.slice() : t.data;
-    if (t.tag === 'head') new DataView(data.buffer, data.byteOffset).setUint32(8, 0); // checkSumAdjustment counts as 0
-    for (let k = 0; k < 4; k++) out[12 + i * 16 + k] = t.tag.charCodeAt(k);
-    view.setUint32(16 + i * 16, checksum(data));
-    view.setUint32(20 + i * 16, offset);
-    view.setUint32(24 + i * 16, data.length);
-    out.set(data, offset);
-    if (t.tag === 'head') headOffset = offset;
-    offset += (data.length + 3) & ~3;
-  });
-  if (headOffset >= 0) view.setUint32(headOffset + 8, (0xb1b0afba - checksum(out)) >>> 0);
-  return out;
 }
 
 interface NameRecord { platform: number; encoding: number; language: number; id: number; bytes: Uint8Array }
@@ -185,5 +142,5 @@ export function renameFont(font: Uint8Array, names: FontNames): Uint8Array {
   ];
   const added: NameRecord[] = values.map(([id, value]) => ({ platform: 3, encoding: 1, language: 0x409, id, bytes: utf16be(value) }));
   const renamed = writeNames([...kept, ...added]);
-  return writeFont(flavor, [...tables.filter((t) => t.tag !== 'name'), { tag: 'name', data: renamed }]);
+  return writeSfnt(flavor, [...tables.filter((t) => t.tag !== 'name'), { tag: 'name', data: renamed }]);
 }
