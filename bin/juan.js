@@ -28,7 +28,7 @@ function sourceKey() {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (/\.(ts|js)$/.test(entry.name)) {
+      else if (/\.(ts|js|mjs)$/.test(entry.name)) {
         const st = statSync(file);
         hash.update(`${path.relative(root, file)}:${st.size}:${st.mtimeMs}\n`);
       }
