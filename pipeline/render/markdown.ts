@@ -120,13 +120,19 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
 
 /** Stringify any mdast root the way the normalized manuscript is written. */
 export function stringifyMarkdown(tree: Root): string {
-  const processor = unified()
+  stringifier ??= makeStringifier();
+  return stringifier.stringify(tree);
+}
+
+/** One frozen processor for every call (report.html stringifies each changed block: hundreds of calls). */
+let stringifier: ReturnType<typeof makeStringifier> | undefined;
+const makeStringifier = () =>
+  unified()
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkMath)
-    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers, join: [keepTight] } as StringifyOptions);
-  return processor.stringify(tree);
-}
+    .use(remarkStringify, { bullet: '-', emphasis: '*', strong: '*', rule: '-', fences: true, handlers, join: [keepTight] } as StringifyOptions)
+    .freeze();
 
 export function volumeToMarkdown(volume: Volume, pageMap?: PageMap): string {
   return stringifyMarkdown(volumeToMdast(volume, pageMap));

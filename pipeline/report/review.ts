@@ -3,7 +3,7 @@
  * original and the result side by side (characters removed and inserted marked, cut to a window with
  * 「…」), its paper and the printed page where the text landed (page map); identical warnings grouped.
  */
-import { diffChars } from 'diff';
+import { diffChars, type Change } from 'diff';
 import type { Root, RootContent } from 'mdast';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
@@ -68,8 +68,12 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
   const blocks = tree.children.flatMap((n) => {
     const pos = (n as Node).position;
     return pos && pos.start.offset != null && pos.end.offset != null && n.type !== 'yaml' ? [{ n, pos }] : [];
-  });
+  }).sort((a, b) => a.pos.start.line - b.pos.start.line);
   const entries: ReviewEntry[] = [];
+  // Several messages can fall in one block (a paragraph joined, its punctuation fixed…): each
+  // block is stringified and diffed once, not once per message.
+  const results = new Map<RootContent, string>();
+  const diffs = new Map<string, Change[]>();
   for (const m of file.messages) {
     const base: ReportMessage = { rule: m.ruleId ?? 'unknown', line: m.line ?? null, column: m.column ?? null, severity: severityOf(m), text: m.reason };
     const entry: ReviewEntry = { ...base, before: [], after: [], cutBefore: false, cutAfter: false, paper: null, page: null };
@@ -77,7 +81,7 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
     if (m.line == null) continue;
     const offset = loc.toOffset({ line: m.line, column: m.column ?? 1 }) ?? 0;
     // the block the message is about in the final tree (a joined paragraph spans both parts), else the source paragraph (deleted)
-    const hit = blocks.find(({ pos }) => pos.start.line <= m.line! && m.line! <= pos.end.line);
+    const hit = blockAt(blocks, m.line);
     const node = hit?.n;
     let from: number;
     let to: number;
@@ -85,7 +89,8 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
     if (hit && node) {
       from = hit.pos.start.offset!;
       to = hit.pos.end.offset!;
-      result = node.type === 'html' ? original.slice(from, to) : stringifyMarkdown({ type: 'root', children: [node] }).replace(/\n$/, '');
+      result = results.get(node) ?? (node.type === 'html' ? original.slice(from, to) : stringifyMarkdown({ type: 'root', children: [node] }).replace(/\n$/, ''));
+      results.set(node, result);
     } else {
       from = original.lastIndexOf('\n\n', offset - 1) + 1 || 0;
       if (from > 0) from += 1;
@@ -94,8 +99,11 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
       result = '';
     }
     const before = original.slice(from, to);
-    windowed(entry, before, result, Math.max(0, offset - from));
-    const paper = papers.filter((p) => p.position.line <= m.line!).pop();
+    const key = `${from}:${to}:${result.length}`;
+    const parts = diffs.get(key) ?? (before === result ? [{ value: before, added: false, removed: false, count: 1 }] : diffChars(before, result));
+    diffs.set(key, parts);
+    windowed(entry, before, parts, Math.max(0, offset - from));
+    const paper = papers[lastAtOrBefore(papers, (p) => p.position.line, m.line)];
     if (paper) {
       entry.paper = { id: paper.id, title: paper.title };
       entry.page = pageOf(paper, node, pageMap);
@@ -120,6 +128,24 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
   for (const e of entries) (byRule[e.rule] ??= { info: 0, warning: 0, error: 0 })[e.severity]++;
   const control = file.data.juanControl;
   return { manuscript: file.path ?? '', entries, groups, byRule, suppressed: { ...(control?.suppressed ?? {}) }, off: [...(control?.off ?? [])] };
+}
+
+/** Index of the last of `items` (in ascending `lineOf` order) at or before `line`, -1 if none. */
+function lastAtOrBefore<T>(items: T[], lineOf: (item: T) => number, line: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf(items[mid]!) <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The block whose lines include `line` (blocks are in manuscript order and do not overlap): a binary search, as a book has thousands of blocks and hundreds of messages. */
+function blockAt<T extends { pos: { start: { line: number }; end: { line: number } } }>(blocks: T[], line: number): T | undefined {
+  const i = lastAtOrBefore(blocks, (b) => b.pos.start.line, line);
+  return i >= 0 && line <= blocks[i]!.pos.end.line ? blocks[i] : undefined;
 }
 
 /** The printed page a block landed on: the last page of its paper that starts at or before the block. */
@@ -150,9 +176,8 @@ function blockIndex(paper: Paper, node: RootContent): number {
   return -1;
 }
 
-/** Fill before/after with the diff of the two texts, cut to a window around the change nearest `at`. */
-function windowed(entry: ReviewEntry, before: string, after: string, at: number): void {
-  const parts = before === after ? [{ value: before, added: false, removed: false }] : diffChars(before, after);
+/** Fill before/after with the diff `parts` of `before` and the result, cut to a window around the change nearest `at`. */
+function windowed(entry: ReviewEntry, before: string, parts: Change[], at: number): void {
   // original offsets of every part (inserted parts sit at the offset where they go)
   let pos = 0;
   const placed = parts.map((p) => {
