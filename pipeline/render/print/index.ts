@@ -30,6 +30,7 @@ import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
 import { contentAssets, coveredByContentFonts } from '../content/assets.ts';
+import { unicodeLabel, unicodeName } from 'unicode-name';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -37,6 +38,8 @@ export interface UncoveredChar {
   char: string;
   /** `U+XXXX` */
   codePoint: string;
+  /** Unicode name (`KANGXI RADICAL SUN`, `CJK UNIFIED IDEOGRAPH-3447`): an editor can tell look-alikes apart. */
+  name: string;
   /** First paper the character occurs in, null when only in the front matter. */
   paperId: string | null;
   /** Occurrences in the whole book. */
@@ -134,7 +137,7 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
         entry.count++;
         entry.paperId ??= paperId;
       } else {
-        found.set(cp, { char: ch, codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, paperId, count: 1 });
+        found.set(cp, { char: ch, codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, name: unicodeName(ch) ?? unicodeLabel(ch) ?? '', paperId, count: 1 });
       }
     }
   }
