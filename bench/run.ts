@@ -14,13 +14,17 @@
  * included), measured in one more run of each step: sampling memory slows a run, so the
  * timed rounds are not sampled. `juan check` runs after every timed build. Ratios from one
  * run are what we quote; nothing here is asserted.
+ * Variants (--variants, default both at scale 1, plain only at larger scales): `plain` is the
+ * prose-only volume; `content` (volume-xK-content) is the same volume where every fifth paper
+ * carries a table (the first longer than a page), a figure, footnotes, math and 参考文献
+ * (bench/make-volume.ts --content). The preview steps run for the plain variant only.
  *
- *   npm run bench [-- --scales 1,2 --repeat 3]
+ *   npm run bench [-- --scales 1,2 --repeat 3 --variants plain,content]
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeVolume } from './make-volume.ts';
+import { makeVolume, volumeFigures } from './make-volume.ts';
 import { measurePreview } from './preview.ts';
 import { measure, type Measured } from './process-tree.ts';
 import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts';
@@ -30,8 +34,14 @@ const WORK = join(ROOT, 'bench', '.out');
 const JUAN = [join(ROOT, 'bin', 'juan.js')];
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,2' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,2' }, repeat: { type: 'string', default: '3' }, variants: { type: 'string' } } });
 const scales = values.scales!.split(',').map(Number);
+type Variant = 'plain' | 'content';
+const variantsFor = (scale: number): Variant[] => {
+  const asked = values.variants?.split(',').map((v) => v.trim()) ?? (scale === 1 ? ['plain', 'content'] : ['plain']);
+  for (const v of asked) if (v !== 'plain' && v !== 'content') throw new Error(`--variants: unknown variant ${v} (plain, content)`);
+  return asked as Variant[];
+};
 const repeat = Math.max(1, Number(values.repeat));
 
 function fail(what: string, run: Measured): never {
@@ -58,14 +68,20 @@ const stages: string[] = [];
 const STEPS = ['chromium print (no polyfill)', 'plain Paged.js', 'juan build cold', 'juan build warm (1 paragraph)'] as const;
 type Step = (typeof STEPS)[number];
 
-for (const scale of scales) {
-  const name = `volume-x${scale}`;
+for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map((v) => [scale, v] as const))) {
+  const name = `volume-x${scale}${variant === 'content' ? '-content' : ''}`;
   const dir = join(WORK, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const manuscript = join(dir, '论文集.md');
-  const original = makeVolume({ scale });
+  const original = makeVolume({ scale, content: variant === 'content' });
   writeFileSync(manuscript, original);
+  if (variant === 'content') {
+    for (const [path, data] of Object.entries(volumeFigures())) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), data);
+    }
+  }
   copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
   const out = join(dir, 'dist');
   const cache = join(dir, 'cache');
@@ -79,7 +95,9 @@ for (const scale of scales) {
     if (run.code !== 0) fail(`juan check after the ${what}`, run);
   };
   const report = () => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  const at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1; // a paragraph in a middle paper
+  // a paragraph in a middle paper (content: the first prose line from there, never a table row or formula)
+  let at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1;
+  if (variant === 'content') while (!/^\p{Script=Han}/u.test(original.slice(at, at + 1)) || /^(表|注|图)\d|^注：/.test(original.slice(at, at + 3))) at = original.indexOf('\n', at) + 1;
 
   const runs: Record<Step, Measured[]> = Object.fromEntries(STEPS.map((s) => [s, []])) as never;
   let pages = 0;
@@ -135,6 +153,10 @@ for (const scale of scales) {
     const ratios = ms.map((m, r) => m.seconds / base[r]!.seconds);
     const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
     rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(peaks[step])]);
+  }
+  if (variant !== 'plain') {
+    printTable();
+    continue;
   }
   // The editor's loop (once per volume, after the rounds): first view vs the cold build, save → page shown.
   process.stderr.write(`[${name}] juan preview: first view, then 3 one-paragraph edits…\n`);

@@ -12,6 +12,9 @@ import { runBuild } from '../../pipeline/commands/build.ts';
 import { runCheck } from '../../pipeline/commands/check.ts';
 import { pageLines, pdffonts, readPdf, squeeze, type PdfPage } from '../print/helpers.ts';
 import { countBySeverity, epubcheck, epubcheckUnavailable, unzip, type Unzipped } from '../epub/helpers.ts';
+import { compareHan, repeatedText, typeAreaLines } from '../support/lost-text.ts';
+import { loadConfig } from '../../pipeline/config/load.ts';
+import { cleanSource } from '../../pipeline/normalize/hygiene.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(ROOT, 'tests', 'fixtures', 'content');
@@ -75,7 +78,55 @@ describe('tables (三线表)', () => {
   });
 });
 
+/** The manuscript text the body pages print: the 目录's part and chapter headings (part pages, chapter heads) and the papers. */
+function bodySource(manuscript: string): string {
+  const lines = manuscript.split('\n');
+  const first = lines.findIndex((l, i) => i > lines.findIndex((t) => /^#\s*目\s*录/.test(t)) && /^# /.test(l));
+  const toc = lines.slice(0, first).filter((l) => /^#{2,3}\s*第/.test(l));
+  // image and link targets (图/产值.png) are not printed
+  return cleanSource([...toc, ...lines.slice(first)].join('\n')).text.replace(/\]\([^)]*\)/g, ']');
+}
+
+/** Lowest baseline of body-size text on a page above its notes and folio, and where the notes start (or the lowest body baseline of the book). */
+function bodyBottom(page: PdfPage, bodyHeight: number): number {
+  return Math.max(...page.items.filter((i) => i.height > bodyHeight * 0.95 && !/^\d+$/.test(i.str.trim())).map((i) => i.y));
+}
+
 describe('figures', () => {
+  // 样稿 places both figures where they do not fit the rest of the page (content-handlers.js RenderNodeFigureFloat)
+  const FIGURES = [
+    { caption: '图1各镇产值柱状图', after: '这一段紧跟在图1之后' },
+    { caption: '图2产业协同示意图', after: '图2之后的这一段说明示意图的含义' },
+  ];
+  it('floats a figure that does not fit to the next page: the text after it fills the page before, no hole', () => {
+    const body = pages.flatMap((p) => p.items).find((i) => i.str.includes('传统的书籍排版'))!.height;
+    const line = (() => {
+      const ys = [...new Set(pages[pagesWith('传统的书籍排版')[0]! - 1]!.items.filter((i) => i.height > body * 0.95).map((i) => Math.round(i.y)))].sort((a, b) => a - b);
+      return Math.min(...ys.slice(1).map((y, k) => y - ys[k]!).filter((d) => d > 5));
+    })();
+    // the type area's last baseline: the lowest body line of any page
+    const lowest = Math.max(...pages.map((p) => (p.items.some((i) => i.height > body * 0.95) ? bodyBottom(p, body) : 0)));
+    for (const { caption, after } of FIGURES) {
+      const [at] = pagesWith(caption);
+      expect(at, caption).toBeDefined();
+      // the paragraph after the figure in the manuscript was printed before it, on the page before
+      expect(pagesWith(after)[0], after).toBe(at! - 1);
+      // that page is full: less than three lines (content-handlers.js: the least room it fills) above its notes or the type area's foot
+      const before = pages[at! - 2]!;
+      const last = bodyBottom(before, body);
+      const notes = before.items.filter((i) => i.y > last && i.height < body * 0.95 && !/^\d+$/.test(i.str.trim())).map((i) => i.y);
+      const foot = notes.length ? Math.min(...notes) - line : lowest;
+      expect(foot - last, `${caption}: gap on page ${at! - 1}`).toBeLessThan(3 * line);
+    }
+  });
+  it('keeps the figure order and each figure after its first mention', () => {
+    const [one] = pagesWith('图1各镇产值柱状图');
+    const [two] = pagesWith('图2产业协同示意图');
+    expect(one!).toBeLessThan(two!);
+    expect(pagesWith('图1为各镇产值的柱状图')[0]!).toBeLessThanOrEqual(one!);
+    expect(pagesWith('图2为矢量示意图')[0]!).toBeLessThanOrEqual(two!);
+  });
+
   it('embeds the PNG on the page of its caption 图1, below it', () => {
     const [page] = pagesWith('图1各镇产值柱状图');
     expect(page).toBeDefined();
@@ -119,6 +170,42 @@ describe('footnotes', () => {
       expect(noteY).toBeGreaterThan(page.height * 0.6);
     }
     expect(text).not.toMatch(/\[\^\d+\]/);
+  });
+  it('continues a note too long for its page at the foot of the next, marked （续）, nothing lost or doubled', () => {
+    const source = readFileSync(join(FIXTURE, '样稿.md'), 'utf8');
+    const note = squeeze(/^\[\^2\]: (这是一条很长的脚注.+)$/m.exec(source)![1]!);
+    const [marker] = pagesWith('两者之间的联系');
+    expect(marker).toBeDefined();
+    const flat = (p: number) => lines[p - 1]!.map(squeeze);
+    // the note starts under its marker's page text, its rest opens the next page's notes
+    const first = flat(marker!).findIndex((l) => l.startsWith('②这是一条很长的脚注'));
+    expect(first, 'note starts on its marker’s page').toBeGreaterThan(0);
+    const next = flat(marker! + 1);
+    const cont = next.findIndex((l) => l.startsWith('（续）'));
+    expect(cont, 'continuation on the next page').toBeGreaterThan(0);
+    // at the foot: below every body line of that page
+    const page = pages[marker!]!;
+    const contY = page.items.find((i) => i.str.startsWith('（续）') || squeeze(i.str).startsWith('（续）'))!.y;
+    const body = page.items.filter((i) => i.height > 10).map((i) => i.y);
+    expect(contY).toBeGreaterThan(Math.max(...body.filter((y) => y < contY)));
+    // the two parts are the whole note, once
+    const part1 = flat(marker!).slice(first).join('').replace(/\d+$/, '');
+    const part2 = next.slice(cont).join('').replace(/\d+$/, '');
+    expect(part1.slice(1) + part2.slice('（续）'.length)).toBe(note);
+    expect(pagesWith('而不是被截掉。')).toEqual([marker! + 1]);
+  });
+});
+
+describe('no text lost or printed twice', () => {
+  it('prints every Han character of the papers exactly as often as written (running heads, 续表 rows, （续） aside)', () => {
+    const source = bodySource(readFileSync(join(FIXTURE, '样稿.md'), 'utf8'));
+    const from = lines.findIndex((l) => l.map(squeeze).join('') === '第一篇样稿篇') + 1;
+    expect(from).toBeGreaterThan(1);
+    const body = typeAreaLines(pages, loadConfig(join(FIXTURE, 'book.yaml')).page, from);
+    const repeated = repeatedText(body, readFileSync(join(OUT, 'print.html'), 'utf8'));
+    expect(squeeze(repeated)).toContain('续表1镇（街道）企业数（家）');
+    expect(repeated).toContain('（续）');
+    expect(compareHan(source, body.join('\n'), repeated)).toEqual({ lost: [], extra: [] });
   });
 });
 
@@ -202,7 +289,8 @@ describe('EPUB', () => {
     expect(ref).not.toBeNull();
     expect(one).toMatch(new RegExp(`<aside epub:type="footnote"[^>]* id="${ref![1]}"[^>]*><p><a href="#${ref![2]}"`));
   });
-  it('passes epubcheck with no errors', () => {
+  // epubcheck alone takes minutes on a loaded shared machine
+  it('passes epubcheck with no errors', { timeout: 600_000 }, () => {
     const unavailable = epubcheckUnavailable();
     if (unavailable) throw new Error(unavailable);
     const messages = epubcheck(epub);

@@ -23,6 +23,14 @@ const SERIF = path.join(path.dirname(require.resolve('@fontsource/noto-serif/pac
 const GREEK: Array<[number, number]> = [[0x370, 0x377], [0x37a, 0x37f], [0x384, 0x38a], [0x38c, 0x38c], [0x38e, 0x3a1], [0x3a3, 0x3ff]];
 const GREEK_RANGE = GREEK.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
 /** A code point the content fonts draw although the body face lacks it (not reported as missing). */
+/**
+ * Text the print handlers and content.css add to a book with tables or footnotes (续表N captions,
+ * a note's continuation 「（续）」): in the font subsets even when the manuscript has no 续.
+ */
+export function contentGeneratedText(html: string): string {
+  return /class="juan-table|class="noteref|epub:type="noteref"/.test(html) ? '续（）' : '';
+}
+
 export function coveredByContentFonts(cp: number): boolean {
   return GREEK.some(([a, b]) => cp >= a && cp <= b) || mathLetters.has(cp);
 }

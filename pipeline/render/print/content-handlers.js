@@ -102,5 +102,49 @@
     }
   }
 
-  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted);
+  /*
+   * Figures that do not fit the rest of the page float to the next one, as LaTeX's [htbp]:
+   * Paged.js pushes a figure (never split) to the next page and leaves the rest of this page
+   * empty. When a figure is rendered, its full height is measured once; if it would overflow a
+   * page with room for at least three lines of text, it is moved in the source one block later
+   * (after the paragraph, list, table or formula that follows it) and that block is laid out
+   * here instead. The moved figure is tried again after that block, and so on, until it fits or
+   * the page is full: it then opens the next page (after the tail of a block split there).
+   * It never passes a heading (its own section's end) and never moves before its place, which
+   * comes after its first mention. A figure taller than a page, or one with less than three
+   * lines of room left, goes to the next page as before. Costs one forced layout per figure.
+   */
+  const FLOWS_PAST = /^(P|OL|UL|BLOCKQUOTE|PRE|TABLE|DIV)$/;
+  let deferred = 0;
+
+  class RenderNodeFigureFloat extends Paged.Handler {
+    renderNode(clone, node, layout) {
+      if (!clone || clone.nodeType !== 1 || clone.nodeName !== 'FIGURE' || !node.classList || !node.classList.contains('juan-figure')) return;
+      const next = node.nextElementSibling;
+      if (!next || !FLOWS_PAST.test(next.nodeName) || next.classList.contains('footnotes') || !layout || !layout.element) return;
+      // the figure as it would be: Paged.js renders it child by child (a figure is a container)
+      for (const child of Array.from(node.childNodes)) clone.appendChild(child.cloneNode(true));
+      const box = clone.getBoundingClientRect();
+      const area = layout.element.getBoundingClientRect();
+      const marginBottom = parseFloat(getComputedStyle(clone).marginBottom) || 0;
+      // the page area is a column box: what does not fit goes into the next column, to the right
+      const prev = clone.previousElementSibling;
+      const top = prev ? prev.getBoundingClientRect().bottom : /** @type {HTMLElement} */ (clone.parentElement).getBoundingClientRect().top;
+      while (clone.firstChild) clone.firstChild.remove();
+      const line = parseFloat(getComputedStyle(next).lineHeight) || 2 * parseFloat(getComputedStyle(next).fontSize) || 20;
+      const fits = box.left < area.right - 1 && box.bottom + marginBottom <= area.bottom + 0.5;
+      if (fits || area.bottom - top < 3 * line || box.height + marginBottom > area.height) return;
+      const moved = /** @type {HTMLElement} */ (node.cloneNode(false));
+      moved.setAttribute('data-ref', (node.getAttribute('data-ref') || 'figure') + '-f' + ++deferred);
+      moved.setAttribute('data-juan-deferred', '');
+      while (node.firstChild) moved.appendChild(node.firstChild);
+      node.removeAttribute('id');
+      node.className = 'juan-figure-moved';
+      next.after(moved);
+      // the walker goes on from the (now empty) figure to the block after it
+      clone.remove();
+    }
+  }
+
+  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat);
 })();

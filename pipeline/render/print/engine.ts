@@ -108,7 +108,7 @@ export class LayoutEngine {
       files: [{ path: 'book.pdf', data: result.pdf }, { path: 'print.html', data: result.html }, ...result.assets],
       warnings: [
         ...result.uncovered.map(
-          (u) => `字体缺字：「${u.char}」(${u.codePoint}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
+          (u) => `字体缺字：「${u.char}」(${u.codePoint}${u.name ? ` ${u.name}` : ''}) 出现 ${u.count} 次${u.paperId ? `，在 ${u.paperId}` : ''}，印刷时会显示为方框`,
         ),
         ...evenPageWarning(printReady, result.pageMap.pageCount),
       ],

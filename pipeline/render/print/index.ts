@@ -29,7 +29,8 @@ import { CONTENT_HANDLERS, HANDLERS, printShell, type PrintPrelude } from './pre
 import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
-import { contentAssets, coveredByContentFonts } from '../content/assets.ts';
+import { contentAssets, contentGeneratedText, coveredByContentFonts } from '../content/assets.ts';
+import { unicodeLabel, unicodeName } from 'unicode-name';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -37,6 +38,8 @@ export interface UncoveredChar {
   char: string;
   /** `U+XXXX` */
   codePoint: string;
+  /** Unicode name (`KANGXI RADICAL SUN`, `CJK UNIFIED IDEOGRAPH-3447`): an editor can tell look-alikes apart. */
+  name: string;
   /** First paper the character occurs in, null when only in the front matter. */
   paperId: string | null;
   /** Occurrences in the whole book. */
@@ -134,7 +137,7 @@ function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Un
         entry.count++;
         entry.paperId ??= paperId;
       } else {
-        found.set(cp, { char: ch, codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, paperId, count: 1 });
+        found.set(cp, { char: ch, codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, name: unicodeName(ch) ?? unicodeLabel(ch) ?? '', paperId, count: 1 });
       }
     }
   }
@@ -157,7 +160,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const bodies = plans.map(chunkBodyHtml);
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + versoHead(volume.meta);
-  const used = usedCodePoints(bodies.join('') + generated);
+  const used = usedCodePoints(bodies.join('') + generated + contentGeneratedText(bodies.join('')));
   const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
   for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });
   // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.

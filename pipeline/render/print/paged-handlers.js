@@ -465,7 +465,10 @@
   };
 
   function visibleChars(/** @type {Node} */ node) {
-    return (node.textContent || '').replace(/\s+/g, '').length;
+    let n = (node.textContent || '').replace(/\s+/g, '').length;
+    // 续表's repeated header row and caption (content-handlers.js) are printed twice on purpose: counted, they hid lost text
+    for (const el of /** @type {Element} */ (node).querySelectorAll ? Array.from(/** @type {Element} */ (node).querySelectorAll('.juan-repeated, .juan-continued')) : []) n -= (el.textContent || '').replace(/\s+/g, '').length;
+    return n;
   }
 
   /**
