@@ -28,7 +28,7 @@ export interface PreviewTimes {
  * Run `juan preview` on `dir`/论文集.md (its text is `original`) with an empty cache in `dir`,
  * load its page, make `edits` one-paragraph edits at character offset `at`.
  */
-export async function measurePreview(options: { dir: string; original: string; at: number; edits: number }): Promise<PreviewTimes> {
+export async function measurePreview(options: { dir: string; original: string; at: number; edits: number; verbose?: boolean }): Promise<PreviewTimes> {
   const { dir, original, at } = options;
   const manuscript = join(dir, '论文集.md');
   const cache = join(dir, 'preview-cache');
@@ -37,7 +37,10 @@ export async function measurePreview(options: { dir: string; original: string; a
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), 'preview', '--manuscript', manuscript, '--out', join(dir, 'preview-dist'), '--cache', cache, '--port', '0', '--quiet'], { cwd: ROOT });
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (options.verbose) process.stderr.write(d);
+  });
   const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, pipe: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -67,12 +70,17 @@ export async function measurePreview(options: { dir: string; original: string; a
     const firstView = (performance.now() - started) / 1000;
     const pages = await page.$$eval('.page', (els) => els.length);
     const edits: number[] = [];
+    // An editor reads the page before the next save: each edit starts when the build before it
+    // has also written its other files (they follow the pages; a save meanwhile would wait for them).
+    const idle = () => page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 600_000, polling: 100 });
     for (let n = 1; n <= options.edits; n++) {
+      await idle();
       const marker = `编辑校改第${n}次`;
       const t0 = performance.now();
       writeFileSync(manuscript, original.slice(0, at) + `（${marker}）` + original.slice(at));
       await shown(n + 1, marker);
       edits.push((performance.now() - t0) / 1000);
+      if (options.verbose) process.stderr.write(`edit ${n}: ${((performance.now() - t0) / 1000).toFixed(2)} s; page: ${await page.evaluate(() => JSON.stringify((window as unknown as { juanTimings?: unknown[] }).juanTimings?.at(-1)))}\n`);
     }
     return { firstView, edits, pages };
   } finally {
@@ -83,7 +91,7 @@ export async function measurePreview(options: { dir: string; original: string; a
 }
 
 if (import.meta.filename === process.argv[1]) {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, edits: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, edits: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false } } });
   const scale = Number(values.scale);
   const dir = join(ROOT, 'bench', '.out', `preview-x${scale}`);
   rmSync(dir, { recursive: true, force: true });
@@ -91,7 +99,7 @@ if (import.meta.filename === process.argv[1]) {
   const original = makeVolume({ scale });
   copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
   const at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1; // a paragraph in a middle paper, as bench/run.ts edits
-  const times = await measurePreview({ dir, original, at, edits: Number(values.edits) });
+  const times = await measurePreview({ dir, original, at, edits: Number(values.edits), verbose: values.verbose });
   process.stdout.write(
     `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s\n`,
   );
