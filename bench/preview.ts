@@ -7,7 +7,7 @@
  * `npm run bench` runs it per volume (bench/run.ts); alone: `npx tsx bench/preview.ts [--scale 1] [--edits 3]`.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
@@ -15,12 +15,40 @@ import { CHROMIUM_ARGS, findChromium } from '../pipeline/render/print/browser.ts
 import { makeVolume } from './make-volume.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const TICKS = 100; // USER_HZ: /proc times are in 1/100 s on Linux
+
+/**
+ * CPU seconds used by a process tree so far (Linux /proc): user + system of each process and
+ * of its children that ended (cutime, cstime) — Chromium's closed tabs count too. The machine
+ * is shared, so this is the number that load disturbs least.
+ */
+function treeCpu(root: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch { /* ended */ }
+  }
+  let ticks = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) stack.push(child);
+  }
+  return ticks / TICKS;
+}
 
 export interface PreviewTimes {
   /** Seconds from starting `juan preview` to the first page drawn. */
   firstView: number;
   /** Seconds from each save to its text drawn on the page. */
   edits: number[];
+  /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's. */
+  editCpu: Array<{ preview: number; viewer: number }>;
   pages: number;
 }
 
@@ -70,6 +98,8 @@ export async function measurePreview(options: { dir: string; original: string; a
     const firstView = (performance.now() - started) / 1000;
     const pages = await page.$$eval('.page', (els) => els.length);
     const edits: number[] = [];
+    const editCpu: PreviewTimes['editCpu'] = [];
+    const viewerPid = browser.process()!.pid!;
     // An editor reads the page before the next save: each edit starts when the build before it
     // has also written its other files (they follow the pages; a save meanwhile would wait for them).
     const idle = () => page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 600_000, polling: 100 });
@@ -77,12 +107,14 @@ export async function measurePreview(options: { dir: string; original: string; a
       await idle();
       const marker = `编辑校改第${n}次`;
       const t0 = performance.now();
+      const cpu0 = { preview: treeCpu(child.pid!), viewer: treeCpu(viewerPid) };
       writeFileSync(manuscript, original.slice(0, at) + `（${marker}）` + original.slice(at));
       await shown(n + 1, marker);
       edits.push((performance.now() - t0) / 1000);
+      editCpu.push({ preview: treeCpu(child.pid!) - cpu0.preview, viewer: treeCpu(viewerPid) - cpu0.viewer });
       if (options.verbose) process.stderr.write(`edit ${n}: ${((performance.now() - t0) / 1000).toFixed(2)} s; page: ${await page.evaluate(() => JSON.stringify((window as unknown as { juanTimings?: unknown[] }).juanTimings?.at(-1)))}\n`);
     }
-    return { firstView, edits, pages };
+    return { firstView, edits, editCpu, pages };
   } finally {
     await browser.close();
     child.kill('SIGINT');
@@ -100,7 +132,9 @@ if (import.meta.filename === process.argv[1]) {
   copyFileSync(join(ROOT, 'manuscript', 'book.yaml'), join(dir, 'book.yaml'));
   const at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1; // a paragraph in a middle paper, as bench/run.ts edits
   const times = await measurePreview({ dir, original, at, edits: Number(values.edits), verbose: values.verbose });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   process.stdout.write(
-    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s\n`,
+    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
+      `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s, viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s\n`,
   );
 }
