@@ -124,9 +124,14 @@ function showToc(entries) {
   }
 }
 
-async function pageText(doc, n) {
-  const content = await (await doc.getPage(n)).getTextContent();
-  return content.items.map((i) => i.str ?? '').join('');
+/** Text of each page asked for, per document: the build after this one compares against it again. */
+const pageTexts = new WeakMap();
+
+function pageText(doc, n) {
+  if (!pageTexts.has(doc)) pageTexts.set(doc, new Map());
+  const texts = pageTexts.get(doc);
+  if (!texts.has(n)) texts.set(n, doc.getPage(n).then((page) => page.getTextContent()).then((c) => c.items.map((i) => i.str ?? '').join('')));
+  return texts.get(n);
 }
 
 /**
