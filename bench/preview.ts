@@ -47,8 +47,8 @@ export interface PreviewTimes {
   firstView: number;
   /** Seconds from each save to its text drawn on the page. */
   edits: number[];
-  /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's. */
-  editCpu: Array<{ preview: number; viewer: number }>;
+  /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's; `round`: both, from the save until the preview has settled. */
+  editCpu: Array<{ preview: number; viewer: number; round: number }>;
   pages: number;
 }
 
@@ -100,8 +100,10 @@ export async function measurePreview(options: { dir: string; original: string; a
     const edits: number[] = [];
     const editCpu: PreviewTimes['editCpu'] = [];
     const viewerPid = browser.process()!.pid!;
-    // An editor reads the page before the next save: each edit starts when the build before it
-    // has also written its other files (they follow the pages; a save meanwhile would wait for them).
+    // An editor reads the page before the next save: each edit starts when the preview has
+    // settled — the build before it has also written its other files (they follow the pages; a
+    // save meanwhile waits for them) and opened the layout tab for the next build. The CPU of
+    // the whole round (save → settled) is measured too, so that work is not hidden.
     const idle = () => page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 600_000, polling: 100 });
     for (let n = 1; n <= options.edits; n++) {
       await idle();
@@ -111,7 +113,9 @@ export async function measurePreview(options: { dir: string; original: string; a
       writeFileSync(manuscript, original.slice(0, at) + `（${marker}）` + original.slice(at));
       await shown(n + 1, marker);
       edits.push((performance.now() - t0) / 1000);
-      editCpu.push({ preview: treeCpu(child.pid!) - cpu0.preview, viewer: treeCpu(viewerPid) - cpu0.viewer });
+      editCpu.push({ preview: treeCpu(child.pid!) - cpu0.preview, viewer: treeCpu(viewerPid) - cpu0.viewer, round: 0 });
+      await idle();
+      editCpu.at(-1)!.round = treeCpu(child.pid!) - cpu0.preview + treeCpu(viewerPid) - cpu0.viewer;
       if (options.verbose) process.stderr.write(`edit ${n}: ${((performance.now() - t0) / 1000).toFixed(2)} s; page: ${await page.evaluate(() => JSON.stringify((window as unknown as { juanTimings?: unknown[] }).juanTimings?.at(-1)))}\n`);
     }
     return { firstView, edits, editCpu, pages };
@@ -135,6 +139,7 @@ if (import.meta.filename === process.argv[1]) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   process.stdout.write(
     `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
-      `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s, viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s\n`,
+      `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s, viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s; ` +
+      `CPU save → settled (both): ${times.editCpu.map((c) => c.round.toFixed(2)).join(', ')} s\n`,
   );
 }

@@ -102,6 +102,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
     const started = performance.now();
     let shown: PreviewState | null = null;
     let meta: BookConfig | null = null;
+    let written: { report: boolean } | null = null;
     const prelude = spare;
     spare = null;
     try {
@@ -136,7 +137,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       debugTiming('preview', 'runBuild', started);
       const state = shown as PreviewState | null;
       if (!state) throw new Error('preview: the build made no PDF'); // onPrinted runs in every build that lays out
-      server.written({ report: existsSync(join(inputs.out, 'report.html')) });
+      written = { report: existsSync(join(inputs.out, 'report.html')) };
       callbacks.onBuilt?.({
         version: state.version, seconds: state.seconds, pageCount: state.pageCount, firstChanged: state.firstChanged,
         cache: result.report.cache, removed: result.removed, warnings: result.report.warnings ?? [],
@@ -153,7 +154,14 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       const next = [...pending];
       pending = null;
       await build(next);
-    } else if (meta) openSpare(meta);
+    } else {
+      if (meta) openSpare(meta);
+      // The page hears that the preview has settled (outputs written, the next build's tab
+      // open) unless a save started another build meanwhile.
+      const opening = spare as PrintPrelude | null; // set by openSpare (TypeScript keeps the null of above)
+      if (opening) await Promise.allSettled(opening.tabs);
+      if (written && !closed && !building) server.written(written);
+    }
   };
 
   // Watch folders, not files: editors save by writing a new file and renaming it over the old one.
@@ -226,11 +234,13 @@ export function firstChangedPage(before: string[], after: string[]): number | nu
 /**
  * The first and last page (1-based, of the new build) that differ from the build before;
  * null when none does. A page count that changed counts everything from the first difference
- * to the end (pages after it moved).
+ * to the end (pages after it moved); pages only taken off the end give the new last page.
  */
 export function changedRange(before: string[], after: string[]): { first: number; last: number } | null {
   const first = firstChangedPage(before, after);
   if (first === null) return null;
+  // pages only taken off the end: the new last page is where the book changed
+  if (first > after.length) return after.length ? { first: after.length, last: after.length } : null;
   if (before.length !== after.length) return { first, last: after.length };
   let last = after.length;
   while (last > first && before[last - 1] === after[last - 1]) last--;

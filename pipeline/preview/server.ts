@@ -111,7 +111,7 @@ export class PreviewServer {
     this.broadcast('build', state);
   }
 
-  /** The build's other outputs are written (they follow the pages): the report link, and the server is idle. */
+  /** The build's other outputs are written (they follow the pages) and the next build's tab is open: the report link; the preview is idle. */
   written(outputs: { report: boolean }): void {
     if (this.state) this.state = { ...this.state, report: outputs.report };
     this.building = false;

@@ -143,6 +143,7 @@ function pageText(doc, n) {
  */
 async function firstTextChange(before, after, from, to) {
   const last = Math.min(before.numPages, after.numPages, to ?? from + 60, from + 60);
+  if (last <= from) return from; // one page changed: it is the one
   const pages = Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => from + i);
   const texts = pages.map((n) => Promise.all([pageText(before, n), pageText(after, n)]));
   for (const [i, pair] of texts.entries()) {
