@@ -22,7 +22,7 @@ const TICKS = 100; // USER_HZ: /proc times are in 1/100 s on Linux
  * of its children that ended (cutime, cstime) — Chromium's closed tabs count too. The machine
  * is shared, so this is the number that load disturbs least.
  */
-function treeCpu(root: number): number {
+function treeCpu(root: number, alone = false): number {
   const stats = new Map<number, { ppid: number; ticks: number }>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -37,6 +37,7 @@ function treeCpu(root: number): number {
   while (stack.length) {
     const pid = stack.pop()!;
     ticks += stats.get(pid)?.ticks ?? 0;
+    if (alone) break;
     for (const [child, s] of stats) if (s.ppid === pid) stack.push(child);
   }
   return ticks / TICKS;
@@ -47,8 +48,8 @@ export interface PreviewTimes {
   firstView: number;
   /** Seconds from each save to its text drawn on the page. */
   edits: number[];
-  /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's; `round`: both, from the save until the preview has settled. */
-  editCpu: Array<{ preview: number; viewer: number; round: number }>;
+  /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's; `node`: the preview's Node process alone; `round`: both trees, from the save until the preview has settled. */
+  editCpu: Array<{ preview: number; node: number; viewer: number; round: number }>;
   pages: number;
 }
 
@@ -109,11 +110,11 @@ export async function measurePreview(options: { dir: string; original: string; a
       await idle();
       const marker = `编辑校改第${n}次`;
       const t0 = performance.now();
-      const cpu0 = { preview: treeCpu(child.pid!), viewer: treeCpu(viewerPid) };
+      const cpu0 = { preview: treeCpu(child.pid!), node: treeCpu(child.pid!, true), viewer: treeCpu(viewerPid) };
       writeFileSync(manuscript, original.slice(0, at) + `（${marker}）` + original.slice(at));
       await shown(n + 1, marker);
       edits.push((performance.now() - t0) / 1000);
-      editCpu.push({ preview: treeCpu(child.pid!) - cpu0.preview, viewer: treeCpu(viewerPid) - cpu0.viewer, round: 0 });
+      editCpu.push({ preview: treeCpu(child.pid!) - cpu0.preview, node: treeCpu(child.pid!, true) - cpu0.node, viewer: treeCpu(viewerPid) - cpu0.viewer, round: 0 });
       await idle();
       editCpu.at(-1)!.round = treeCpu(child.pid!) - cpu0.preview + treeCpu(viewerPid) - cpu0.viewer;
       if (options.verbose) process.stderr.write(`edit ${n}: ${((performance.now() - t0) / 1000).toFixed(2)} s; page: ${await page.evaluate(() => JSON.stringify((window as unknown as { juanTimings?: unknown[] }).juanTimings?.at(-1)))}\n`);
@@ -139,7 +140,7 @@ if (import.meta.filename === process.argv[1]) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   process.stdout.write(
     `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
-      `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s, viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s; ` +
+      `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s (its Node alone ${times.editCpu.map((c) => c.node.toFixed(2)).join(', ')} s), viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s; ` +
       `CPU save → settled (both): ${times.editCpu.map((c) => c.round.toFixed(2)).join(', ')} s\n`,
   );
 }
