@@ -4,11 +4,12 @@
  * Everything is produced in memory/staging first and published only when all succeeded.
  */
 import { join, resolve } from 'node:path';
-import type { PageMap } from '../model/types.ts';
+import type { PageMap, Volume } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { earlyTabs } from '../render/print/schedule.ts';
 import { LayoutEngine } from '../render/print/engine.ts';
+import type { PrintPrelude } from '../render/print/prelude.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type Writer, type WriterName } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../report/report-json.ts';
@@ -33,6 +34,18 @@ export interface BuildOptions extends CommonOptions {
   browser?: boolean | LaunchingBrowser;
   /** Leave the browser open at the end (juan preview keeps one warm between builds and closes it itself). */
   keepBrowser?: boolean;
+  /**
+   * Preview builds (juan preview): layout tabs opened ahead, between builds (prelude.ts); the
+   * engine takes them instead of opening its own, and closes them with the build.
+   */
+  prelude?: PrintPrelude;
+  /**
+   * Preview builds: called with the PDF and page map as soon as they are made; the writers
+   * (normalized Markdown, toc.json, report, EPUB) start only after it has settled, and the
+   * outputs are published after them — the editor's page is not kept waiting for files it
+   * does not show.
+   */
+  onPrinted?: (printed: { pdf: Uint8Array; pageMap: PageMap; volume: Volume }) => Promise<void> | void;
 }
 
 export interface BuildResult extends ReadResult {
@@ -74,9 +87,9 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
   const launching = typeof options.browser === 'object' ? options.browser : undefined;
   let session: Promise<BrowserSession> | undefined = launching?.session;
-  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache });
+  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache, prelude: options.prelude });
   // The layout tabs' windows open as soon as the browser is up, before book.yaml is read.
-  session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
+  if (!options.prelude) session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
   const start = (config: BookConfig | null) => {
     const timeoutSeconds = config?.build.timeoutSeconds ?? BookConfigSchema.properties.build.properties.timeoutSeconds.default;
     launching?.setTimeLimit(timeoutSeconds * 1000);
@@ -129,10 +142,14 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
         onStage: callbacks.onStage,
         onPage: callbacks.onPage,
         onPaper: callbacks.onPaper,
-        onPageMap: startWriters,
+        onPageMap: options.onPrinted ? undefined : startWriters,
         timings: stageTimings,
       }),
     );
+    if (options.onPrinted) {
+      const pdf = layout.files.find((f) => f.path === 'book.pdf')!.data as Uint8Array;
+      await options.onPrinted({ pdf, pageMap: layout.pageMap, volume });
+    }
     // Once the PDFs are in, the browser is done: it closes while the writers finish and the
     // outputs are published (the finally above waits for it).
     void closeBrowser();

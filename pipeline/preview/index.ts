@@ -7,7 +7,7 @@
  * into lines; `close()` stops the watchers, the server and Chromium.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BuildCacheReport, BuildCallbacks, BuildResult } from '../commands/build.ts';
@@ -15,6 +15,10 @@ import { resolveInputs, type CommonOptions } from '../commands/inputs.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { projectPath } from '../paths.ts';
 import { PreviewServer, type PreviewState } from './server.ts';
+import { startPrintPrelude, type PrintPrelude } from '../render/print/prelude.ts';
+import { volumeToToc } from '../render/toc-json.ts';
+import type { BookConfig } from '../config/schema.ts';
+import { debugTiming } from '../report/debug-timing.ts';
 
 export interface PreviewOptions extends CommonOptions {
   /** Layout cache folder; default `.cache/juan` under the project (as for `juan build`). */
@@ -82,35 +86,60 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   let pending: Set<string> | null = null;
   let closed = false;
 
+  // Layout tabs for the next build, opened (shell, styles, Paged.js loaded) while the editor
+  // types: a rebuild then lays its paper out at once. The build closes them with itself; a
+  // changed book.yaml or stylesheet makes a different shell, and the build opens its own.
+  let spare: PrintPrelude | null = null;
+  const openSpare = (meta: BookConfig) => {
+    if (closed || spare || !session) return;
+    spare = startPrintPrelude(meta, false, session, 1);
+  };
+
   const build = async (changed: string[]): Promise<void> => {
     building = true;
     callbacks.onBuilding?.(changed);
     server.send('building', { changed: changed.map((f) => relative(cwd, f) || f) });
     const started = performance.now();
+    let shown: PreviewState | null = null;
+    let meta: BookConfig | null = null;
+    let written: { report: boolean } | null = null;
+    const prelude = spare;
+    spare = null;
     try {
       const result: BuildResult = await runBuild(
-        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true },
+        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined,
+          // The pages go to the open page as soon as the PDF is made; the other outputs follow.
+          onPrinted: async ({ pdf, pageMap, volume }) => {
+            if (closed) return;
+            debugTiming('preview', 'printed', started);
+            const t1 = performance.now();
+            const fingerprints = await pageFingerprints(pdf);
+            const changedPages = lastPages ? changedRange(lastPages, fingerprints) : { first: 1, last: fingerprints.length };
+            lastPages = fingerprints;
+            meta = volume.meta;
+            shown = {
+              version: ++version,
+              pageCount: pageMap.pageCount,
+              firstChanged: changedPages?.first ?? null,
+              lastChanged: changedPages?.last ?? null,
+              folios: pageMap.pages.map((p) => p.folio),
+              toc: volumeToToc(volume, pageMap),
+              title: volume.meta.title,
+              report: existsSync(join(inputs.out, 'report.html')),
+              seconds: (performance.now() - started) / 1000,
+            };
+            server.publish(shown, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+            debugTiming('preview', 'published', t1);
+          } },
         { onStage: callbacks.onStage, onPage: callbacks.onPage, onPaper: callbacks.onPaper, onWarning: callbacks.onWarning },
       );
       if (closed) return;
-      const pdf = readFileSync(join(inputs.out, 'book.pdf'));
-      const fingerprints = await pageFingerprints(pdf);
-      const firstChanged = lastPages ? firstChangedPage(lastPages, fingerprints) : 1;
-      lastPages = fingerprints;
-      version++;
-      const state: PreviewState = {
-        version,
-        pageCount: result.pageMap.pageCount,
-        firstChanged,
-        folios: result.pageMap.pages.map((p) => p.folio),
-        toc: JSON.parse(readFileSync(join(inputs.out, 'toc.json'), 'utf8')),
-        title: result.volume.meta.title,
-        report: existsSync(join(inputs.out, 'report.html')),
-        seconds: (performance.now() - started) / 1000,
-      };
-      server.publish(state, pdf);
+      debugTiming('preview', 'runBuild', started);
+      const state = shown as PreviewState | null;
+      if (!state) throw new Error('preview: the build made no PDF'); // onPrinted runs in every build that lays out
+      written = { report: existsSync(join(inputs.out, 'report.html')) };
       callbacks.onBuilt?.({
-        version, seconds: state.seconds, pageCount: state.pageCount, firstChanged,
+        version: state.version, seconds: state.seconds, pageCount: state.pageCount, firstChanged: state.firstChanged,
         cache: result.report.cache, removed: result.removed, warnings: result.report.warnings ?? [],
       });
     } catch (error) {
@@ -119,11 +148,19 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       callbacks.onFailed?.(error);
     } finally {
       building = false;
+      await prelude?.close(); // a build that failed before layout never took its tabs
     }
     if (pending && !closed) {
       const next = [...pending];
       pending = null;
       await build(next);
+    } else {
+      if (meta) openSpare(meta);
+      // The page hears that the preview has settled (outputs written, the next build's tab
+      // open) unless a save started another build meanwhile.
+      const opening = spare as PrintPrelude | null; // set by openSpare (TypeScript keeps the null of above)
+      if (opening) await Promise.allSettled(opening.tabs);
+      if (written && !closed && !building) server.written(written);
     }
   };
 
@@ -161,6 +198,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       clearTimeout(timer);
       for (const w of watchers) w.close();
       await server.close();
+      await spare?.close();
       if (session) await session.then((s) => s.close(), () => {});
     },
   };
@@ -191,4 +229,20 @@ export async function pageFingerprints(pdf: Uint8Array): Promise<string[]> {
 export function firstChangedPage(before: string[], after: string[]): number | null {
   for (let i = 0; i < Math.max(before.length, after.length); i++) if (before[i] !== after[i]) return i + 1;
   return null;
+}
+
+/**
+ * The first and last page (1-based, of the new build) that differ from the build before;
+ * null when none does. A page count that changed counts everything from the first difference
+ * to the end (pages after it moved); pages only taken off the end give the new last page.
+ */
+export function changedRange(before: string[], after: string[]): { first: number; last: number } | null {
+  const first = firstChangedPage(before, after);
+  if (first === null) return null;
+  // pages only taken off the end: the new last page is where the book changed
+  if (first > after.length) return after.length ? { first: after.length, last: after.length } : null;
+  if (before.length !== after.length) return { first, last: after.length };
+  let last = after.length;
+  while (last > first && before[last - 1] === after[last - 1]) last--;
+  return { first, last };
 }

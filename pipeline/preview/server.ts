@@ -18,6 +18,8 @@ export interface PreviewState {
   version: number;
   pageCount: number;
   firstChanged: number | null;
+  /** Last page whose bytes changed (null when none did): the open page looks for the edit's text between the two. */
+  lastChanged: number | null;
   /** Folio label of every physical page (`i`, `1`…), for jump-to-page by the printed number. */
   folios: string[];
   /** toc.json: the 目录 with folios and physical pages. */
@@ -106,8 +108,14 @@ export class PreviewServer {
     this.state = state;
     this.pdf = pdf;
     this.failure = null;
-    this.building = false;
     this.broadcast('build', state);
+  }
+
+  /** The build's other outputs are written (they follow the pages) and the next build's tab is open: the report link; the preview is idle. */
+  written(outputs: { report: boolean }): void {
+    if (this.state) this.state = { ...this.state, report: outputs.report };
+    this.building = false;
+    this.broadcast('written', outputs);
   }
 
   /** A failed build: its one-line error is shown above the last good pages. */

@@ -152,6 +152,8 @@ describe('juan preview', () => {
       NEW,
     );
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same document'); // no reload
+    // The pages are shown before the build's other files are written; then it says it is idle.
+    await page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 120_000 });
     expect(await page.evaluate(() => document.body.dataset.version)).toBe('2');
     // The page scrolled to the page that changed: marked, on screen, and it is page n.
     const changed = await page.$eval('.page.changed', (el) => {
@@ -159,7 +161,10 @@ describe('juan preview', () => {
       return { n: Number((el as HTMLElement).dataset.page), onScreen: r.top < window.innerHeight && r.bottom > 0 };
     });
     expect(changed).toEqual({ n, onScreen: true });
-    // The PDF the page shows is the new build's: poppler finds the new text on the same page.
+    // The PDF the page shows is the new build's, byte for byte the book.pdf published in the
+    // output folder; poppler finds the new text on the same page.
+    const served = Buffer.from(await (await fetch(new URL('book.pdf', url))).arrayBuffer());
+    expect(served.equals(readFileSync(join(out, 'book.pdf')))).toBe(true);
     expect(pdfPages(join(out, 'book.pdf'))[n - 1]).toContain(NEW);
     const line = /第 2 版：\d+ 页，[\d.]+ 秒；版面：2 篇取自缓存，重排 1 篇；从第 (\d+) 面起有改变/.exec(stderr);
     expect(line, stderr).not.toBeNull();
@@ -178,6 +183,30 @@ describe('juan preview', () => {
     writeFileSync(yaml, good);
     await page.waitForFunction(() => document.getElementById('error')!.hidden && document.body.dataset.version === '3', { timeout: 120_000 });
   }, 180_000);
+
+  it('a book.yaml change after the layout tab for the next build was opened is laid out with the new settings', async () => {
+    // Between builds the preview opens a tab with the current shell (styles, page size) for the
+    // next one; a narrower type area makes another shell, which that tab must not lay out.
+    await page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 120_000 });
+    const yaml = join(dir, 'book.yaml');
+    const good = readFileSync(yaml, 'utf8');
+    const before = pdfPages(join(out, 'book.pdf'));
+    const narrower = good.replace(/charsPerLine: \d+/, 'charsPerLine: 34');
+    expect(narrower).not.toBe(good);
+    writeFileSync(yaml, narrower);
+    await page.waitForFunction(() => document.body.dataset.version === '4' || !document.getElementById('error')!.hidden, { timeout: 170_000 });
+    expect(await page.$eval('#error', (el) => (el as HTMLElement).hidden || el.textContent)).toBe(true);
+    await page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 120_000 });
+    const texts = pdfPages(join(out, 'book.pdf'));
+    expect(texts).not.toEqual(before); // shorter lines moved the page breaks
+    expect(await page.$$eval('.page', (els) => els.length)).toBe(Number(/^Pages:\s+(\d+)/m.exec(spawnSync('pdfinfo', [join(out, 'book.pdf')], { encoding: 'utf8' }).stdout)![1]));
+    // The page on show is the new PDF's: its text layer has the characters poppler reads on that
+    // page (compared as sorted characters: the two readers may order lines differently).
+    const shown = await page.$eval('.page.changed', (el) => ({ n: Number((el as HTMLElement).dataset.page), text: el.querySelector('.textLayer')!.textContent!.replace(/\s+/g, '') }));
+    const sorted = (t: string) => [...t].sort().join('');
+    expect(shown.text.length).toBeGreaterThan(20);
+    expect(sorted(shown.text)).toBe(sorted(texts[shown.n - 1]!));
+  }, 300_000);
 
   it('no request left loopback', () => {
     expect(requests.length).toBeGreaterThan(3);

@@ -5,6 +5,9 @@
 import * as pdfjs from '/pdfjs/pdf.min.mjs';
 
 pdfjs.GlobalWorkerOptions.workerSrc = '/pdfjs/pdf.worker.min.mjs';
+// One pdf.js worker for every build's document: starting one (loading and compiling ~1 MB of
+// script) for each build cost more than parsing the PDF.
+const worker = new pdfjs.PDFWorker();
 
 const $ = (id) => document.getElementById(id);
 const pagesEl = $('pages');
@@ -14,13 +17,15 @@ const SCALE = 1.3;
 let shown = { doc: null, version: 0, folios: [], size: null };
 /** Pages in or near the viewport: rendered first, and again after each build. */
 const visible = new Set();
+/** While a new build's changed page is drawn, other pages wait for it (one worker, one core). */
+let changedDrawn = Promise.resolve();
 const observer = new IntersectionObserver(
   (entries) => {
     for (const e of entries) {
       const n = Number(e.target.dataset.page);
       if (e.isIntersecting) {
         visible.add(n);
-        void render(n);
+        void changedDrawn.then(() => render(n));
       } else visible.delete(n);
     }
   },
@@ -119,21 +124,31 @@ function showToc(entries) {
   }
 }
 
-async function pageText(doc, n) {
-  const content = await (await doc.getPage(n)).getTextContent();
-  return content.items.map((i) => i.str ?? '').join('');
+/** Text of each page asked for, per document: the build after this one compares against it again. */
+const pageTexts = new WeakMap();
+
+function pageText(doc, n) {
+  if (!pageTexts.has(doc)) pageTexts.set(doc, new Map());
+  const texts = pageTexts.get(doc);
+  if (!texts.has(n)) texts.set(n, doc.getPage(n).then((page) => page.getTextContent()).then((c) => c.items.map((i) => i.str ?? '').join('')));
+  return texts.get(n);
 }
 
 /**
- * The server names the first page whose bytes changed; a paper laid out again may differ in
- * bytes from its first page on (fonts, resources) while the edit is pages later. The first page
- * from there whose text differs is where the editor's change is (a change of style alone keeps
- * the server's page).
+ * The server names the pages whose bytes changed; a paper laid out again may differ in bytes
+ * from its first page on (fonts, resources) while the edit is pages later. The first page of
+ * that range whose text differs is where the editor's change is (a change of style alone keeps
+ * the server's first page). All pages of the range are asked for at once: the worker answers
+ * them in turn without a round trip between pages.
  */
-async function firstTextChange(before, after, from) {
-  const last = Math.min(before.numPages, after.numPages, from + 60);
-  for (let n = from; n <= last; n++) {
-    if ((await pageText(before, n)) !== (await pageText(after, n))) return n;
+async function firstTextChange(before, after, from, to) {
+  const last = Math.min(before.numPages, after.numPages, to ?? from + 60, from + 60);
+  if (last <= from) return from; // one page changed: it is the one
+  const pages = Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => from + i);
+  const texts = pages.map((n) => Promise.all([pageText(before, n), pageText(after, n)]));
+  for (const [i, pair] of texts.entries()) {
+    const [a, b] = await pair;
+    if (a !== b) return pages[i];
   }
   return from;
 }
@@ -144,46 +159,79 @@ function status(text, building = false) {
 }
 
 /** A build finished: load its PDF, swap the pages in place, show the page that changed. */
-async function showBuild(state) {
+async function showBuild(state, arrived) {
   if (state.version <= shown.version) return;
-  const doc = await pdfjs.getDocument({ url: `/book.pdf?v=${state.version}`, isEvalSupported: false }).promise;
+  const t = { version: state.version, queued: performance.now() - arrived };
+  let mark = performance.now();
+  const lap = (name) => {
+    const now = performance.now();
+    t[name] = Math.round(now - mark);
+    mark = now;
+  };
+  const doc = await pdfjs.getDocument({ url: `/book.pdf?v=${state.version}`, isEvalSupported: false, worker }).promise;
   const first = await doc.getPage(1);
   const size = first.getViewport({ scale: SCALE });
+  lap('load');
   const old = shown.doc;
-  shown = { doc, version: state.version, folios: state.folios, size };
-  layoutPages(state.pageCount, size, state.folios);
-  document.title = `${state.title} · juan 预览`;
-  $('title').textContent = state.title;
-  $('report').hidden = !state.report;
-  $('error').hidden = true;
-  showToc(state.toc);
-  for (const el of pagesEl.querySelectorAll('.page.changed')) el.classList.remove('changed');
-  const changed = old && state.firstChanged ? await firstTextChange(old, doc, state.firstChanged) : state.firstChanged;
-  if (changed && state.version > 1) {
-    pageEl(changed)?.classList.add('changed');
-    goTo(changed);
+  let drawn;
+  changedDrawn = new Promise((resolve) => (drawn = resolve));
+  let changed;
+  try {
+    shown = { doc, version: state.version, folios: state.folios, size };
+    layoutPages(state.pageCount, size, state.folios);
+    document.title = `${state.title} · juan 预览`;
+    $('title').textContent = state.title;
+    $('report').hidden = !state.report;
+    $('error').hidden = true;
+    showToc(state.toc);
+    for (const el of pagesEl.querySelectorAll('.page.changed')) el.classList.remove('changed');
+    changed = old && state.firstChanged ? await firstTextChange(old, doc, state.firstChanged, state.lastChanged) : state.firstChanged;
+    lap('compare');
+    if (changed && state.version > 1) {
+      pageEl(changed)?.classList.add('changed');
+      goTo(changed);
+    }
+    // The changed page first and alone (it is what the editor waits for), then whatever else is
+    // in view; the rest as it scrolls into view.
+    if (changed) await render(changed);
+  } finally {
+    drawn();
   }
-  // The changed page first, then whatever else is in view; the rest as it scrolls into view.
-  const order = [...new Set([changed, ...[...visible].sort((a, b) => a - b)].filter(Boolean))];
-  await Promise.all(order.map((n) => render(n)));
+  lap('render');
+  t.total = Math.round(performance.now() - arrived);
+  timings.push(t);
   status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed && state.version > 1 ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
   document.body.dataset.version = String(state.version);
+  await Promise.all([...visible].sort((a, b) => a - b).map((n) => render(n)));
   void old?.destroy();
 }
+
+/** How long each step of showing a build took, ms (performance.now), for bench/preview.ts. */
+const timings = (window.juanTimings = []);
 
 // Builds arrive in order; each waits for the one before it.
 let queue = Promise.resolve();
 const events = new EventSource('/events');
 events.addEventListener('build', (e) => {
+  const arrived = performance.now();
   const state = JSON.parse(e.data);
-  queue = queue.then(() => showBuild(state)).catch((error) => console.error(error));
+  queue = queue.then(() => showBuild(state, arrived)).catch((error) => console.error(error));
 });
-events.addEventListener('building', () => status('正在重排…', true));
+events.addEventListener('building', () => {
+  document.body.dataset.idle = 'false';
+  status('正在重排…', true);
+});
+// The build's other files (report, normalized Markdown, toc.json) are written after the pages.
+events.addEventListener('written', (e) => {
+  $('report').hidden = !JSON.parse(e.data).report;
+  document.body.dataset.idle = 'true';
+});
 events.addEventListener('failed', (e) => {
   const { message } = JSON.parse(e.data);
   $('error').textContent = `${message}（下面仍是上一次成功的版面）`;
   $('error').hidden = false;
   status('构建失败');
+  document.body.dataset.idle = 'true';
 });
 
 $('goto').addEventListener('submit', (ev) => {

@@ -26,6 +26,8 @@ export interface LayoutEngineOptions {
   printReady: boolean;
   /** Build cache; none with --no-cache. */
   cache?: BuildCache;
+  /** Tabs opened ahead by the caller (juan preview, between builds): used instead of opening new ones, closed by close(). */
+  prelude?: PrintPrelude;
 }
 
 export interface LayoutCallbacks {
@@ -51,7 +53,9 @@ export interface LayoutResult {
 export class LayoutEngine {
   private prelude?: Promise<PrintPrelude>;
 
-  constructor(private readonly options: LayoutEngineOptions) {}
+  constructor(private readonly options: LayoutEngineOptions) {
+    if (options.prelude) this.prelude = Promise.resolve(options.prelude);
+  }
 
   /**
    * Start what depends on book.yaml alone. Both start right here, synchronously (their modules
