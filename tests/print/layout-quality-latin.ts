@@ -15,6 +15,7 @@ interface Glyph { ch: string; x: number; y: number; adv: number; size: number }
 /** A gap wider than this (in em of the font size) between every pair of a word's glyphs is letter-spacing. */
 export const SPREAD_EM = 0.04;
 const ALNUM = /^[A-Za-z0-9]$/;
+const MAX_SPREAD_EM = 0.5;
 
 /** Every glyph of a page with its position and advance in text space (one unit per point of font size). */
 async function glyphs(page: Awaited<ReturnType<Awaited<ReturnType<typeof getDocument>['promise']>['getPage']>>): Promise<Glyph[]> {
@@ -67,7 +68,8 @@ export function spreadWords(page: number, gs: Glyph[]): SpreadWord[] {
   for (const g of gs) {
     const prev = run[run.length - 1];
     if (!ALNUM.test(g.ch)) { flush(); continue; }
-    if (prev && Math.abs(prev.y - g.y) < 0.01 && Math.abs(prev.size - g.size) < 0.01 && g.x > prev.x) {
+    // a gap of half an em or more is a space or another cell of a table, not letter-spacing
+    if (prev && Math.abs(prev.y - g.y) < 0.01 && Math.abs(prev.size - g.size) < 0.01 && g.x > prev.x && (g.x - prev.x - prev.adv) / g.size < MAX_SPREAD_EM) {
       run.push(g);
       gaps.push((g.x - (prev.x + prev.adv)) / g.size);
     } else {
