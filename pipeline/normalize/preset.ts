@@ -12,6 +12,7 @@ import letterSpacedTitle from './rules/letter-spaced-title.ts';
 import tocEntries from './rules/toc-entries.ts';
 import paperHeader from './rules/paper-header.ts';
 import runInHeadStyle from './rules/run-in-head-style.ts';
+import numberedRunInHead from './rules/numbered-run-in-head.ts';
 import fullwidthPunctuation from './rules/fullwidth-punctuation.ts';
 import reconcileToc from './rules/reconcile-toc.ts';
 import headingLevelFromNumbering from './rules/heading-level-from-numbering.ts';
@@ -28,6 +29,7 @@ export const preset: Rule[] = [
   paperHeader,
   joinPageBreakParagraphs,
   runInHeadStyle,
+  numberedRunInHead,
   fullwidthPunctuation,
   reconcileToc,
   headingLevelFromNumbering,

@@ -200,7 +200,9 @@ const handlers: Record<string, Handler> = {
     const children = state.all(node);
     const first = children[0];
     const numbering = first?.type === 'element' && first.tagName === 'strong' ? numberingLevel(leadingText(first)) : null;
-    const result = h('p', numbering ? { className: ['run-in', `numbering-${numbering.level}`] } : {}, children);
+    // a numbered bold head that is the whole paragraph is a heading line: kept with the text after it
+    const alone = numbering && children.every((c, i) => i === 0 || (c.type === 'text' && !c.value.trim()));
+    const result = h('p', numbering ? { className: ['run-in', `numbering-${numbering.level}`, ...(alone ? ['head-line'] : [])] } : {}, children);
     state.patch(node, result);
     return state.applyData(node, result);
   },

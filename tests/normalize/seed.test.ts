@@ -90,6 +90,8 @@ describe('seed manuscript', () => {
     expect(runIns).toContain('（一）调结构，发展高质量产业。');
     expect(runIns).toContain('（四）出实招，建设高质量项目。');
     expect(runIns).toContain('一是要解放思想，顺势而为。');
+    // paper 3's 「1、」 heads (numbered-run-in-head): bold, the lead sentence only
+    expect(runIns.filter((t) => /^\d、/.test(t))).toEqual(['1、创新氛围不断优化。', '2、创新能力不断提升。', '3、创新体系不断健全。', '4、创新成效不断显现。']);
     for (const p of papers) for (const t of paragraphs(p)) expect(t).not.toMatch(/\*\*|^\(\d\)/);
   });
 

@@ -15,7 +15,7 @@ const seedOut = inject('seedOut');
 const buildError = inject('seedBuildError');
 
 /** A page with each fault the counter must see, set in Helvetica at 10.5 pt on a 300 pt measure. */
-async function faultyPdf(): Promise<Uint8Array> {
+async function faultyPdf(nextPage = 'the section goes on here'): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const page = doc.addPage([400, 600]);
@@ -39,9 +39,13 @@ async function faultyPdf(): Promise<Uint8Array> {
   line('first line of a paragraph', { x: 71, full: true });
   line('a long middle line of the text', { full: true });
   line('a.'); // 孤字
+  line('1.', { x: 71 }); // a paragraph of one short line: no 孤字
   for (let i = 0; i < 20; i++) line('another full line of paragraph text', { x: i % 3 ? 50 : 71, full: true });
   line('Section Two', { size: 10.5 });
   line('only one line after the heading', { x: 71, full: true }); // heading at the foot, and an orphan
+  // the section goes on on the next page (were it to start with a heading, the one above would be no fault)
+  const next = doc.addPage([400, 600]);
+  next.drawText(nextPage, { x: 50, y: 560, size: 10.5, font });
   return doc.save();
 }
 
@@ -53,6 +57,9 @@ describe('layout quality counter', () => {
     expect(counts).toEqual({ orphanChars: 1, badWraps: 1, headsAtFoot: 1, widows: 0, orphans: 1 });
     expect(report.findings.find((f) => f.kind === 'orphanChars')?.text).toBe('a.');
     expect(report.findings.find((f) => f.kind === 'badWraps')?.text).toBe('Ab');
+    // the same page, the next one opening with a heading: Section Two's one line was all its text
+    const ended = await layoutFindings(await faultyPdf('Section Three'), html.replace('</h5>', '</h5><h5 class="section-2">Section Three</h5>'));
+    expect(countFindings(ended.findings).headsAtFoot).toBe(0);
   });
 });
 

@@ -25,7 +25,7 @@ import type { BrowserSession } from './browser.ts';
 import { engineKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
-import { CONTENT_HANDLERS, HANDLERS, printShell, type PrintPrelude } from './prelude.ts';
+import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
 import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
@@ -170,7 +170,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   });
   fontsReady.catch(() => {});
 
-  const engine = engineKey(volume, { printReady, handlers: [CONTENT_HANDLERS, HANDLERS], stockPaged: options.stockPaged });
+  const engine = engineKey(volume, { printReady, handlers: [CONTENT_HANDLERS, KEEP_WITH_NEXT, HANDLERS], stockPaged: options.stockPaged });
   const jobs: ChunkJob[] = plans.map((plan, i) => ({ plan, body: bodies[i]!, key: layoutKey(engine, plan.kind, styles, CHUNK_CSS, bodies[i]!) }));
 
   const style = volume.meta.toc.pageNumberStyle;

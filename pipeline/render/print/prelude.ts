@@ -21,6 +21,7 @@ const require = createRequire(import.meta.url);
 const STYLES = { shared: projectPath('styles', 'shared.css'), print: projectPath('styles', 'print.css') };
 export const HANDLERS = projectPath('pipeline', 'render', 'print', 'paged-handlers.js');
 export const CONTENT_HANDLERS = projectPath('pipeline', 'render', 'print', 'content-handlers.js');
+export const KEEP_WITH_NEXT = projectPath('pipeline', 'render', 'print', 'keep-with-next.js');
 /** pagedjs's exports map hides dist/; its `require` entry is lib/index.cjs. */
 const PAGED_JS = path.resolve(path.dirname(require.resolve('pagedjs')), '../dist/paged.js');
 
@@ -43,6 +44,7 @@ export function printShell(meta: BookConfig, printReady: boolean, stockPaged = f
     ['/_juan/paged.js', { type: 'text/javascript', file: PAGED_JS }],
     ['/_juan/handlers.js', { type: 'text/javascript', file: HANDLERS }],
     ['/_juan/content-handlers.js', { type: 'text/javascript', file: CONTENT_HANDLERS }],
+    ['/_juan/keep-with-next.js', { type: 'text/javascript', file: KEEP_WITH_NEXT }],
     [SHELL_PATH, { type: 'text/html; charset=utf-8', data: shell }],
   ]);
   return { styles, shell, files };
