@@ -305,7 +305,11 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const partOf = new Map<number, Part>();
   const chapterOf = new Map<string, Chapter>();
   const tocParts = toc?.parts ?? [];
-  let lastKey: [number, number] = [-1, -1];
+  // a paper the 目录 does not list goes with the listed paper before it — or, before the first
+  // listed one, with that one (body order is 目录 order)
+  const firstListed = papers.find((x) => x.entry >= 0);
+  const firstEntry = firstListed ? toc!.entries[firstListed.entry] : undefined;
+  let lastKey: [number, number] = firstEntry ? [firstEntry.part, firstEntry.chapter] : [-1, -1];
   for (const { paper, entry } of papers) {
     const e = entry >= 0 ? toc!.entries[entry] : undefined;
     const [pi, ci] = e ? [e.part, e.chapter] : lastKey;

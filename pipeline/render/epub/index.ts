@@ -190,9 +190,23 @@ function outlineFromH1(node: HastElement, shift: number): void {
 }
 const PAPER_ID = /^p\d+-[0-9a-f]{6}$/;
 
+/**
+ * KaTeX writes `\stackrel`/`\overset` operators as `<mo><mover><mo><mo>=</mo></mo>…</mover></mo>`,
+ * which MathML forbids (an `mo` holds text only; epubcheck: RSC-005): an `mo` with elements inside
+ * is replaced by its children.
+ */
+function unwrapNestedMo(node: { children?: unknown[] }): void {
+  if (!node.children) return;
+  node.children = (node.children as HastElement[]).flatMap((c) => {
+    unwrapNestedMo(c as never);
+    return c.type === 'element' && c.tagName === 'mo' && c.children.some((x) => x.type === 'element') ? (c.children as HastElement[]) : [c];
+  });
+}
+
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>): string {
   const tree = paperToHast(paper, opensChapter);
+  unwrapNestedMo(tree);
   for (const image of packageImages(tree)) images.set(image.path, image);
   const section = tree.children.find((c) => c.type === 'element');
   if (section && section.type === 'element') {
@@ -278,6 +292,7 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
   // front text (序, 前言…) before the 目录, as in print; its own outline starts at h1
   for (const front of volume.front ?? []) {
     const tree = frontToHast(front, 'mathml');
+    unwrapNestedMo(tree);
     for (const image of packageImages(tree)) images.set(image.path, image);
     const section = tree.children.find((c) => c.type === 'element');
     if (section?.type === 'element') {
