@@ -15,7 +15,7 @@ import { JuanError } from '../report/errors.ts';
 import { withoutStack } from '../normalize/define-rule.ts';
 import { FINAL, juan, plain, roleOf, type Place } from '../normalize/text.ts';
 import type { FrontMatterBlock } from './normalized.ts';
-import type { Chapter, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
+import type { Chapter, FrontSection, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
 
 /** What the normalized Markdown's front matter keeps beyond the metadata. */
 export interface JuanFrontMatter {
@@ -173,6 +173,49 @@ function warn(file: VFile, reason: string, place?: SourcePosition) {
   m.fatal = false;
 }
 
+/** Blocks of front text that carry words: not front matter, comments, rules or link definitions. */
+const FRONT_BLOCKS = new Set(['paragraph', 'blockquote', 'list', 'table', 'code', 'math', 'heading']);
+const squash = (s: string | undefined) => (s ?? '').replace(/\s+/g, '');
+
+/**
+ * Text before the first paper that the title page does not take — a 序, 前言 or 卷首语, an editor's
+ * note — as front sections in manuscript order. A heading opens a section (its title); the 目录
+ * ends one. Title-page material stays out: the headings that gave the book's title, subtitle or
+ * genre (from book.yaml or the manuscript), organiser and date lines, roles the rules gave (目录,
+ * 篇/章 lines, the document title).
+ */
+function frontSections(nodes: RootContent[], ...metas: Array<Partial<BookConfig>>): FrontSection[] {
+  const titlePage = new Set(metas.flatMap((m) => [m.title, m.subtitle, m.genre]).filter(Boolean).map(squash));
+  const sections: FrontSection[] = [];
+  let open: FrontSection | null = null;
+  let openDepth = 0;
+  for (const n of nodes) {
+    if (roleOf(n) === 'toc') { open = null; continue; }
+    if (roleOf(n) || !FRONT_BLOCKS.has(n.type)) continue;
+    const t = plain(n as never).trim();
+    if (n.type === 'heading') {
+      if (!t || titlePage.has(squash(t))) continue;
+      // a heading below the section's own stays in its body (depth relative to it, 1 = first level)
+      if (open?.title && n.depth > openDepth) {
+        open.body.push({ ...compact(n), depth: Math.min(6, n.depth - openDepth) as Heading['depth'] });
+        continue;
+      }
+      openDepth = n.depth;
+      open = { id: `front-${sections.length + 1}`, title: t, body: [], position: nodePos(n) };
+      sections.push(open);
+      continue;
+    }
+    if (n.type === 'paragraph' && (!t || TITLE_PAGE_LINE.test(t))) continue;
+    if (!open) {
+      openDepth = 0;
+      open = { id: `front-${sections.length + 1}`, title: null, body: [], position: nodePos(n) };
+      sections.push(open);
+    }
+    open.body.push(compact(n));
+  }
+  return sections.filter((s) => s.title || s.body.length);
+}
+
 export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volume {
   const data = file.data;
   const heads = data.papers ?? [];
@@ -205,15 +248,8 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const kids = tree.children;
   const indexOf = new Map<RootContent, number>(kids.map((n, i) => [n, i]));
   const starts = heads.map((h) => indexOf.get(h.node) ?? -1);
-  // Text before the first paper that is neither title-page material nor the 目录 belongs to no
-  // paper: the volume has no place for it, so it is not printed — and the editor is told where.
   const firstStart = starts.filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), kids.length);
-  for (const n of kids.slice(0, firstStart)) {
-    if (roleOf(n) || !['paragraph', 'blockquote', 'list', 'table', 'code'].includes(n.type)) continue;
-    const t = plain(n as never).trim();
-    if (!t || TITLE_PAGE_LINE.test(t)) continue;
-    warn(file, `第一篇之前的这段文字不属于任何一篇，不会印出：「${[...t].slice(0, 16).join('')}${[...t].length > 16 ? '…' : ''}」；要印出请移入某篇的正文`, nodePos(n));
-  }
+  const front = frontSections(kids.slice(0, firstStart), meta, metaFromManuscript(tree, file));
   const papers: Array<{ paper: Paper; entry: number }> = [];
   heads.forEach((h, k) => {
     const from = starts[k];
@@ -269,7 +305,11 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const partOf = new Map<number, Part>();
   const chapterOf = new Map<string, Chapter>();
   const tocParts = toc?.parts ?? [];
-  let lastKey: [number, number] = [-1, -1];
+  // a paper the 目录 does not list goes with the listed paper before it — or, before the first
+  // listed one, with that one (body order is 目录 order)
+  const firstListed = papers.find((x) => x.entry >= 0);
+  const firstEntry = firstListed ? toc!.entries[firstListed.entry] : undefined;
+  let lastKey: [number, number] = firstEntry ? [firstEntry.part, firstEntry.chapter] : [-1, -1];
   for (const { paper, entry } of papers) {
     const e = entry >= 0 ? toc!.entries[entry] : undefined;
     const [pi, ci] = e ? [e.part, e.chapter] : lastKey;
@@ -316,7 +356,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   missing.sort((a, b) => a.index - b.index);
 
   resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file);
-  return { meta, source: path, parts, missing };
+  return { meta, source: path, parts, missing, ...(front.length ? { front } : {}) };
 }
 
 /** A link into the manuscript's own files or anchors (not a URL with a scheme). */

@@ -21,6 +21,23 @@ export interface Volume {
   parts: Part[];
   /** Papers the 目录 lists but whose body was not delivered (reported, not printed). */
   missing: MissingPaper[];
+  /**
+   * Text before the first paper that the title page does not take (a 序, 前言, 卷首语, an editor's
+   * note), in manuscript order. Printed after the 扉页 and before the 目录, as a Chinese book puts its
+   * 序; in the EPUB before the 目录 too. Absent or empty: there is none.
+   */
+  front?: FrontSection[];
+}
+
+/** One block of front text: a heading (its title, if any) and what follows it up to the next heading, the 目录 or the first paper. */
+export interface FrontSection {
+  /** Stable ASCII id: `front-1`, …; shared by the print anchor, the EPUB file name and block ids. */
+  id: string;
+  /** The heading it starts with (`前言`, `卷首语`), or null for paragraphs without one. */
+  title: string | null;
+  /** Body as normalized mdast nodes (headings inside it keep depth 1 = first level below the title). */
+  body: RootContent[];
+  position: SourcePosition;
 }
 
 export interface Part {

@@ -19,18 +19,20 @@ import { unified } from 'unified';
 import remarkRehype from 'remark-rehype';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
-import { isUntitledPart, type Chapter, type Paper, type Part, type Volume } from '../model/types.ts';
+import { isUntitledPart, type Chapter, type FrontSection, type Paper, type Part, type Volume } from '../model/types.ts';
 import { contentHandlers, keepMath, prepareBody, setNoteSanitizer, shield } from './content/index.ts';
 
 export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootContent[] }
 export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
 export interface JuanPaperNode { type: 'juanPaper'; paper: Paper; chapter: Chapter | null; children: RootContent[] }
+export interface JuanFrontNode { type: 'juanFront'; front: FrontSection; children: RootContent[] }
 
 declare module 'mdast' {
   interface RootContentMap {
     juanPart: JuanPartNode;
     juanChapter: JuanChapterNode;
     juanPaper: JuanPaperNode;
+    juanFront: JuanFrontNode;
   }
 }
 
@@ -183,6 +185,18 @@ const handlers: Record<string, Handler> = {
       [paperHeader(paper, node.chapter), h('div', { className: ['paper-body'] }, body)],
     );
   },
+  // Front text (序, 前言…): a section of its own, its title as the paper titles are set, blocks numbered like a paper's.
+  juanFront(state: State, node: JuanFrontNode): Element {
+    const { front } = node;
+    const body = shield(state.all(node as never), sanitizeBody).filter((child) => child.type === 'element') as Element[];
+    body.forEach((el, n) => {
+      el.properties = { ...el.properties, id: `${front.id}-b${n}` };
+    });
+    return h('section', { className: ['front-section'], id: front.id }, [
+      ...(front.title ? [h('header', { className: ['paper-header', 'front-header'] }, [h('h3', { className: ['paper-title', 'front-title'] }, breakableSegments(front.title))])] : []),
+      h('div', { className: ['front-body'] }, body),
+    ]);
+  },
   heading(state: State, node): Element {
     // Paper section headings carry a depth relative to the paper (1 = 一、).
     const depth = (node as { depth: number }).depth;
@@ -246,6 +260,14 @@ export function volumeToHast(volume: Volume): HastRoot {
 export function paperToHast(paper: Paper, chapter: Chapter | null): HastRoot {
   const tree = toHast.runSync({ type: 'root', children: [paperNode(paper, chapter)] }) as HastRoot;
   keepMath(tree, 'mathml'); // EPUB: MathML
+  return tree;
+}
+
+/** One front section as hast (print: `math` 'html'; EPUB: 'mathml'). */
+export function frontToHast(front: FrontSection, math: 'html' | 'mathml'): HastRoot {
+  const node: JuanFrontNode = { type: 'juanFront', front, children: prepareBody(front.body, front.id) };
+  const tree = toHast.runSync({ type: 'root', children: [node] }) as HastRoot;
+  keepMath(tree, math);
   return tree;
 }
 

@@ -5,6 +5,7 @@
  *   title: …                    and old page, and the papers the 目录 listed but the body lacks
  *   juan: {papers, missing}     (so re-reading gives the same model and the same paper ids)
  *   ---
+ *   # 前言 / text                front text (volume.front), before the 目录 as in print
  *   # 目录
  *   ## 第一篇 围涂篇            per part; `### 第一章 …` per chapter (implicit chapters: no line)
  *   title——subtitle<TAB>unit<TAB>page     one line per DELIVERED paper; page from the page map
@@ -87,7 +88,17 @@ export function volumeToMdast(volume: Volume, pageMap?: PageMap): Root {
   for (const k of CONFIG_KEYS) if (m[k] != null) meta[k] = m[k];
   for (const k of Object.keys(m)) if (!(k in meta) && m[k] != null) meta[k] = m[k];
   const yaml = YAML.stringify({ ...meta, juan }, { lineWidth: 0 }).trimEnd();
-  const children: RootContent[] = [{ type: 'yaml', value: yaml }, heading(1, '目录')];
+  const children: RootContent[] = [{ type: 'yaml', value: yaml }];
+  // front text (序, 前言…) where the print edition has it: before the 目录; `# title` when it has one
+  for (const f of volume.front ?? []) {
+    if (f.title) children.push(heading(1, f.title));
+    for (const n of f.body) {
+      const c = stripData(n);
+      if (c.type === 'heading') c.depth = Math.min(6, 1 + c.depth) as Heading['depth'];
+      children.push(c);
+    }
+  }
+  children.push(heading(1, '目录'));
   for (const part of volume.parts) {
     if (part.label) children.push(heading(2, `${part.label} ${part.title}`.trim()));
     for (const ch of part.chapters) {

@@ -43,3 +43,15 @@ describe('page-break markers in lists and tables', () => {
     expect(html).not.toMatch(/<\/tr>\s*<span|<\/tbody>\s*<span/);
   });
 });
+
+describe('page-break markers and math', () => {
+  it('a page that starts inside a formula gets its marker before the formula, never inside the MathML', () => {
+    // 甲乙=0..1, the formula's text (x_{ij} in the annotation) 2..7, 丙=8
+    const math = el('span', { className: ['juan-math'] }, [el('math', {}, [el('semantics', {}, [el('mi', {}, [t('x')]), el('annotation', { encoding: 'application/x-tex' }, [t('x_{ij}')])])])]);
+    const tree: Root = { type: 'root', children: [el('p', { id: 'b1' }, [t('甲乙'), math, t('丙')])] };
+    insertPageBreaks(tree, [pb(5)]);
+    const html = stringifyHast(tree, { xhtml: true });
+    expect(html).toContain('甲乙<span epub:type="pagebreak" role="doc-pagebreak" id="p7" aria-label="7"></span><span class="juan-math">');
+    expect(html).not.toMatch(/<math[\s\S]*pagebreak[\s\S]*<\/math>/);
+  });
+});

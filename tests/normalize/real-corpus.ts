@@ -19,8 +19,14 @@ export interface ChangeList {
   deletions: string[];
 }
 
+/** A fixture's manuscript: `manuscript.md`, or the one Markdown file beside SOURCE.md (named by the book, as a user would hand it in). */
+export function manuscriptOf(name: string): string {
+  const mds = readdirSync(join(REAL, name)).filter((f) => f.endsWith('.md') && f !== 'SOURCE.md');
+  return join(REAL, name, mds.includes('manuscript.md') ? 'manuscript.md' : mds[0]!);
+}
+
 export function readFixture(name: string): { text: string; result: NormalizeResult } {
-  const path = join(REAL, name, 'manuscript.md');
+  const path = manuscriptOf(name);
   const text = readFileSync(path, 'utf8');
   return { text, result: normalizeManuscript({ path, text }) };
 }

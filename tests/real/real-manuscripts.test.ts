@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, juan, type CliRun } from '../support/cli.ts';
 import { cleanSource } from '../../pipeline/normalize/hygiene.ts';
+import { manuscriptOf } from '../normalize/real-corpus.ts';
 
 interface Fixture {
   name: string;
@@ -19,14 +20,18 @@ interface Fixture {
   first: string;
   last: string;
   date: string | null;
+  /** Front text (before the 目录, no paper's): printed before the 目录 page, in the EPUB and the normalized manuscript. */
+  front?: string[];
 }
 
 const FIXTURES: Fixture[] = [
   { name: 'kaiyuanshe-2024-report', title: '2024 中国开源年度报告', papers: 2, first: '卷首语', last: '商业化篇', date: null },
   // raw-html keeps the text of `<center>图 1.1 …</center>` captions as paragraphs (issue 14)
   { name: 'kaiyuanshe-2023-data', title: '数据篇', papers: 9, first: '概述', last: '八. 案例分析', date: null },
-  // page-furniture keeps the 「（完）」 that ends every issue (an end mark, never furniture: issue 14)
-  { name: 'ruanyf-weekly', title: '科技爱好者周刊', papers: 5, first: '科技爱好者周刊（第 399 期）：中国 AI 大厂访问记', last: '科技爱好者周刊（第 395 期）：软件开发的第三种方式', date: null },
+  // a magazine from its issue files: README head (front text), SUMMARY.md's nested list of links as 目录
+  { name: 'rust-magazine-2021', title: 'Rust语言开源杂志（2021）', papers: 7, first: '本月简报：官方动态', last: 'Rustc Dev Guide 中文翻译启动', date: null, front: ['为了丰富 Rust 社区成员的学习文化生活而特别推出此刊！'] },
+  // a textbook chapter with math ($…$, $$…$$), tables and code, assembled from its section files; the file named by the book
+  { name: 'd2l-word-embedding', title: '动手学深度学习', papers: 4, first: '自然语言处理：预训练', last: '全局向量的词嵌入（GloVe）', date: null },
   { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 14, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
 ];
 
@@ -41,7 +46,7 @@ function hanCounts(text: string): Map<string, number> {
 }
 
 describe.each(FIXTURES)('real manuscript $name', (fx) => {
-  const manuscript = join(ROOT, 'tests', 'fixtures', 'real', fx.name, 'manuscript.md');
+  const manuscript = manuscriptOf(fx.name);
   const out = join(ROOT, 'tests', '.out', 'real', fx.name);
   let build: CliRun;
 
@@ -87,6 +92,23 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     expect(papers.every((p) => p.page && /^\d+$/.test(p.page))).toBe(true);
     // no part or chapter line without a title (an implicit part prints nothing)
     expect(toc.every((e) => e.title.trim().length > 0)).toBe(true);
+  });
+
+  it.runIf(fx.front)('prints the front text before the 目录, and keeps it in the EPUB and the normalized manuscript', () => {
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    const pages = pdfText(join(out, 'book.pdf'), 1, 8).split('\f').map(squash);
+    const toc = pages.findIndex((p) => p.startsWith('目录'));
+    expect(toc).toBeGreaterThan(0);
+    const epub = spawnSync('unzip', ['-p', join(out, 'book.epub'), 'OEBPS/front-1.xhtml'], { encoding: 'utf8' }).stdout;
+    const md = readFileSync(join(out, 'manuscript.normalized.md'), 'utf8');
+    for (const text of fx.front!) {
+      const at = pages.findIndex((p) => p.includes(squash(text)));
+      expect(at, text).toBeGreaterThan(0);
+      expect(at, text).toBeLessThan(toc);
+      expect(epub).toContain(text);
+      expect(md.indexOf(text)).toBeGreaterThan(0);
+      expect(md.indexOf(text)).toBeLessThan(md.indexOf('\n# 目录\n'));
+    }
   });
 
   it('loses no text: every Han character from the first unit on is in the PDF at least as often', () => {

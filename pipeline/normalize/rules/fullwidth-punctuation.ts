@@ -15,12 +15,14 @@
  */
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { editText, isCjk, isHan, isMathParagraph, isReferenceEntry, overlaps, plain, protectedSpans, roleOf, textNodes, type Edit } from '../text.ts';
+import { editText, isCjk, isHan, isMathParagraph, isReferenceEntry, originalOf, overlaps, plain, protectedSpans, roleOf, textNodes, type Edit } from '../text.ts';
 
 export const examples: RuleExamples = {
   ok: [
     '增长5.5万元，占2.72%，浙创3D产业园，1,000 人，10:30 开会，见 http://a.b/c 。\n',
     '全要素生产率（TFP）四大类\n',
+    // a mark that opens a line closes no clause: a command character (rust-magazine-2021)
+    '- ! 搜索改成了 docs.rs，!! 改成了 crates.io。\n',
     // Latin and code keep ASCII punctuation; single dashes in a chain and dash runs stay as written
     '表达式 !False 的值，伪类 :user-valid 匹配。\n',
     '坚持学—考—用—赛—留一体化。\n',
@@ -56,7 +58,7 @@ const isDigit = (ch: string | undefined) => ch != null && DIGIT.test(ch);
 export interface PunctChange extends Edit { from: string }
 
 /** Compute the punctuation fixes of a string (edits against the input) and the fixed text. */
-export function fixPunctuation(s: string): { text: string; edits: PunctChange[]; doubts: number[] } {
+export function fixPunctuation(s: string, opensLine = false): { text: string; edits: PunctChange[]; doubts: number[] } {
   const found: PunctChange[] = [];
   const doubts: number[] = [];
   if (!TRIGGER.test(s)) return { text: s, edits: found, doubts };
@@ -99,7 +101,8 @@ export function fixPunctuation(s: string): { text: string; edits: PunctChange[];
       if (isDigit(before) && isDigit(after) && p === i - 1 && n === i + 1) continue;
       if (ch === ':' && s[i + 1] === '/') continue;
       // Chinese context: Han on one side, Chinese (or the end of the text) on the other
-      const chinese = (isHan(before) && (isCjk(after) || after == null)) || (isCjk(before) && isHan(after)) || (p < 0 && isHan(after));
+      // a mark that opens a line of the source closes no clause (`- ! 搜索…`: a command character): kept
+      const chinese = (isHan(before) && (isCjk(after) || after == null)) || (isCjk(before) && isHan(after)) || (p < 0 && !opensLine && isHan(after));
       if (chinese) {
         const a = isCjk(before) ? p + 1 : i;
         const b = isCjk(after) ? n : i + 1;
@@ -152,13 +155,19 @@ export function fixPunctuation(s: string): { text: string; edits: PunctChange[];
 }
 
 export default defineRule({ id: 'fullwidth-punctuation' }, (tree, file, ctx) => {
+  const lines = originalOf(file).split('\n');
+  // nothing but indentation, a list marker or `>` before the node on its source line
+  const opensLine = (node: { position?: { start: { line: number; column: number } } }) => {
+    const at = node.position?.start;
+    return !!at && /^\s*(?:(?:[-*+]|\d+[.)])\s+|>\s*)*$/.test((lines[at.line - 1] ?? '').slice(0, at.column - 1));
+  };
   let references = false; // 参考文献 entries keep their punctuation as written (GB/T 7714)
   for (const block of tree.children) {
     if (block.type === 'heading') references = /^(?:参考文献|参考资料|主要参考文献)$/.test(plain(block).trim());
     if (references || roleOf(block) === 'toc' || block.type === 'code' || block.type === 'yaml' || block.type === 'html') continue;
     if (block.type === 'paragraph' && (isMathParagraph(block) || isReferenceEntry(plain(block)))) continue;
     for (const node of textNodes(block)) {
-      const { edits, doubts } = fixPunctuation(node.value);
+      const { edits, doubts } = fixPunctuation(node.value, opensLine(node));
       for (const d of doubts) ctx.warn('单个「—」可能是残缺的破折号「——」，未修改；请核对', ctx.at(node, d));
       if (!edits.length) continue;
       const pairs: Edit[] = [];

@@ -14,9 +14,9 @@
  * and nothing is joined. Runs before run-in-head-style (a page break can cut a `**…**` head).
  */
 import type { Paragraph, RootContent } from 'mdast';
-import type { RuleExamples } from '../define-rule.ts';
+import type { RuleContext, RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
-import { isMathParagraph, isReferenceEntry, numberingLevel, plain, roleOf, textNodes } from '../text.ts';
+import { isMathParagraph, isReferenceEntry, numberingLevel, plain, roleOf, textNodes, type Place } from '../text.ts';
 
 const LONG = '这是一个足够长的段落，它在旧版书页的末尾被截断，直到衡量人民幸';
 export const examples: RuleExamples = {
@@ -81,6 +81,39 @@ function notProse(p: Paragraph): string {
 const startsRunIn = (p: Paragraph) => p.children[0]?.type === 'strong' || /^\s*\*\*/.test(plain(p));
 const len = (s: string) => [...s.trim()].length;
 
+const COMMENT = /^<!--[\s\S]*-->$/;
+/** A juan directive that switches join-page-break-paragraphs (or every rule) off. */
+const switchesOff = (comment: string) => /juan-disable(?:-next-line)?(?:\s*-->|\s+(?:[\w-]+[\s,]+)*join-page-break-paragraphs\b)/.test(comment);
+
+/**
+ * The evidence that paragraphs `a` and `b` are one paragraph cut by an old page break: null when
+ * there is no sign of a cut at all, else whether it is enough to join (and why not).
+ */
+function evidence(ctx: Pick<RuleContext, 'at'>, a: Paragraph, b: Paragraph): { join: boolean; why: string; place: Place; quote: string } | null {
+  const ta = plain(a).trimEnd();
+  const tb = plain(b).trim();
+  // no sign of a cut at all: a finished sentence, or not prose on either side
+  if (!ta.trim() || ENDS.test(ta) || notProse(a) || notProse(b) || startsRunIn(b) || NUMBERED.test(tb) || numberingLevel(tb) > 0) return null;
+  const last = [...textNodes(a)].pop();
+  const place = last ? ctx.at(last, last.value.trimEnd().length) : ctx.at(a);
+  const quote = `「…${[...ta].slice(-4).join('')}」+「${[...tb].slice(0, 4).join('')}…」`;
+  const lastLine = ta.slice(ta.lastIndexOf('\n') + 1);
+  const mid = MID.test(ta);
+  const continues = /^[\p{Script=Han}\d]/u.test(tb);
+  const secondOk = ENDS.test(tb) || len(tb) >= LONG_ENOUGH;
+  // the unfinished sentence at the cut: a fragment of one or two characters after a full stop is
+  // as likely a stray remnant as a cut
+  const fragment = len(ta.slice(Math.max(ta.lastIndexOf('。'), ta.lastIndexOf('！'), ta.lastIndexOf('？')) + 1));
+  const join = mid && continues && secondOk && len(lastLine) >= LONG_ENOUGH && fragment >= 3;
+  const why = join ? ''
+    : !mid ? '上一段结尾不是汉字'
+    : !continues ? '下一段开头不像接续'
+    : !secondOk ? '下一段很短且没有结束'
+    : fragment < 3 ? '截断处前面只有一两个字的残句'
+    : '上一段太短，不像排满一行后被截断';
+  return { join, why, place, quote };
+}
+
 export default defineRule({ id: 'join-page-break-paragraphs' }, (tree, file, ctx) => {
   const kids = tree.children;
   let inPaper = false;
@@ -92,28 +125,21 @@ export default defineRule({ id: 'join-page-break-paragraphs' }, (tree, file, ctx
     if (!inPaper || a.type !== 'paragraph' || role) continue;
     for (;;) {
       const b = kids[i + 1];
+      // An HTML comment between the two halves blocks the join: merging would have to move or drop
+      // it (an editor's note, a juan-disable directive). With full evidence of a cut a 警告 names the
+      // place — unless the comment itself switches this rule off there.
+      if (b?.type === 'html' && COMMENT.test(b.value.trim())) {
+        const c = kids[i + 2];
+        const cut = c?.type === 'paragraph' && !roleOf(c) ? evidence(ctx, a, c) : null;
+        if (cut?.join && !switchesOff(b.value)) ctx.warn(`段落可能在旧页码处被截断，但两段之间有 HTML 注释，未合并：${cut.quote}`, cut.place);
+        break;
+      }
       if (!b || b.type !== 'paragraph' || roleOf(b)) break;
-      const ta = plain(a).trimEnd();
-      const tb = plain(b).trim();
-      // no sign of a cut at all: a finished sentence, or not prose on either side
-      if (!ta.trim() || ENDS.test(ta) || notProse(a) || notProse(b) || startsRunIn(b) || NUMBERED.test(tb) || numberingLevel(tb) > 0) break;
-      const last = [...textNodes(a)].pop();
-      const place = last ? ctx.at(last, last.value.trimEnd().length) : ctx.at(a);
-      const quote = `「…${[...ta].slice(-4).join('')}」+「${[...tb].slice(0, 4).join('')}…」`;
-      const lastLine = ta.slice(ta.lastIndexOf('\n') + 1);
-      const mid = MID.test(ta);
-      const continues = /^[\p{Script=Han}\d]/u.test(tb);
-      const secondOk = ENDS.test(tb) || len(tb) >= LONG_ENOUGH;
-      // the unfinished sentence at the cut: a fragment of one or two characters after a full stop is
-      // as likely a stray remnant as a cut
-      const fragment = len(ta.slice(Math.max(ta.lastIndexOf('。'), ta.lastIndexOf('！'), ta.lastIndexOf('？')) + 1));
-      if (!(mid && continues && secondOk && len(lastLine) >= LONG_ENOUGH && fragment >= 3)) {
-        const why = !mid ? '上一段结尾不是汉字'
-          : !continues ? '下一段开头不像接续'
-          : !secondOk ? '下一段很短且没有结束'
-          : fragment < 3 ? '截断处前面只有一两个字的残句'
-          : '上一段太短，不像排满一行后被截断';
-        ctx.warn(`段落可能在旧页码处被截断，但证据不足（${why}），未合并：${quote}`, place);
+      const cut = evidence(ctx, a, b);
+      if (!cut) break;
+      const { place, quote } = cut;
+      if (!cut.join) {
+        ctx.warn(`段落可能在旧页码处被截断，但证据不足（${cut.why}），未合并：${quote}`, place);
         break;
       }
       if (!ctx.allowed(place, ctx.at(b))) break;

@@ -266,17 +266,26 @@ function linkListToc(tree: Root, file: VFile, ctx: RuleContext): void {
     }
   }
   let from = firstList;
-  while (from > 0 && isShortLine(kids[from - 1]!) && !(kids[from - 1]!.type === 'heading' && (kids[from - 1] as Heading).depth === 1)) from--;
+  // a short `#` line belongs to the 目录 too (`# 2021 年期刊`), unless it is the first heading: the book's title
+  const isTitle = (k: number) => kids[k]!.type === 'heading' && (kids[k] as Heading).depth === 1 && !kids.slice(0, k).some((x) => x.type === 'heading');
+  while (from > 0 && isShortLine(kids[from - 1]!) && !isTitle(from - 1)) from--;
   let to = firstList;
   while (to + 1 < kids.length && (isLinkList(kids[to + 1]!) || (isShortLine(kids[to + 1]!) && kids[to + 1]!.type === 'paragraph' && to + 2 < kids.length && isLinkList(kids[to + 2]!)))) to++;
   const lists = kids.slice(from, to + 1);
   const toc: TocData = { position: ctx.at(kids[from]!), parts: [], entries: [], form: 'list' };
+  const push = (item: ListItem) => {
+    const link = linkIn(item)!;
+    toc.entries.push(entryOf(ctx, link.text || link.href, null, null, -1, -1, ctx.at(item), toc.entries.length + 1, link.href));
+  };
   for (const n of lists) {
     juan(n).role = 'toc';
     if (n.type !== 'list') continue;
     for (const item of n.children) {
-      const link = linkIn(item)!;
-      toc.entries.push(entryOf(ctx, link.text || link.href, null, null, -1, -1, ctx.at(item), toc.entries.length + 1, link.href));
+      // an item with its own list of links under it (`- [一月刊](chapter_1/toc.md)` and the month's
+      // articles indented below) heads them: its articles are the entries (a 目录 line, like `**六月**`)
+      const nested = item.children.find((c): c is List => isLinkList(c as RootContent));
+      if (nested) nested.children.forEach(push);
+      else push(item);
     }
   }
   file.data.toc = toc;

@@ -19,7 +19,7 @@ import ejs from 'ejs';
 import type { Chapter as EpubChapter } from 'epub-gen-memory';
 import type { Element as HastElement } from 'hast';
 import { isUntitledPart, type Chapter, type Paper, type PageMap, type Volume } from '../../model/types.ts';
-import { chapterHeading, paperToHast, partHeading, stringifyHast } from '../html.ts';
+import { chapterHeading, frontToHast, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
 import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
 import { COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
@@ -112,7 +112,11 @@ function buildNav(volume: Volume): NavPart[] {
   const showUnit = volume.meta.toc.showUnit;
   // Subtitles as the printed 目录 shows them (templates/toc.ts: toc.showSubtitle).
   const showSubtitle = volume.meta.toc.showSubtitle;
-  return volume.parts.map((part) => ({
+  // front sections with a title open the nav (reading order: they come before the 目录 and the papers)
+  const front: NavPart[] = (volume.front ?? [])
+    .filter((f) => f.title)
+    .map((f) => ({ href: `${f.id}.xhtml`, label: f.title!, id: f.id, untitled: true, children: [{ kind: 'paper', href: `${f.id}.xhtml`, label: f.title!, subtitle: null, unit: null, id: f.id }] }));
+  return [...front, ...volume.parts.map((part) => ({
     href: `${part.id}.xhtml`,
     label: partHeading(part),
     id: part.id,
@@ -124,7 +128,7 @@ function buildNav(volume: Volume): NavPart[] {
       const papers = chapter.papers.map((p, i) => navPaper(p, showUnit, i === 0, showSubtitle));
       return [{ kind: 'chapter', href: `${chapter.papers[0]!.id}.xhtml#${chapter.id}`, label: heading, id: chapter.id, children: papers }];
     }),
-  }));
+  }))];
 }
 
 function ncxNavMap(nav: NavPart[]): { xml: string; depth: number } {
@@ -186,9 +190,23 @@ function outlineFromH1(node: HastElement, shift: number): void {
 }
 const PAPER_ID = /^p\d+-[0-9a-f]{6}$/;
 
+/**
+ * KaTeX writes `\stackrel`/`\overset` operators as `<mo><mover><mo><mo>=</mo></mo>…</mover></mo>`,
+ * which MathML forbids (an `mo` holds text only; epubcheck: RSC-005): an `mo` with elements inside
+ * is replaced by its children.
+ */
+function unwrapNestedMo(node: { children?: unknown[] }): void {
+  if (!node.children) return;
+  node.children = (node.children as HastElement[]).flatMap((c) => {
+    unwrapNestedMo(c as never);
+    return c.type === 'element' && c.tagName === 'mo' && c.children.some((x) => x.type === 'element') ? (c.children as HastElement[]) : [c];
+  });
+}
+
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>): string {
   const tree = paperToHast(paper, opensChapter);
+  unwrapNestedMo(tree);
   for (const image of packageImages(tree)) images.set(image.path, image);
   const section = tree.children.find((c) => c.type === 'element');
   if (section && section.type === 'element') {
@@ -271,6 +289,26 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     beforeToc: true,
     excludeFromToc: true,
   });
+  // front text (序, 前言…) before the 目录, as in print; its own outline starts at h1
+  for (const front of volume.front ?? []) {
+    const tree = frontToHast(front, 'mathml');
+    unwrapNestedMo(tree);
+    for (const image of packageImages(tree)) images.set(image.path, image);
+    const section = tree.children.find((c) => c.type === 'element');
+    if (section?.type === 'element') {
+      section.properties = { ...section.properties, 'epub:type': front.title ? 'preface' : 'frontmatter' };
+      outlineFromH1(section, front.title ? 2 : 3);
+    }
+    files.push({
+      filename: `${front.id}.xhtml`,
+      title: front.title ?? meta.title,
+      body: stringifyHast(tree, { xhtml: true }),
+      bodyClass: 'front-page',
+      epubType: 'frontmatter',
+      beforeToc: true,
+      excludeFromToc: true,
+    });
+  }
   for (const part of volume.parts) {
     const papers = part.chapters.flatMap((c) => c.papers);
     if (!papers.length) continue;

@@ -84,6 +84,10 @@ function lastPhrasingContainer(element: Element): Element {
   return last ? lastPhrasingContainer(last) : element;
 }
 
+/** Formulas (KaTeX's wrapper, MathML): never split by a marker. */
+const atomic = (el: Element) => el.tagName === 'math' || ((el.properties?.className as string[] | undefined) ?? []).some((c) => c === 'katex' || c === 'juan-math');
+const textOf = (node: ElementContent): string => (node.type === 'text' ? node.value : node.type === 'element' ? node.children.map(textOf).join('') : '');
+
 /**
  * Insert markers inside `element` at text offsets (> 0). Offsets past the end of the text go
  * at the end of the element. Markers must be sorted by offset. A marker never lands where the
@@ -116,6 +120,12 @@ function insertInside(element: Element, markers: Array<{ offset: number; node: E
         }
         if (rest.length) out.push({ type: 'text', value: rest.join('') });
         pos = start + rest.length;
+      } else if (child.type === 'element' && atomic(child) && phrasing) {
+        // math is one unit: a marker that falls inside it goes before it (MathML has no room for a span)
+        const length = [...textOf(child)].length;
+        while (next < markers.length && markers[next]!.offset < pos + length) out.push(markers[next++]!.node);
+        pos += length;
+        out.push(child);
       } else {
         if (child.type === 'element') walk(child);
         out.push(child);

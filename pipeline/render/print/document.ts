@@ -1,5 +1,5 @@
 /**
- * The print edition's HTML before pagination: 扉页 → 目录 → body (volumeToHast), with the
+ * The print edition's HTML before pagination: 扉页 → front text (序, 前言) → 目录 → body (volumeToHast), with the
  * stylesheets inlined. Paged.js is NOT part of it; the renderer injects it. The @font-face
  * rules sit in their own <style data-pagedjs-ignore> so Paged.js leaves the loaded faces alone.
  */
@@ -7,7 +7,7 @@ import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import type { Volume } from '../../model/types.ts';
 import { visit } from 'unist-util-visit';
-import { volumeToHast } from '../html.ts';
+import { frontToHast, volumeToHast } from '../html.ts';
 import { h } from './hast.ts';
 import { titlePage } from './title-page.ts';
 import { tocNav } from './toc-page.ts';
@@ -35,8 +35,11 @@ export function printBody(volume: Volume, heads: Map<string, string>): Element[]
     const head = heads.get(String(el.properties.id));
     if (head != null) el.properties.dataRunningTitle = head;
   });
+  // front text (序, 前言…) after the 扉页 and before the 目录, in manuscript order, as a Chinese book sets its 序
+  const front = (volume.front ?? []).flatMap((f) => frontToHast(f, 'html').children as Element[]);
   return [
     titlePage(volume.meta),
+    ...front,
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
   ].map((el) => compressPunctuation(el));
