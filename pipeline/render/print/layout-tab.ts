@@ -9,7 +9,7 @@ import { debugTiming } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { withStage, type BrowserSession } from './browser.ts';
 import { splitGroup } from './folios.ts';
-import type { ChunkLayout, SavedPages, TocLink } from './protocol.ts';
+import type { ChunkLayout, TocLink } from './protocol.ts';
 import { openShellTab, type ShellTab } from './shell-tab.ts';
 
 export interface LayoutTabOptions {
@@ -97,10 +97,11 @@ export class LayoutTab {
    * The last run's pages as laid out (before stamp), one HTML per group member, and the
    * tab's generated styles under `stylesKey` (their hash): what `adopt` needs in another build.
    */
-  async save(count: number, hash: (styles: string[]) => string): Promise<SavedPages & { stylesKey: string }> {
+  async save(count: number, hash: (styles: string[]) => string): Promise<{ html: string[]; styles: string[] | null; stylesKey: string }> {
     const index = this.current;
-    const saved = await this.stage('save', () => this.tab.page.evaluate(([i, n]) => window.__juan.savedPages(i, n), [index, count] as const));
-    this.stylesKey ??= hash(saved.styles);
+    const first = !this.stylesKey;
+    const saved = await this.stage('save', () => this.tab.page.evaluate(([i, n, s]) => window.__juan.savedPages(i, n, s), [index, count, first] as const));
+    this.stylesKey ??= hash(saved.styles!);
     return { ...saved, stylesKey: this.stylesKey };
   }
 

@@ -14,9 +14,10 @@
  *   pdf     each tab prints once; the tab hosting the front matter fills its 目录 from the
  *           assembled page map first (unless a PDF for these 目录 numbers is cached)
  *
- * An edit re-lays out its own paper; the papers after it are re-laid out too only when the
- * edit changed its number of pages (their folios move), since their cached pages carry the old
- * folios.
+ * An edit re-lays out its own paper. When it changed its number of pages, the papers after it
+ * move to other first folios: no cached PDF holds them there, but their pages as laid out are
+ * cached too (`pages`, saved after each run): a tab adopts them without Paged.js, stamps and
+ * prints them (LayoutTab.adopt) — only a chunk whose pages are not cached is laid out again.
  *
  * JUAN_DEBUG_TIMING=1 prints each tab step (load, layout per group, stamp, pdf) on a timeline (report/debug-timing.ts).
  */
@@ -370,7 +371,7 @@ class ChunkedLayout {
   private async savePages(tab: LayoutTab, members: number[], count: number): Promise<void> {
     // Paged.js names each run's forced-break rules by a random id: equal styles but for those ids style pages alike.
     const saved = await tab.save(count, (styles) => hashKey('pagestyles', ...styles.map((s) => s.replace(/following-[0-9a-f-]{36}/g, 'following-*'))));
-    if (!this.savedStyles.has(saved.stylesKey)) {
+    if (saved.styles && !this.savedStyles.has(saved.stylesKey)) {
       this.savedStyles.add(saved.stylesKey);
       this.cache!.putJson('pagestyles', saved.stylesKey, saved.styles);
     }

@@ -417,9 +417,13 @@
    * elements of group member k carry data-juan-member=k, so every page records whose it is.
    * Earlier chunks are hidden meanwhile, so the layout of this one never touches them; the
    * stylesheets are read once and given to every run; each run's own copy of the (identical)
-   * generated styles is removed after it, except the first run's, which styles all pages.
+   * generated styles is removed after it, except the first run's, which styles all pages (with
+   * those of the pages adopted before it, if any). The front matter keeps its own even when laid
+   * out after others (its 目录 changed): they name its forced breaks (random ids), and without
+   * them Chromium prints the 目录 with the same look but its text in another order.
    */
-  let runs = 0;
+  /** A Paged.js run's generated styles are in the document (adopted pages' styles do not count: a run keeps its own). */
+  let styled = false;
   /** @type {unknown} */
   let sheets = null;
   /** @type {string[] | null} The styles Paged.js generated in this tab's first run, which style every page in it (juan.savedPages). */
@@ -450,10 +454,11 @@
     const previewer = new Paged.Previewer();
     const flow = await previewer.preview(template.content, sheets, container);
     const added = [...new Set(internals.addedStyles(previewer))].filter((el) => !!el);
-    if (runs++ > 0) {
+    if (styled && kind !== 'front') {
       for (const el of added) el.remove();
-    } else {
-      tabStyles = added.map((el) => styleText(/** @type {HTMLStyleElement} */ (el)));
+    } else if (!styled) {
+      styled = true;
+      tabStyles ??= added.map((el) => styleText(/** @type {HTMLStyleElement} */ (el)));
     }
     if (!juan.done) return null;
     // Paged.js cannot break a text node with no break opportunity longer than a page (a huge
@@ -480,7 +485,7 @@
    * pages are cached with its layout, so that a chunk that only moved to another first folio is
    * printed again without a layout (juan.adopt). Also the tab's generated styles they need.
    */
-  juan.savedPages = function savedPages(index, count) {
+  juan.savedPages = function savedPages(index, count, withStyles) {
     const container = /** @type {HTMLElement} */ (document.querySelector('.juan-run[data-chunk="' + index + '"]'));
     const wrapper = /** @type {HTMLElement} */ (container.firstElementChild);
     const open = /** @type {HTMLElement} */ (wrapper.cloneNode(false)).outerHTML.replace(/<\/div>$/, '');
@@ -495,7 +500,7 @@
       parts[Number(el.dataset.juanMember || 0)].push(el.outerHTML);
       delete el.dataset.juanStyle;
     }
-    return { styles: tabStyles || [], html: parts.map((p) => open + p.join('') + '</div>') };
+    return { styles: withStyles ? tabStyles || [] : null, html: parts.map((p) => open + p.join('') + '</div>') };
   };
 
   /**
@@ -514,7 +519,6 @@
         document.head.appendChild(el);
       }
       tabStyles = styles;
-      runs++;
     }
     const container = document.createElement('div');
     container.className = 'juan-run';

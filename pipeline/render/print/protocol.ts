@@ -48,12 +48,6 @@ export interface TocLink {
   pageWidth: number;
 }
 
-/** A run's pages as laid out, per group member, and the generated styles they were printed with (cached next to each chunk's layout). */
-export interface SavedPages {
-  styles: string[];
-  html: string[];
-}
-
 /** `window.__juan` in a layout tab. */
 export interface JuanApi {
   /** Pages of the run under way (the handler appends; runChunk returns them). */
@@ -68,9 +62,9 @@ export interface JuanApi {
   runChunk(index: number, htmls: string[], kind: 'front' | 'body'): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
   /**
    * Run `index`'s pages as laid out (before stamp), split into its `count` group members, and
-   * the styles Paged.js generated in this tab's first run, which they need.
+   * the styles Paged.js generated in this tab's first run, which they need (when asked for).
    */
-  savedPages(index: number, count: number): SavedPages;
+  savedPages(index: number, count: number, withStyles: boolean): { styles: string[] | null; html: string[] };
   /** Put saved pages (one member's `html`) into the document as run `index`, hidden, without a layout; `styles` when no run has styled the tab yet → its page count. */
   adopt(index: number, html: string, styles: string[] | null): number;
   /** Give each run its first folio (null: the front matter keeps its own) → their page counts. */
