@@ -5,6 +5,8 @@
  *   paged      a plain single-document Paged.js render of the same print.html
  *   cold       `juan build` (PDF + EPUB + 目录) with no cache
  *   warm       `juan build` again after changing one paragraph of one paper
+ *   add a page `juan build` from the primed cache after adding to the second paper a paragraph
+ *              that makes it exactly one page longer (every later paper moves by a page)
  *   preview    `juan preview` with its page open in a real browser (bench/preview.ts): first
  *              view from a cold start, and save → edited page shown, for 3 one-paragraph edits
  * Each volume is measured in several rounds (--repeat, default 3); a round runs every step
@@ -21,7 +23,7 @@
  *
  *   npm run bench [-- --scales 1,2 --repeat 3 --variants plain,content]
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeVolume, volumeFigures } from './make-volume.ts';
@@ -65,7 +67,7 @@ const median = (xs: number[]) => {
 const rows: string[][] = [['volume', 'pages', 'step', 'seconds (median)', '× chromium (median, range)', 'peak memory']];
 const stages: string[] = [];
 
-const STEPS = ['chromium print (no polyfill)', 'plain Paged.js', 'juan build cold', 'juan build warm (1 paragraph)'] as const;
+const STEPS = ['chromium print (no polyfill)', 'plain Paged.js', 'juan build cold', 'juan build warm (1 paragraph)', 'edit that adds a page to paper 2'] as const;
 type Step = (typeof STEPS)[number];
 
 for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map((v) => [scale, v] as const))) {
@@ -98,6 +100,23 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
   // a paragraph in a middle paper (content: the first prose line from there, never a table row or formula)
   let at = original.indexOf('\n', Math.floor(original.length * 0.6)) + 1;
   if (variant === 'content') while (!/^\p{Script=Han}/u.test(original.slice(at, at + 1)) || /^(表|注|图)\d|^注：/.test(original.slice(at, at + 3))) at = original.indexOf('\n', at) + 1;
+  // A paragraph of `len` characters at the end of the second paper. `mark` is one CJK numeral:
+  // texts of equal length break into the same lines, so the calibrated length holds for every round.
+  const lines = original.split('\n');
+  const tocLine = lines.findIndex((l) => l.startsWith('# 目'));
+  const headings = lines.flatMap((l, i) => (i > tocLine && l.startsWith('# ') ? [i] : []));
+  const addToPaper2 = (len: number, mark: string) => {
+    const filler = `编辑在第${mark}轮校对时补充的文字，用来让这篇论文多出一页。`;
+    const text = filler.repeat(Math.ceil(len / filler.length)).slice(0, len);
+    return [...lines.slice(0, headings[2]), '', text, '', ...lines.slice(headings[2])].join('\n');
+  };
+  const paper2Pages = () => {
+    const papers = JSON.parse(readFileSync(join(out, 'toc.json'), 'utf8')).filter((e: { kind: string }) => e.kind === 'paper');
+    return papers[2].pdfPage - papers[1].pdfPage;
+  };
+  let paper2Base = 0;
+  let addLength = 0;
+  const primedCache = join(dir, 'cache-primed');
 
   const runs: Record<Step, Measured[]> = Object.fromEntries(STEPS.map((s) => [s, []])) as never;
   let pages = 0;
@@ -109,6 +128,7 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
     await check('cold build');
     const coldReport = report();
     pages = coldReport.pages;
+    paper2Base = paper2Pages();
 
     process.stderr.write(`[${name}] round ${round}/${repeat}: Chromium alone, plain Paged.js…\n`);
     const chromium = await chromiumAlone(round);
@@ -120,6 +140,21 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
     if (round === 1) {
       const primed = await build(['--cache', cache]);
       if (primed.code !== 0) fail('priming build', primed);
+      cpSync(cache, primedCache, { recursive: true });
+      // The length that adds exactly one page to paper 2, in steps of a third of a page, on a copy of the primed cache.
+      process.stderr.write(`[${name}] finding a paragraph that adds one page to paper 2…\n`);
+      const calibration = join(dir, 'cache-calibration');
+      rmSync(calibration, { recursive: true, force: true });
+      cpSync(primedCache, calibration, { recursive: true });
+      const step = Math.ceil(lines.slice(headings[1], headings[2]).join('').length / paper2Base / 3);
+      for (let len = step; !addLength; len += step) {
+        writeFileSync(manuscript, addToPaper2(len, '零'));
+        const run = await build(['--cache', calibration]);
+        if (run.code !== 0) fail('calibration build', run);
+        const n = paper2Pages();
+        if (n === paper2Base + 1) addLength = len;
+        else if (n > paper2Base + 1) fail(`calibration (paper 2 went from ${paper2Base} to ${n} pages)`, run);
+      }
     }
     edit(round);
     const warm = await build(['--cache', cache]);
@@ -127,12 +162,24 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
     await check('warm build');
     const warmReport = report();
 
+    process.stderr.write(`[${name}] round ${round}/${repeat}: a page added to paper 2 (primed cache)…\n`);
+    const roundCache = join(dir, 'cache-add-page');
+    rmSync(roundCache, { recursive: true, force: true });
+    cpSync(primedCache, roundCache, { recursive: true });
+    writeFileSync(manuscript, addToPaper2(addLength, '一二三四五六七八九十'[(round - 1) % 10]!));
+    const added = await build(['--cache', roundCache]);
+    if (added.code !== 0) fail('build after adding a page', added);
+    await check('build after adding a page');
+    const addedReport = report();
+    if (paper2Pages() !== paper2Base + 1) fail(`adding a page (paper 2 has ${paper2Pages()} pages, not ${paper2Base + 1})`, added);
+
     runs['chromium print (no polyfill)'].push(chromium);
     runs['plain Paged.js'].push(paged);
     runs['juan build cold'].push(cold);
     runs['juan build warm (1 paragraph)'].push(warm);
+    runs['edit that adds a page to paper 2'].push(added);
     const timings = (r: { timings: Record<string, number> }) => Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ');
-    stages.push(`${name} round ${round}: cold ${cold.seconds.toFixed(1)} s (${timings(coldReport)}); warm ${warm.seconds.toFixed(1)} s (${timings(warmReport)}; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}); chromium ${chromium.seconds.toFixed(1)} s`);
+    stages.push(`${name} round ${round}: cold ${cold.seconds.toFixed(1)} s (${timings(coldReport)}); warm ${warm.seconds.toFixed(1)} s (${timings(warmReport)}; papers laid out: ${warmReport.cache?.papersLaidOut?.length ?? '?'}); page added to paper 2 (${addLength} characters) ${added.seconds.toFixed(1)} s (${timings(addedReport)}; cache.papersLaidOut = ${addedReport.cache?.papersLaidOut?.length ?? '?'}); chromium ${chromium.seconds.toFixed(1)} s`);
   }
 
   // Peak memory: one more run of each step, sampled (sampling slows a run: times come from the rounds above).
@@ -143,6 +190,7 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
     'chromium print (no polyfill)': (await chromiumAlone('memory', true)).peakBytes,
     'plain Paged.js': (await pagedPlain(true)).peakBytes,
     'juan build warm (1 paragraph)': 0,
+    'edit that adds a page to paper 2': NaN, // not sampled
   };
   edit('memory');
   peaks['juan build warm (1 paragraph)'] = (await build(['--cache', cache], true)).peakBytes;
@@ -152,7 +200,7 @@ for (const [scale, variant] of scales.flatMap((scale) => variantsFor(scale).map(
     const ms = runs[step];
     const ratios = ms.map((m, r) => m.seconds / base[r]!.seconds);
     const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
-    rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, mb(peaks[step])]);
+    rows.push([name, String(pages), step, median(ms.map((m) => m.seconds)).toFixed(1), `${median(ratios).toFixed(2)}${range}`, Number.isNaN(peaks[step]) ? '—' : mb(peaks[step])]);
   }
   if (variant !== 'plain') {
     printTable();

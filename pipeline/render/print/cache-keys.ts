@@ -6,6 +6,9 @@
  *           the front matter's pages    ← its layout key + the 目录 labels printed in it
  *   links   the 目录's link boxes       ← the front matter's place key
  *   pdf     a tab's printed PDF         ← the layout keys, 目录 key, page count and first folios it holds
+ *   pages   a chunk's pages as laid out ← its layout key (HTML before folios are stamped: reprinted
+ *           at another first folio without a layout)
+ *   pagestyles  the styles Paged.js generated, which those pages need ← their hash
  *
  * The engine key covers everything outside a chunk's document that decides its layout and PDF
  * bytes; bump ENGINE_VERSION when the layout code changes in a way the hashed sources do not show.
@@ -21,7 +24,7 @@ import { printFaces } from './fonts.ts';
 
 const require = createRequire(import.meta.url);
 
-export const ENGINE_VERSION = 'juan-print-chunked-5';
+export const ENGINE_VERSION = 'juan-print-chunked-6';
 
 /**
  * An installed package's version, from the package.json above its entry point (pagedjs's

@@ -30,6 +30,11 @@ export interface TabGroup { members: number[] }
 export class LayoutTab {
   /** Groups laid out in this tab, in order. */
   readonly groups: TabGroup[] = [];
+  /**
+   * Key of the styles Paged.js generated in this tab (its first run, or the first adopted
+   * chunk's): pages laid out elsewhere are adopted only when they were printed with the same.
+   */
+  private stylesKey: string | null = null;
   /** Papers' chunks shown: false once a run hid the earlier ones. */
   private allShown = true;
   private current = -1;
@@ -86,6 +91,38 @@ export class LayoutTab {
     }
     this.groups.push({ members });
     return members.length === 1 ? [result.layout] : splitGroup(result.layout, members.length);
+  }
+
+  /**
+   * The last run's pages as laid out (before stamp), one HTML per group member, and the
+   * tab's generated styles under `stylesKey` (their hash): what `adopt` needs in another build.
+   */
+  async save(count: number, hash: (styles: string[]) => string): Promise<{ html: string[]; styles: string[] | null; stylesKey: string }> {
+    const index = this.current;
+    const first = !this.stylesKey;
+    const saved = await this.stage('save', () => this.tab.page.evaluate(([i, n, s]) => window.__juan.savedPages(i, n, s), [index, count, first] as const));
+    this.stylesKey ??= hash(saved.styles!);
+    return { ...saved, stylesKey: this.stylesKey };
+  }
+
+  /**
+   * Chunk `index`'s pages saved by an earlier build (`save`), put into this tab without a
+   * layout, to be stamped and printed with the rest. False (nothing done) when this tab's
+   * generated styles differ from those the pages were printed with, or their page count is
+   * not `pages`.
+   */
+  async adopt(index: number, html: string, styles: { key: string; get(): string[] | null }, pages: number): Promise<boolean> {
+    if (this.stylesKey && this.stylesKey !== styles.key) return false;
+    if (!this.stylesKey && this.groups.length) return false; // runs here whose styles were not read
+    const css = this.stylesKey ? null : styles.get();
+    if (!this.stylesKey && !css) return false;
+    this.current = index;
+    const count = await this.stage('adopt', () => this.tab.page.evaluate(([i, h, c]) => window.__juan.adopt(i, h, c), [index, html, css] as const));
+    this.stylesKey = styles.key;
+    this.allShown = false;
+    this.groups.push({ members: [index] });
+    if (count !== pages) throw new JuanError('render', `缓存的第 ${index + 1} 部分页面有 ${count} 页，排版记录为 ${pages} 页`, { source: 'print:layout' });
+    return true;
   }
 
   /** Whether the front matter was laid out in this tab. */

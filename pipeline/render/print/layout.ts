@@ -14,9 +14,10 @@
  *   pdf     each tab prints once; the tab hosting the front matter fills its 目录 from the
  *           assembled page map first (unless a PDF for these 目录 numbers is cached)
  *
- * An edit re-lays out its own paper; the papers after it are re-laid out too only when the
- * edit changed its number of pages (their folios move), since their cached pages carry the old
- * folios.
+ * An edit re-lays out its own paper. When it changed its number of pages, the papers after it
+ * move to other first folios: no cached PDF holds them there, but their pages as laid out are
+ * cached too (`pages`, saved after each run): a tab adopts them without Paged.js, stamps and
+ * prints them (LayoutTab.adopt) — only a chunk whose pages are not cached is laid out again.
  *
  * JUAN_DEBUG_TIMING=1 prints each tab step (load, layout per group, stamp, pdf) on a timeline (report/debug-timing.ts).
  */
@@ -26,6 +27,7 @@ import type { PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
+import { hashKey } from '../../cache/store.ts';
 import { frontKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
 import { assemblePageMap, bookPageOrder, chunkStart, tabPageRanges } from './folios.ts';
@@ -151,6 +153,8 @@ class ChunkedLayout {
   private laidOut = 0;
   private printed = 0;
   private readonly laidOutPapers: string[] = [];
+  /** Generated styles written to the cache in this build. */
+  private readonly savedStyles = new Set<string>();
 
   constructor(private readonly front: ChunkJob, private readonly body: ChunkJob[], private readonly options: ChunkedOptions) {
     this.cache = options.cache;
@@ -314,6 +318,7 @@ class ChunkedLayout {
   private async layOutFront(state: { tab: LayoutTab | null }): Promise<void> {
     state.tab ??= await this.openTab();
     const layout = (await state.tab.run([-1], [this.front.body], 'front'))[0]!;
+    if (this.cache) await this.savePages(state.tab, [], 1); // only the tab's styles: the front matter is laid out whenever its 目录 numbers change
     if (!this.frontLayoutCached) {
       this.cache?.putJson('layout', this.front.key, layout);
       this.frontLayout.resolve(layout);
@@ -327,10 +332,12 @@ class ChunkedLayout {
     while (this.next < this.body.length) {
       const i = this.next++;
       if (this.hits[i] || (this.cachedLayout[i] && (await this.lookUp(i)))) continue;
+      if (this.cachedLayout[i] && (await this.adopt(state, i))) continue;
       const members = nextGroup(this.queue, i, this.tabs, this.remaining);
       this.next = Math.max(this.next, members[members.length - 1]! + 1);
       const done = await this.layOutGroup((state.tab ??= await this.openTab()), members);
       state.tab = done.tab;
+      if (this.cache && !done.retried) await this.savePages(done.tab, members, members.length);
       members.forEach((m, k) => {
         if (!this.cachedLayout[m]) {
           this.known[m] = done.fresh[k]!;
@@ -346,8 +353,33 @@ class ChunkedLayout {
     }
   }
 
+  /**
+   * A chunk whose layout is cached but whose pages no cached PDF holds at its new first folio
+   * (an edit before it changed the page count): its pages saved by the build that laid it out
+   * go into the tab as they are, to be renumbered and printed — no layout.
+   */
+  private async adopt(state: { tab: LayoutTab | null }, i: number): Promise<boolean> {
+    const saved = this.cache!.getJson<{ styles: string; html: string }>('pages', this.body[i]!.key);
+    if (!saved) return false;
+    const styles = { key: saved.styles, get: () => this.cache!.getJson<string[]>('pagestyles', saved.styles) };
+    if (!(await (state.tab ??= await this.openTab()).adopt(i, saved.html, styles, this.pagesOf(i)))) return false;
+    this.progress.paperDone(i);
+    return true;
+  }
+
+  /** Save the pages of the tab's last run (the chunks `members`) next to their layouts, and the styles they need, for `adopt`. */
+  private async savePages(tab: LayoutTab, members: number[], count: number): Promise<void> {
+    // Paged.js names each run's forced-break rules by a random id: equal styles but for those ids style pages alike.
+    const saved = await tab.save(count, (styles) => hashKey('pagestyles', ...styles.map((s) => s.replace(/following-[0-9a-f-]{36}/g, 'following-*'))));
+    if (saved.styles && !this.savedStyles.has(saved.stylesKey)) {
+      this.savedStyles.add(saved.stylesKey);
+      this.cache!.putJson('pagestyles', saved.stylesKey, saved.styles);
+    }
+    members.forEach((m, k) => this.cache!.putJson('pages', this.body[m]!.key, { styles: saved.stylesKey, html: saved.html[k]! }));
+  }
+
   /** Lay out chunks as one flow; after a timeout or crash each gets one more try alone, in a fresh tab, then the error names the paper. */
-  private async layOutGroup(tab: LayoutTab, members: number[]): Promise<{ tab: LayoutTab; fresh: ChunkLayout[] }> {
+  private async layOutGroup(tab: LayoutTab, members: number[]): Promise<{ tab: LayoutTab; fresh: ChunkLayout[]; retried?: true }> {
     try {
       return { tab, fresh: await tab.run(members, members.map((m) => this.body[m]!.body), 'body') };
     } catch (first) {
@@ -364,7 +396,7 @@ class ChunkedLayout {
           });
         }
       }
-      return { tab: retry, fresh };
+      return { tab: retry, fresh, retried: true }; // one run per member: their pages are not saved
     }
   }
 

@@ -101,6 +101,7 @@
       if (!printed) classes.add('juan-no-folio');
       pageElement.style.setProperty('--juan-folio', cssString(printed ? folio : ''));
       pageElement.dataset.juanFolio = folio;
+      pageElement.dataset.juanMember = String(this.member || 0); // whose page it is when the run is saved (juan.savedPages)
 
       // Where the parts, chapters and papers start (first fragments keep their id).
       if (!blank) {
@@ -416,13 +417,17 @@
    * elements of group member k carry data-juan-member=k, so every page records whose it is.
    * Earlier chunks are hidden meanwhile, so the layout of this one never touches them; the
    * stylesheets are read once and given to every run; each run's own copy of the (identical)
-   * generated styles is removed after it, except the first run's, which styles all pages.
+   * generated styles is removed after it, except the first run's, which styles all pages (with
+   * those of the pages adopted before it, if any). The front matter keeps its own even when laid
+   * out after others (its 目录 changed): they name its forced breaks (random ids), and without
+   * them Chromium prints the 目录 with the same look but its text in another order.
    */
-  let runs = 0;
-  /** @type {Record<number, {pages: Array<{element: HTMLElement, area: HTMLElement, footnotesArea?: HTMLElement | null}>}>} run → its Paged.js flow */
-  const flows = {};
+  /** A Paged.js run's generated styles are in the document (adopted pages' styles do not count: a run keeps its own). */
+  let styled = false;
   /** @type {unknown} */
   let sheets = null;
+  /** @type {string[] | null} The styles Paged.js generated in this tab's first run, which style every page in it (juan.savedPages). */
+  let tabStyles = null;
   juan.runChunk = async function runChunk(index, htmls, kind) {
     if (!sheets) sheets = internals.readStyles();
     juan.show(index); // hides the chunks before it: this one's container is not there yet
@@ -448,10 +453,13 @@
     await Promise.all(/** @type {FontFace[]} */ (Array.from(/** @type {any} */ (document.fonts))).map((f) => f.load()));
     const previewer = new Paged.Previewer();
     const flow = await previewer.preview(template.content, sheets, container);
-    if (runs++ > 0) {
-      for (const el of internals.addedStyles(previewer)) if (el && el.remove) el.remove();
+    const added = [...new Set(internals.addedStyles(previewer))].filter((el) => !!el);
+    if (styled && kind !== 'front') {
+      for (const el of added) el.remove();
+    } else if (!styled) {
+      styled = true;
+      tabStyles ??= added.map((el) => styleText(/** @type {HTMLStyleElement} */ (el)));
     }
-    flows[index] = flow;
     if (!juan.done) return null;
     // Paged.js cannot break a text node with no break opportunity longer than a page (a huge
     // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
@@ -462,6 +470,68 @@
       layout: { pages: juan.pages, targets: juan.targets },
       check: { lostChars: sourceChars - laid, unrecorded: pages.length - juan.pages.length },
     };
+  };
+
+  /** A generated <style>'s rules: Paged.js's handlers add some through its CSSOM (insertRule), which its text does not show. */
+  function styleText(/** @type {HTMLStyleElement} */ el) {
+    try {
+      if (el.sheet) return Array.from(el.sheet.cssRules, (r) => r.cssText).join('\n');
+    } catch (e) { /* no CSSOM access: its text */ }
+    return el.textContent || '';
+  }
+
+  /**
+   * The pages of run `index` as laid out (before juan.stamp), per group member: each chunk's
+   * pages are cached with its layout, so that a chunk that only moved to another first folio is
+   * printed again without a layout (juan.adopt). Also the tab's generated styles they need.
+   */
+  juan.savedPages = function savedPages(index, count, withStyles) {
+    const container = /** @type {HTMLElement} */ (document.querySelector('.juan-run[data-chunk="' + index + '"]'));
+    const wrapper = /** @type {HTMLElement} */ (container.firstElementChild);
+    const open = /** @type {HTMLElement} */ (wrapper.cloneNode(false)).outerHTML.replace(/<\/div>$/, '');
+    /** @type {string[][]} */
+    const parts = Array.from({ length: count }, () => []);
+    for (const el of /** @type {HTMLElement[]} */ (Array.from(wrapper.children))) {
+      if (!el.classList.contains('pagedjs_page') || el.classList.contains('juan-drop')) continue;
+      // Paged.js sets its named strings (running heads) as custom properties with an unclosed
+      // quote ("text): fine set one by one, but the serialized style attribute does not parse
+      // back. The page's inline style goes along as JSON, set property by property (juan.adopt).
+      el.dataset.juanStyle = JSON.stringify(Array.from(el.style, (name) => [name, el.style.getPropertyValue(name), el.style.getPropertyPriority(name)]));
+      parts[Number(el.dataset.juanMember || 0)].push(el.outerHTML);
+      delete el.dataset.juanStyle;
+    }
+    return { styles: withStyles ? tabStyles || [] : null, html: parts.map((p) => open + p.join('') + '</div>') };
+  };
+
+  /**
+   * Put a chunk's saved pages (juan.savedPages) into this document as run `index`, hidden until
+   * printing, without Paged.js: they are final but for their folios and side (juan.stamp).
+   * `styles`: the generated styles, given when no run has styled this tab yet; the shell's own
+   * stylesheets are taken out then, as a run does (Paged.js replaces them by what it generates).
+   */
+  juan.adopt = function adopt(index, html, styles) {
+    if (!sheets) sheets = internals.readStyles();
+    if (styles) {
+      for (const text of styles) {
+        const el = document.createElement('style');
+        el.setAttribute('data-pagedjs-inserted-styles', 'true');
+        el.textContent = text;
+        document.head.appendChild(el);
+      }
+      tabStyles = styles;
+    }
+    const container = document.createElement('div');
+    container.className = 'juan-run';
+    container.dataset.chunk = String(index);
+    container.style.display = 'none';
+    container.innerHTML = html;
+    for (const el of /** @type {HTMLElement[]} */ (Array.from(container.querySelectorAll('.pagedjs_page[data-juan-style]')))) {
+      el.removeAttribute('style');
+      for (const [name, value, priority] of /** @type {string[][]} */ (JSON.parse(el.dataset.juanStyle || '[]'))) el.style.setProperty(name, value, priority);
+      delete el.dataset.juanStyle;
+    }
+    document.body.appendChild(container);
+    return container.querySelectorAll('.pagedjs_page').length;
   };
 
   function visibleChars(/** @type {Node} */ node) {
@@ -484,9 +554,9 @@
   };
 
   /**
-   * A chunk laid out alone starts on a recto with folio 1. Once its real first folio is known:
-   * renumber its pages from it and, when it is even (the chunk really starts on a verso), turn
-   * every page to the other side — the type area keeps its width (mirrored margins), so the
+   * A run starts on a recto with folio 1 (an adopted chunk: on the side it was laid out on).
+   * Once its real first folio is known: renumber its pages from it and, when its first page is
+   * on the wrong side, turn every page to the other side — the type area keeps its width (mirrored margins), so the
    * text stays where it is, and both sides use the same margin boxes (print.css), so the page
    * classes alone switch the margins, the running head and the folio's edge. Pages marked
    * juan-drop (sentinels) are removed. `list`: [[index, firstFolio], …] → their page counts;
@@ -494,15 +564,15 @@
    */
   juan.stamp = function stamp(list) {
     return list.map(([index, firstFolio]) => {
-      const flow = flows[index];
       const container = /** @type {HTMLElement} */ (document.querySelector('.juan-run[data-chunk="' + index + '"]'));
       for (const el of Array.from(container.querySelectorAll('.pagedjs_page.juan-drop'))) el.remove();
-      const pages = flow.pages.filter((p) => p.element.isConnected);
+      // the run's pages, laid out here or adopted (juan.adopt)
+      const pages = /** @type {HTMLElement[]} */ (Array.from(container.querySelectorAll('.pagedjs_page')));
       if (firstFolio == null) return pages.length;
-      const flip = firstFolio % 2 === 0;
+      // A run starts on a recto; an adopted chunk may have been laid out after another in a group, from a verso.
+      const flip = pages.length > 0 && pages[0].classList.contains('pagedjs_right_page') !== (firstFolio % 2 === 1);
       let n = firstFolio;
-      for (const page of pages) {
-        const el = page.element;
+      for (const el of pages) {
         const folio = String(n++);
         el.dataset.juanFolio = folio;
         el.style.setProperty('--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));

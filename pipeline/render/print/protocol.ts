@@ -60,6 +60,13 @@ export interface JuanApi {
    * into a container of its own; null when the handlers did not run.
    */
   runChunk(index: number, htmls: string[], kind: 'front' | 'body'): Promise<{ layout: ChunkLayout; check: LayoutCheck } | null>;
+  /**
+   * Run `index`'s pages as laid out (before stamp), split into its `count` group members, and
+   * the styles Paged.js generated in this tab's first run, which they need (when asked for).
+   */
+  savedPages(index: number, count: number, withStyles: boolean): { styles: string[] | null; html: string[] };
+  /** Put saved pages (one member's `html`) into the document as run `index`, hidden, without a layout; `styles` when no run has styled the tab yet → its page count. */
+  adopt(index: number, html: string, styles: string[] | null): number;
   /** Give each run its first folio (null: the front matter keeps its own) → their page counts. */
   stamp(list: Array<[number, number | null]>): number[];
   setFonts(css: string): void;
