@@ -7,14 +7,16 @@
  * Widows and orphans are counted but not asserted here: lists and link lists of these books make
  * short lines the counter cannot tell from a paragraph's.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, juan } from '../support/cli.ts';
+import { manuscriptOf } from '../normalize/real-corpus.ts';
 import { countFindings, layoutFindings } from './layout-quality.ts';
 import { latinSpread } from './layout-quality-latin.ts';
 
-const FIXTURES = ['beijing-budget-decision', 'kaiyuanshe-2023-data', 'kaiyuanshe-2024-report', 'ruanyf-weekly'];
+const REAL = join(ROOT, 'tests', 'fixtures', 'real');
+const FIXTURES = readdirSync(REAL).filter((name) => statSync(join(REAL, name)).isDirectory()).sort();
 
 
 describe.each(FIXTURES)('real manuscript %s, printed', (name) => {
@@ -23,7 +25,7 @@ describe.each(FIXTURES)('real manuscript %s, printed', (name) => {
   const build = () => {
     if (!built) {
       rmSync(out, { recursive: true, force: true });
-      built = juan(['build', '--manuscript', join(ROOT, 'tests', 'fixtures', 'real', name, 'manuscript.md'), '--out', out, '--no-epub', '--quiet']);
+      built = juan(['build', '--manuscript', manuscriptOf(name), '--out', out, '--no-epub', '--quiet']);
     }
     expect(built.code, built.stderr).toBe(0);
     return new Uint8Array(readFileSync(join(out, 'book.pdf')));
