@@ -38,6 +38,8 @@ export const examples: RuleExamples = {
   notOk: [
     { in: `# 题目\n\n市甲局\n\n${LONG}\n\n福感的重要指标之一。\n`, out: `# 题目\n\n市甲局\n\n${LONG}福感的重要指标之一。\n`, messages: ['5:32 join-page-break-paragraphs'] },
     { in: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从\n\n2003年的96亿元增长到2017年的1005.6亿元。\n', out: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从2003年的96亿元增长到2017年的1005.6亿元。\n', messages: ['5:22 join-page-break-paragraphs'] },
+    // a numbered run-in head with the start of its body, cut: joined (a sentence ends inside it, so it is no title)
+    { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带\n\n动产业升级，还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:23 join-page-break-paragraphs'] },
     // too short to have filled a printed line: a warning, nothing joined
     { in: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', out: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', messages: ['5:3 join-page-break-paragraphs'] },
   ],
@@ -71,8 +73,10 @@ function notProse(p: Paragraph): string {
   // a date line, alone or with what happened that day (`2021年12月24日 …会议通过`)
   if (DATE.test(t) && len(t) <= 60) return 'date';
   if (NUMBER_ONLY.test(t)) return 'numbering';
-  // a numbered line that does not finish a sentence is a section title written as a paragraph
-  if ((NUMBERED.test(t) || numberingLevel(t) > 0) && !ENDS.test(t) && len(t) <= 40) return 'numbered title';
+  // a numbered line that does not finish a sentence is a section title written as a paragraph —
+  // unless a sentence ends inside it: 「4、创新成效不断显现。无论是…带」 is a run-in head and the start
+  // of its body, cut (numbered-run-in-head makes the head bold, and the bold form is prose here too)
+  if ((NUMBERED.test(t) || numberingLevel(t) > 0) && !ENDS.test(t) && !/[。！？]./.test(t) && len(t) <= 40) return 'numbered title';
   if (URL_END.test(t)) return 'url';
   if (/^\s*(?:——|--|—)/.test(t)) return 'signature';
   return '';
