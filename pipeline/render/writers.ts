@@ -39,9 +39,9 @@ export const writers = {
   },
   report: {
     stage: 'report',
-    async write({ volume, pageMap }) {
-      const { reportHtml } = await import('../report/report-html.ts');
-      return [{ path: 'report.html', data: reportHtml(volume, pageMap) }];
+    async write({ volume, pageMap, cache }) {
+      const { reportHtmlWithFonts } = await import('../report/report-html.ts');
+      return [{ path: 'report.html', data: await reportHtmlWithFonts(volume, pageMap, cache) }];
     },
   },
   epub: {

@@ -4,12 +4,19 @@
  * a summary by rule and by 修改/警告, what the editor switched off, then every message in manuscript order
  * with the original and the result side by side (removed characters struck and red, inserted ones green),
  * its line:col, rule, paper and the printed page where the text landed. Identical warnings are one block
- * with their count.
+ * with their count. Its text is set in the book's own 黑体, cut to the report's characters and embedded
+ * as data: URLs (reportFontCss): a machine without a CJK system font showed every Han character as a box.
  */
 import { VFile } from 'vfile';
 import type { PageMap, Volume } from '../model/types.ts';
 import { runOf } from '../normalize/index.ts';
 import { buildReview, type ReviewEntry, type Segment } from './review.ts';
+import type { BuildCache } from '../cache/store.ts';
+import { usedCodePoints } from '../render/fonts/fontsource.ts';
+import { subsetFace, unicodeRange } from '../render/fonts/subset.ts';
+
+/** The family report.html's text is set in (its own name: a system font of the same name never stands in). */
+const REPORT_FAMILY = 'Juan Report Sans';
 
 const LABEL = { info: '修改', warning: '警告', error: '错误' } as const;
 
@@ -58,17 +65,18 @@ export function reportHtml(volume: Volume, pageMap?: PageMap | null): string {
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>规范化审阅报告 — ${esc(volume.meta.title)}</title>
 <style>
-body { font: 15px/1.6 "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; }
+/*juan:report-fonts*/
+body { font: 15px/1.6 "${REPORT_FAMILY}", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; }
 h1 { font-size: 1.5em; margin: 0 0 .3em; } h2 { font-size: 1.15em; margin: 1.6em 0 .6em; }
 table { border-collapse: collapse; } td, th { border-bottom: 1px solid #ddd; padding: .2em .8em; text-align: right; } td:first-child, th:first-child { text-align: left; }
 .entry { border: 1px solid #ddd; border-left: 4px solid #2a7; border-radius: 4px; margin: .6em 0; padding: .4em .8em; }
 .entry.warning { border-left-color: #d80; } .entry.error { border-left-color: #c22; }
 .entry header { font-size: .9em; color: #555; } .sev { font-weight: bold; color: #2a7; } .warning .sev, .group.warning > summary .sev { color: #c70; } .error .sev { color: #c22; }
-.pos { font-family: monospace; } .rule { font-size: .9em; background: #f3f3f3; padding: 0 .3em; border-radius: 3px; } .page { color: #36c; }
+code, .pos { font-family: monospace, "${REPORT_FAMILY}"; } .rule { font-size: .9em; background: #f3f3f3; padding: 0 .3em; border-radius: 3px; } .page { color: #36c; }
 .reason { margin: .3em 0; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: .8em; } .sides.one { grid-template-columns: 1fr; }
 .sides h4 { margin: 0; font-size: .8em; color: #888; font-weight: normal; } .sides p { margin: .1em 0 .3em; background: #fafafa; padding: .3em .5em; word-break: break-all; }
@@ -90,4 +98,21 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/**
+ * @font-face rules for report.html: the book's 黑体 (book.yaml fonts.heading, weight 500 as in print)
+ * with exactly the characters of `html`, each file inline as a data: URL so the report stays one file.
+ */
+export async function reportFontCss(html: string, headingPkg: string, cache?: BuildCache): Promise<string> {
+  const subset = await subsetFace({ pkg: headingPkg, family: REPORT_FAMILY, weight: 500 }, usedCodePoints(html), cache);
+  return subset.parts
+    .map((p) => `@font-face{font-family:'${REPORT_FAMILY}';font-weight:400 700;src:url(data:font/${p.format === 'opentype' ? 'otf' : 'ttf'};base64,${Buffer.from(p.data).toString('base64')}) format('${p.format}');unicode-range:${unicodeRange(p.codepoints)};}`)
+    .join('\n');
+}
+
+/** report.html with its fonts embedded. */
+export async function reportHtmlWithFonts(volume: Volume, pageMap: PageMap | null | undefined, cache?: BuildCache): Promise<string> {
+  const html = reportHtml(volume, pageMap);
+  return html.replace('/*juan:report-fonts*/', await reportFontCss(html, volume.meta.fonts.heading, cache));
 }

@@ -72,7 +72,40 @@ describe('report.html', () => {
       const summary = await page.$eval('#totals', (el) => el.textContent);
       expect(summary).toContain(`修改 ${json.counts.bySeverity.info} 处`);
       expect(summary).toContain(`警告 ${json.counts.bySeverity.warning} 条`);
-      expect(requests).toEqual([pathToFileURL(join(out, 'report.html')).href]);
+      // its fonts are data: URLs inside the file (no request leaves it)
+      expect(requests.filter((u) => !u.startsWith('data:'))).toEqual([pathToFileURL(join(out, 'report.html')).href]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sets its text in the embedded 黑体, not a system font (a machine without a CJK font showed boxes)', async () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toMatch(/@font-face\{font-family:'Juan Report Sans';[^}]*src:url\(data:font\/(ttf|otf);base64,/);
+    const { page } = await open(join(out, 'report.html'));
+    try {
+      await page.evaluate(() => document.fonts.ready);
+      const client = await page.createCDPSession();
+      await client.send('DOM.enable');
+      await client.send('CSS.enable');
+      const { root } = await client.send('DOM.getDocument');
+      const fontsOf = async (selector: string) => {
+        const { nodeIds } = await client.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
+        const used = new Map<string, number>();
+        for (const nodeId of nodeIds) {
+          const { fonts } = await client.send('CSS.getPlatformFontsForNode', { nodeId });
+          for (const f of fonts) used.set(f.familyName, (used.get(f.familyName) ?? 0) + f.glyphCount);
+        }
+        return { nodes: nodeIds.length, used };
+      };
+      const text = await fontsOf('h1, .reason, summary');
+      const code = await fontsOf('code');
+      expect(text.nodes).toBeGreaterThan(10);
+      // every glyph of the headings, messages and group summaries comes from the report's own font
+      // (its platform name carries the weight), but the rule ids and quoted code set in monospace
+      const ours = [...text.used].filter(([family]) => family.startsWith('Juan Report Sans'));
+      expect([...text.used.keys()].filter((family) => !family.startsWith('Juan Report Sans') && !code.used.has(family))).toEqual([]);
+      expect(ours.reduce((n, [, glyphs]) => n + glyphs, 0)).toBeGreaterThan(500);
     } finally {
       await page.close();
     }
