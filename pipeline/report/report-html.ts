@@ -13,7 +13,7 @@ import { runOf } from '../normalize/index.ts';
 import { buildReview, type ReviewEntry, type Segment } from './review.ts';
 import type { BuildCache } from '../cache/store.ts';
 import { usedCodePoints } from '../render/fonts/fontsource.ts';
-import { subsetFace, unicodeRange } from '../render/fonts/subset.ts';
+import { subsetFace, subsetFontFaceCss } from '../render/fonts/subset.ts';
 
 /** The family report.html's text is set in (its own name: a system font of the same name never stands in). */
 const REPORT_FAMILY = 'Juan Report Sans';
@@ -106,9 +106,7 @@ ${body}
  */
 export async function reportFontCss(html: string, headingPkg: string, cache?: BuildCache): Promise<string> {
   const subset = await subsetFace({ pkg: headingPkg, family: REPORT_FAMILY, weight: 500 }, usedCodePoints(html), cache);
-  return subset.parts
-    .map((p) => `@font-face{font-family:'${REPORT_FAMILY}';font-weight:400 700;src:url(data:font/${p.format === 'opentype' ? 'otf' : 'ttf'};base64,${Buffer.from(p.data).toString('base64')}) format('${p.format}');unicode-range:${unicodeRange(p.codepoints)};}`)
-    .join('\n');
+  return subsetFontFaceCss(subset.parts, (p) => `data:font/${p.format === 'opentype' ? 'otf' : 'ttf'};base64,${Buffer.from(p.data).toString('base64')}`);
 }
 
 /** report.html with its fonts embedded. */

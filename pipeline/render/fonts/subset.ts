@@ -215,13 +215,14 @@ export function unicodeRange(codepoints: number[]): string {
   return ranges.join(',');
 }
 
-/** @font-face rules for subset files at `${base}/<name>`. */
-export function subsetFontFaceCss(parts: FontPart[], base: string, display = 'block'): string {
+/** @font-face rules for subset files at `${base}/<name>`, or at the URL `base` gives for each part (e.g. a data: URL). */
+export function subsetFontFaceCss(parts: FontPart[], base: string | ((part: FontPart) => string), display = 'block'): string {
+  const url = typeof base === 'string' ? (p: FontPart) => `${base}/${p.name}` : base;
   return parts
     .map(
       (p) =>
         `@font-face{font-family:'${p.family}';font-style:normal;font-weight:${p.weight};font-display:${display};` +
-        `src:url(${base}/${p.name}) format('${p.format}');unicode-range:${unicodeRange(p.codepoints)};}`,
+        `src:url(${url(p)}) format('${p.format}');unicode-range:${unicodeRange(p.codepoints)};}`,
     )
     .join('\n');
 }

@@ -6,6 +6,8 @@
  *           the front matter's pages    ← its layout key + the 目录 labels printed in it
  *   links   the 目录's link boxes       ← the front matter's place key
  *   pdf     a tab's printed PDF         ← the layout keys, 目录 key, page count and first folios it holds
+ *   pages   a chunk's pages as laid out ← its layout key (adopted without layout when its first folio moves)
+ *   pagestyles the styles Paged.js generated for a tab's pages ← those styles, its random ids aside
  *   pages   a chunk's pages as laid out ← its layout key (HTML before folios are stamped: reprinted
  *           at another first folio without a layout)
  *   pagestyles  the styles Paged.js generated, which those pages need ← their hash
@@ -84,4 +86,12 @@ export function frontKey(layout: string, tocLabels: Record<string, string>): str
 /** A tab's PDF: its body chunks (layout keys and first folios), the front matter's key if it holds it, its page count. */
 export function pdfName(layouts: string[], front: string | null, pages: number, firsts: number[]): string {
   return hashKey(...layouts, front ?? '', 'pdf', String(pages), ...firsts.map(String));
+}
+
+/**
+ * The styles Paged.js generated for a tab's pages. Paged.js names each run's forced-break rules by a
+ * random id: styles equal but for those ids style pages alike, so they share one entry.
+ */
+export function pageStylesKey(styles: string[]): string {
+  return hashKey('pagestyles', ...styles.map((s) => s.replace(/following-[0-9a-f-]{36}/g, 'following-*')));
 }

@@ -27,8 +27,7 @@ import type { PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
-import { hashKey } from '../../cache/store.ts';
-import { frontKey, pdfName, placeKey } from './cache-keys.ts';
+import { frontKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
 import { assemblePageMap, bookPageOrder, chunkStart, tabPageRanges } from './folios.ts';
 import { LayoutTab } from './layout-tab.ts';
@@ -369,8 +368,7 @@ class ChunkedLayout {
 
   /** Save the pages of the tab's last run (the chunks `members`) next to their layouts, and the styles they need, for `adopt`. */
   private async savePages(tab: LayoutTab, members: number[], count: number): Promise<void> {
-    // Paged.js names each run's forced-break rules by a random id: equal styles but for those ids style pages alike.
-    const saved = await tab.save(count, (styles) => hashKey('pagestyles', ...styles.map((s) => s.replace(/following-[0-9a-f-]{36}/g, 'following-*'))));
+    const saved = await tab.save(count, pageStylesKey);
     if (saved.styles && !this.savedStyles.has(saved.stylesKey)) {
       this.savedStyles.add(saved.stylesKey);
       this.cache!.putJson('pagestyles', saved.stylesKey, saved.styles);
