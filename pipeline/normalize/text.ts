@@ -282,10 +282,18 @@ export function isMathParagraph(p: Paragraph): boolean {
   const kids = p.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
   if (!kids.length) return false;
   if (kids.every((c) => c.type === 'inlineMath')) return true;
-  const display = (c: PhrasingContent | undefined) => c?.type === 'inlineMath' && /^\$\$/.test((c as { data?: { juanSource?: { raw?: string } } }).data?.juanSource?.raw ?? '');
-  if (display(kids[0]) || display(kids[kids.length - 1])) return true;
+  if (isDisplayMath(kids[0]) || isDisplayMath(kids[kids.length - 1])) return true;
   const t = plain(p);
   return isMathText(t) || /^\s*\$[^$]+\$\s*$/.test(t);
+}
+
+/** `$$…$$` written on one line: remark-math reads it as inline math; its source says it is display math. */
+const isDisplayMath = (c: PhrasingContent | undefined) => c?.type === 'inlineMath' && /^\$\$/.test((c as { data?: { juanSource?: { raw?: string } } }).data?.juanSource?.raw ?? '');
+
+/** A paragraph that is nothing but `$$…$$` formulas each written on one line: display math, not text. */
+export function isDisplayMathParagraph(p: Paragraph): boolean {
+  const kids = p.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+  return kids.length > 0 && kids.every(isDisplayMath);
 }
 
 /** A reference entry (`[12] 作者. 题名…`): written as its citation style wants, never joined or re-punctuated. */

@@ -20,7 +20,8 @@ import remarkRehype from 'remark-rehype';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import { isUntitledPart, type Chapter, type FrontSection, type Paper, type Part, type Volume } from '../model/types.ts';
-import { contentHandlers, keepMath, prepareBody, setNoteSanitizer, shield } from './content/index.ts';
+import { contentHandlers, keepMath, mathHast, prepareBody, setNoteSanitizer, shield } from './content/index.ts';
+import { isDisplayMathParagraph } from '../normalize/text.ts';
 
 export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootContent[] }
 export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
@@ -210,6 +211,13 @@ const handlers: Record<string, Handler> = {
     ]);
   },
   paragraph(state: State, node): Element {
+    // `$$…$$` on a line of its own is display math (remark-math reads the one-line form as inline)
+    if (isDisplayMathParagraph(node)) {
+      const blocks = (node.children as Array<{ type: string; value: string }>).filter((c) => c.type === 'inlineMath').map((c) => mathHast(c.value, true));
+      const result = blocks.length === 1 ? blocks[0]! : h('div', {}, blocks);
+      state.patch(node, result);
+      return result;
+    }
     // A paragraph that opens with a bold numbered head (（一）…。 text…) is a run-in head of that level.
     const children = state.all(node);
     const first = children[0];
