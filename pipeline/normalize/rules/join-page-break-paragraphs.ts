@@ -42,6 +42,8 @@ export const examples: RuleExamples = {
     { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带\n\n动产业升级，还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:23 join-page-break-paragraphs'] },
     // too short to have filled a printed line: a warning, nothing joined
     { in: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', out: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', messages: ['5:3 join-page-break-paragraphs'] },
+    // the same with the head in bold: the `**` marks are not characters of the printed line (16, not 20)
+    { in: '# 题目\n\n市甲局\n\n**1、创新氛围不断优化。**创新驱动上\n\n升为党委政府抓发展的核心战略，共识日益强化。\n', out: '# 题目\n\n市甲局\n\n**1、创新氛围不断优化。**创新驱动上\n\n升为党委政府抓发展的核心战略，共识日益强化。\n', messages: ['5:21 join-page-break-paragraphs'] },
   ],
 };
 
@@ -83,7 +85,8 @@ function notProse(p: Paragraph): string {
 }
 
 const startsRunIn = (p: Paragraph) => p.children[0]?.type === 'strong' || /^\s*\*\*/.test(plain(p));
-const len = (s: string) => [...s.trim()].length;
+/** Printed characters: `**`/`__` that remark left as text (a CJK run-in head) are marks, not characters. */
+const len = (s: string) => [...s.replace(/\*\*|__/g, '').trim()].length;
 
 const COMMENT = /^<!--[\s\S]*-->$/;
 /** A juan directive that switches join-page-break-paragraphs (or every rule) off. */
