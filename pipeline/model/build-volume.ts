@@ -12,8 +12,8 @@ import YAML from 'yaml';
 import { defaultConfig, fallbackIdentifier } from '../config/defaults.ts';
 import { CONFIG_KEYS, type BookConfig, type BookConfigInput } from '../config/schema.ts';
 import { JuanError } from '../report/errors.ts';
-import { withoutStack } from '../normalize/define-rule.ts';
-import { FINAL, juan, plain, roleOf, type Place } from '../normalize/text.ts';
+import { withoutStack } from '../report/errors.ts';
+import { FINAL, juan, plain, roleOf, type Place } from './annotations.ts';
 import type { FrontMatterBlock } from './normalized.ts';
 import type { Chapter, FrontSection, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
 

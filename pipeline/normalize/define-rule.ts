@@ -11,6 +11,7 @@ import type { VFileMessage } from 'vfile-message';
 import type { BookConfig } from '../config/schema.ts';
 import { disabledAt } from './control.ts';
 import { pointAt, type Place } from './text.ts';
+import { withoutStack } from '../report/errors.ts';
 
 export interface RuleContext {
   /** A certain fix that was applied. */
@@ -48,19 +49,7 @@ export interface RuleExamples {
   notOk: Array<{ in: string; out?: string; messages?: string[] }>;
 }
 
-/**
- * Run `f` without capturing a JavaScript stack trace: VFileMessage is an Error, but vfile-message
- * empties `stack` right after `super()`, so the capture is pure cost (thousands of messages per book).
- */
-export function withoutStack<T>(f: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return f();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
+export { withoutStack };
 
 export function defineRule(meta: RuleMeta, fn: RuleFn): Rule {
   const plugin: Plugin<[RuleOptions?], Root> = function (options?: RuleOptions) {

@@ -8,7 +8,7 @@ import { VFile } from 'vfile';
 import YAML from 'yaml';
 import type { FrontMatterBlock } from '../model/normalized.ts';
 import { JuanError } from '../report/errors.ts';
-import { withoutStack } from './define-rule.ts';
+import { withoutStack } from '../report/errors.ts';
 import { originalOf, pointOfOffset } from './text.ts';
 
 /** Check decoded bytes of a manuscript; returns the text or throws JuanError('content'). */

@@ -10,27 +10,8 @@ import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { cleanSource, type Hygiene } from './hygiene.ts';
 
-export interface Point { line: number; column: number; offset?: number }
-export type Place = Point | { start: Point; end: Point };
-
-export type Role =
-  | 'front' | 'toc' | 'part' | 'chapter'
-  | 'paper-title' | 'paper-subtitle' | 'paper-unit' | 'section';
-
-export interface JuanData {
-  role?: Role;
-  /** Section level relative to the paper (1 = 一、 … 4 = （1）). */
-  level?: number;
-  /** For every character of a text node's value (and one past the end): its offset in the source. */
-  map?: number[];
-}
-
-export function juan(node: Nodes): JuanData {
-  const data = ((node as { data?: Record<string, unknown> }).data ??= {});
-  return ((data.juan as JuanData | undefined) ??= {});
-}
-export const roleOf = (node: Nodes): Role | undefined =>
-  ((node as { data?: { juan?: JuanData } }).data?.juan?.role);
+export { FINAL, juan, plain, roleOf, type JuanData, type Place, type Point, type Role } from '../model/annotations.ts';
+import { juan, plain, type Place, type Point } from '../model/annotations.ts';
 
 interface SourceData { original?: string; hygiene?: Hygiene; location?: ReturnType<typeof location> }
 
@@ -196,8 +177,6 @@ export function* textNodes(node: Nodes): Generator<Text> {
   else if ('children' in node) for (const c of (node as Parent).children) yield* textNodes(c as Nodes);
 }
 
-export const plain = (node: Nodes): string => toString(node);
-
 // ——— character classes ———
 export const HAN = '\\p{Script=Han}';
 export const hanRe = /\p{Script=Han}/u;
@@ -206,23 +185,8 @@ export const isHan = (ch: string | undefined) => !!ch && hanRe.test(ch);
 const cjkRe = /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF5E“”‘’…—·]/u;
 export const isCjk = (ch: string | undefined) => !!ch && cjkRe.test(ch);
 
-/** A paragraph (or line) that ends a sentence. */
-export const FINAL = /[。！？…”」』）》：；!?.]\s*$/;
-
 // ——— Chinese numbering ———
-const CN = '[一二三四五六七八九十百零〇]+';
-export const NUMBERING: Array<{ level: number; re: RegExp }> = [
-  { level: 1, re: new RegExp(`^${CN}[、．.]`) },
-  { level: 2, re: new RegExp(`^[（(]\\s*${CN}\\s*[）)]`) },
-  { level: 3, re: /^\d{1,2}(?:[、．]|\.(?!\d))/ },
-  { level: 4, re: /^[（(]\s*\d{1,2}\s*[）)]/ },
-];
-/** Numbering level of a heading/item text, or 0. */
-export function numberingLevel(text: string): number {
-  const t = text.trim();
-  for (const n of NUMBERING) if (n.re.test(t)) return n.level;
-  return 0;
-}
+export { numberingLevel } from '../model/numbering.ts';
 
 export const PART_RE = /^第([一二三四五六七八九十百零〇\d]+)篇\s*(.*)$/;
 export const CHAPTER_RE = /^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$/;

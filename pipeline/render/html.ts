@@ -22,6 +22,7 @@ import rehypeStringify from 'rehype-stringify';
 import { isUntitledPart, type Chapter, type FrontSection, type Paper, type Part, type Volume } from '../model/types.ts';
 import { contentHandlers, keepMath, mathHast, prepareBody, setNoteSanitizer, shield } from './content/index.ts';
 import { isDisplayMathParagraph } from '../normalize/text.ts';
+import { numberingOf } from '../model/numbering.ts';
 
 export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootContent[] }
 export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
@@ -123,21 +124,10 @@ export function breakableSegments(value: string): ElementContent[] {
   });
 }
 
-/**
- * The numbering level a heading's or run-in head's text starts with: 一、 1, （一） 2,
- * 1. / 1、 3, （1） 4 — one look per level, whatever form the manuscript used.
- */
-export function numberingLevel(value: string): { level: number; number: string } | null {
-  const m = /^\s*(?:([一二三四五六七八九十百]+、)|([（(][一二三四五六七八九十百]+[）)])|(\d+[.、．](?!\d))|([（(]\d+[）)]))/.exec(value);
-  if (!m) return null;
-  const level = m[1] ? 1 : m[2] ? 2 : m[3] ? 3 : 4;
-  return { level, number: m[0].trim() };
-}
-
 /** A section heading's content as number + text, so a wrapped heading hangs under its text. */
 function hangingHeading(children: ElementContent[]): ElementContent[] {
   const first = children[0];
-  const found = first?.type === 'text' ? numberingLevel(first.value) : null;
+  const found = first?.type === 'text' ? numberingOf(first.value) : null;
   if (!found || first?.type !== 'text') return children;
   const rest = first.value.trimStart().slice(found.number.length).trimStart();
   const restNodes: ElementContent[] = children.length === 1 ? breakableSegments(rest) : [text(rest), ...children.slice(1)];
@@ -203,7 +193,7 @@ const handlers: Record<string, Handler> = {
     const depth = (node as { depth: number }).depth;
     const tag = SECTION_TAG[depth - 1];
     const children = state.all(node);
-    const numbering = numberingLevel(leadingText(children[0]));
+    const numbering = numberingOf(leadingText(children[0]));
     const level = numbering ? [`numbering-${numbering.level}`] : [];
     if (tag) return h(tag, { className: [`section-${depth}`, ...level] }, hangingHeading(children));
     return h('p', { className: [`section-${depth}`, 'run-in', ...level], role: 'heading', ariaLevel: String(depth + 3) }, [
@@ -221,7 +211,7 @@ const handlers: Record<string, Handler> = {
     // A paragraph that opens with a bold numbered head (（一）…。 text…) is a run-in head of that level.
     const children = state.all(node);
     const first = children[0];
-    const numbering = first?.type === 'element' && first.tagName === 'strong' ? numberingLevel(leadingText(first)) : null;
+    const numbering = first?.type === 'element' && first.tagName === 'strong' ? numberingOf(leadingText(first)) : null;
     // a numbered bold head that is the whole paragraph is a heading line: kept with the text after it
     const alone = numbering && children.every((c, i) => i === 0 || (c.type === 'text' && !c.value.trim()));
     const result = h('p', numbering ? { className: ['run-in', `numbering-${numbering.level}`, ...(alone ? ['head-line'] : [])] } : {}, children);

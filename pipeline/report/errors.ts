@@ -63,3 +63,17 @@ export class JuanError extends Error {
     return `${this.file}:${this.line}${this.column != null ? `:${this.column}` : ''}`;
   }
 }
+
+/**
+ * Run `f` without capturing a JavaScript stack trace: VFileMessage is an Error, but vfile-message
+ * empties `stack` right after `super()`, so the capture is pure cost (thousands of messages per book).
+ */
+export function withoutStack<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

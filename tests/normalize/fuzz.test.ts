@@ -12,6 +12,14 @@ import { volumeToMarkdown } from '../../pipeline/render/markdown.ts';
 import type { Volume } from '../../pipeline/model/types.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 
+// `npm test` replays one fixed seed, so that a red test run is reproducible and never a roll of the
+// dice; `npm run fuzz` explores new cases (random seed, 20× the runs). fast-check prints the seed of
+// a failure: JUAN_FUZZ_SEED=n replays it.
+const fuzzSeed = process.env.JUAN_FUZZ_SEED ?? '20261130';
+const scale = Number(process.env.JUAN_FUZZ_SCALE ?? 1);
+if (fuzzSeed !== 'random') fc.configureGlobal({ seed: Number(fuzzSeed) });
+const runs = (n: number) => Math.round(n * scale);
+
 const seed = readFileSync(join(import.meta.dirname, '../../manuscript/论文集.md'), 'utf8');
 const seedLines = seed.split('\n');
 const BODY_START = seedLines.findIndex((l) => l.startsWith('# 以区域协同创新'));
@@ -60,7 +68,7 @@ describe('normalizer properties', () => {
       fc.property(fc.array(alphabet, { maxLength: 400 }).map((a) => a.join('')), (text) => {
         normalizeOrJuanError(text);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -86,8 +94,18 @@ describe('normalizer properties', () => {
           expect(volumeToMarkdown(again.volume)).toBe(md);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
+  });
+
+  // inputs random seeds found not idempotent (a 目录 title repeated); kept so they stay fixed
+  it.each([
+    '# 目录\n正文一句。\n# 目录\n# 论文甲',
+    '# 目录\n**(2) 要点。\u200b**内容。\n# 目录\n# 论文甲\n# 论文甲\n# 论文甲',
+    '# 目录\n### （一）分述\n# 目录\n### （一）分述\n# 论文甲\n# 论文甲\n# 论文甲',
+  ])('is idempotent on %j (found by fuzzing)', (text) => {
+    const md = volumeToMarkdown(normalizeManuscript({ path: 'fuzz.md', text }).volume);
+    expect(volumeToMarkdown(normalizeManuscript({ path: 'again.md', text: md }).volume)).toBe(md);
   });
 
   it('is idempotent on whatever random input yields a volume', () => {
@@ -102,7 +120,7 @@ describe('normalizer properties', () => {
         const again = normalizeManuscript({ path: 'again.md', text: md });
         expect(volumeToMarkdown(again.volume)).toBe(md);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

@@ -40,6 +40,8 @@ export const examples: RuleExamples = {
     { in: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从\n\n2003年的96亿元增长到2017年的1005.6亿元。\n', out: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从2003年的96亿元增长到2017年的1005.6亿元。\n', messages: ['5:22 join-page-break-paragraphs'] },
     // a numbered run-in head with the start of its body, cut: joined (a sentence ends inside it, so it is no title)
     { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带\n\n动产业升级，还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:23 join-page-break-paragraphs'] },
+    // cut after a half-width comma (this rule runs before fullwidth-punctuation turns it into 「，」)
+    { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级,\n\n还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:29 join-page-break-paragraphs'] },
     // too short to have filled a printed line: a warning, nothing joined
     { in: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', out: '# 题目\n\n市甲局\n\n甲乙\n\n丙丁戊己庚辛。\n', messages: ['5:3 join-page-break-paragraphs'] },
     // the same with the head in bold: the `**` marks are not characters of the printed line (16, not 20)
@@ -49,8 +51,8 @@ export const examples: RuleExamples = {
 
 /** Ends a sentence (text.ts FINAL plus half-width `: ; )`: this rule runs before fullwidth-punctuation). */
 const ENDS = /[。！？…”」』）》：；!?.:;)]\s*$/;
-/** Stops mid-phrase: a Han character or a pause mark that cannot end a paragraph. */
-const MID = /[\p{Script=Han}、，]$/u;
+/** Stops mid-phrase: a Han character or a pause mark that cannot end a paragraph (`,` too: this rule runs before fullwidth-punctuation). */
+const MID = /[\p{Script=Han}、，,]$/u;
 const CAPTION = /^\s*(?:续?[表图]\s*[\d一二三四五六七八九十]|(?:Table|Fig(?:ure)?\.?)\s*\d)/i;
 const DATE = /^\s*(?:\d{4}|[一二〇零○]{4})\s*年(?:\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?(?=\s|$)/;
 /** Only a number (`1、`): an item label whose text follows in the next paragraph. */

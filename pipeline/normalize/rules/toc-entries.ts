@@ -113,9 +113,17 @@ function isShortLine(n: RootContent): boolean {
 
 export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   const kids = tree.children;
-  const start = kids.findIndex(
-    (n) => (n.type === 'heading' || n.type === 'paragraph') && /^目\s*录$/.test(plain(n).replace(/[\s\u3000]/g, ' ').trim()),
-  );
+  const isTocTitle = (n: RootContent) => (n.type === 'heading' || n.type === 'paragraph') && /^目\s*录$/.test(plain(n).replace(/[\s\u3000]/g, ' ').trim());
+  const start = kids.findIndex(isTocTitle);
+  // A 目录 title further on, after the 目录 (a second copy, a 目录 inside a paper) is no paper and no
+  // heading of one: it is left out of the book, and the editor is told where it is
+  const dropLaterTocTitles = (from: number) => {
+    for (const n of kids.slice(from)) {
+      if (!isTocTitle(n)) continue;
+      juan(n).role = 'toc';
+      ctx.warn('书稿里又出现一个「目录」标题：不作论文或章节标题，不印出（目录按正文重新生成）', ctx.at(n));
+    }
+  };
   if (start < 0) {
     linkListToc(tree, file, ctx);
     return;
@@ -136,6 +144,11 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   let i = start + 1;
   for (; i < kids.length; i++) {
     const node: RootContent = kids[i];
+    // the 目录 title again (a 目录 over two old pages repeats it): still the 目录, no entry
+    if (isTocTitle(node)) {
+      juan(node).role = 'toc';
+      continue;
+    }
     if (node.type === 'heading' && depth && node.depth <= depth) break;
     if (node.type === 'list') {
       // a list of the papers, with or without links: one entry per top-level item
@@ -224,8 +237,10 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
       juan(node).role = 'toc';
     }
     ctx.warn('目录无法读出（既不是「标题……页码」行，也不是标题、列表或表格），不印出；目录按正文重新生成', ctx.at(head));
+    dropLaterTocTitles(i);
     return;
   }
+  dropLaterTocTitles(i);
   file.data.toc = toc;
   const chapters = toc.parts.reduce((s, p) => s + p.chapters.length, 0);
   ctx.info(`目录解析完成：${toc.entries.length} 条论文，${toc.parts.filter((p) => p.label).length} 篇，${chapters} 章`, ctx.at(head));
