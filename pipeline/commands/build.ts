@@ -12,7 +12,7 @@ import { LayoutEngine } from '../render/print/engine.ts';
 import type { PrintPrelude } from '../render/print/prelude.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type Writer, type WriterName } from '../render/writers.ts';
-import { buildReport, type BuildReport } from '../report/report-json.ts';
+import { buildReport, type BuildReport } from '../render/report/report-json.ts';
 import { BookConfigSchema, type BookConfig } from '../config/schema.ts';
 import { removeStaleOutputs } from './stale.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult, type RunStart } from './inputs.ts';

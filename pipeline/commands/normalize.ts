@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { PageMap, TocEntry, Volume } from '../model/types.ts';
 import { publishOutputs, sweepStaleStaging } from '../output/atomic.ts';
 import { writers } from '../render/writers.ts';
-import { buildReport, type BuildReport } from '../report/report-json.ts';
+import { buildReport, type BuildReport } from '../render/report/report-json.ts';
 import { startRun, type Callbacks, type CommonOptions, type ReadResult } from './inputs.ts';
 
 export interface NormalizeResult extends ReadResult {

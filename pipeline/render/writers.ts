@@ -40,7 +40,7 @@ export const writers = {
   report: {
     stage: 'report',
     async write({ volume, pageMap, cache }) {
-      const { reportHtmlWithFonts } = await import('../report/report-html.ts');
+      const { reportHtmlWithFonts } = await import('./report/report-html.ts');
       return [{ path: 'report.html', data: await reportHtmlWithFonts(volume, pageMap, cache) }];
     },
   },

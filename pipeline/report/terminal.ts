@@ -1,7 +1,7 @@
 /** Terminal output of the CLI: normalization messages (grouped like report.html), cache use, one-line errors. */
 import type { VFile } from 'vfile';
 import { JuanError } from './errors.ts';
-import { patternOf } from './review.ts';
+import { patternOf } from './patterns.ts';
 
 const SEVERITY = { error: '错误', warning: '警告', info: '修改' } as const;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BrowserSession } from '../../pipeline/render/print/browser.ts';
-import type { BuildReport } from '../../pipeline/report/report-json.ts';
+import type { BuildReport } from '../../pipeline/render/report/report-json.ts';
 
 let session: BrowserSession;
 beforeAll(async () => {

@@ -8,10 +8,11 @@ import type { Root, RootContent } from 'mdast';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import type { PageMap, Paper, Volume } from '../model/types.ts';
-import { originalOf } from '../normalize/text.ts';
-import { stringifyMarkdown } from '../render/markdown.ts';
+import type { PageMap, Paper, Volume } from '../../model/types.ts';
+import { originalOf } from '../../normalize/text.ts';
+import { stringifyMarkdown } from '../markdown.ts';
 import { severityOf, type ReportMessage } from './report-json.ts';
+import { patternOf } from '../../report/patterns.ts';
 
 export type SegmentKind = 'same' | 'del' | 'ins';
 export interface Segment { kind: SegmentKind; text: string }
@@ -44,14 +45,6 @@ export interface Review {
   /** Changes not made because the editor switched a rule off there: rule → count; rules off for the book. */
   suppressed: Record<string, number>;
   off: string[];
-}
-
-/** A reason with its 「quoted values」 left out: messages that differ only in those are the same finding. */
-export function patternOf(reason: string): string {
-  let s = reason.replace(/「[^」]*」/g, '「…」');
-  // brackets may nest: （市发改局（市上海办））
-  for (let t = ''; t !== s; ) { t = s; s = s.replace(/（[^（）]*）/g, '〔…〕'); }
-  return s.replace(/〔…〕/g, '（…）').replace(/\d+/g, 'N');
 }
 
 /** Warnings that occur at least this often are shown as one group. */

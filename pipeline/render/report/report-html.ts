@@ -8,12 +8,12 @@
  * as data: URLs (reportFontCss): a machine without a CJK system font showed every Han character as a box.
  */
 import { VFile } from 'vfile';
-import type { PageMap, Volume } from '../model/types.ts';
-import { runOf } from '../normalize/index.ts';
+import type { PageMap, Volume } from '../../model/types.ts';
+import { runOf } from '../../normalize/index.ts';
 import { buildReview, type ReviewEntry, type Segment } from './review.ts';
-import type { BuildCache } from '../cache/store.ts';
-import { usedCodePoints } from '../render/fonts/fontsource.ts';
-import { subsetFace, subsetFontFaceCss } from '../render/fonts/subset.ts';
+import type { BuildCache } from '../../cache/store.ts';
+import { usedCodePoints } from '../fonts/fontsource.ts';
+import { subsetFace, subsetFontFaceCss } from '../fonts/subset.ts';
 
 /** The family report.html's text is set in (its own name: a system font of the same name never stands in). */
 const REPORT_FAMILY = 'Juan Report Sans';

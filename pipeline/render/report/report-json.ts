@@ -1,6 +1,6 @@
 /** report.json: every normalization message with its rule and position, counts, stage timings. */
 import type { VFile } from 'vfile';
-import type { Volume } from '../model/types.ts';
+import type { Volume } from '../../model/types.ts';
 
 export interface ReportMessage {
   rule: string;
