@@ -13,17 +13,26 @@ import { cleanSource, type Hygiene } from './hygiene.ts';
 export { FINAL, juan, plain, roleOf, type JuanData, type Place, type Point, type Role } from '../model/annotations.ts';
 import { juan, plain, type Place, type Point } from '../model/annotations.ts';
 
-interface SourceData { original?: string; hygiene?: Hygiene; location?: ReturnType<typeof location> }
+declare module 'vfile' {
+  interface DataMap {
+    /** The manuscript as written, BOM removed (originalOf). */
+    original: string;
+    /** Encoding hygiene of the whole source (hygieneOf). */
+    hygiene: Hygiene;
+    /** Offset ↔ line/column of the original (vfile-location). */
+    location: ReturnType<typeof location>;
+  }
+}
 
 /** The manuscript as written, BOM removed: positions (line, column, offset) index into it. */
 export function originalOf(file: VFile): string {
-  const data = file.data as SourceData;
+  const data = file.data;
   return (data.original ??= String(file.value ?? '').replace(/^\uFEFF/, ''));
 }
 
 /** Encoding hygiene of the whole source (done once, before the parse; see hygiene.ts). */
 export function hygieneOf(file: VFile): Hygiene {
-  const data = file.data as SourceData;
+  const data = file.data;
   return (data.hygiene ??= cleanSource(originalOf(file)));
 }
 
@@ -33,7 +42,7 @@ export function sourceOf(file: VFile): string {
 }
 
 function locOf(file: VFile) {
-  const data = file.data as SourceData;
+  const data = file.data;
   return (data.location ??= location(originalOf(file)));
 }
 
