@@ -6,7 +6,7 @@
  * every `# ` line that follows a blank line; each piece is parsed alone and its tree kept by the
  * piece's text (in memory for `juan preview`, on disk for the next `juan build`), then the pieces'
  * trees are joined with their positions moved to the whole text. The joined tree equals the whole
- * text's parse (tests/normalize/parse-chunks.test.ts compares them) because:
+ * text's parse (tests/normalize/parse-pieces.test.ts compares them) because:
  * - after a blank line, a `# ` line at column 1 closes every container (a list item or block
  *   quote needs indentation or `>`; a paragraph cannot continue across a blank line), so nothing
  *   before it reaches after it — except a block that runs to the end of the document when left
@@ -14,17 +14,18 @@
  *   a block (code, math or html ending where the piece's text ends) is parsed together with the next;
  * - definitions (`[x]: url`, `[^1]: …`) are document-wide — a reference is read as one only if its
  *   label is defined anywhere — so a text with `]:` in it is parsed whole;
- * - front matter is only read at the very start: the first cut comes after its closing `---`.
+ * - front matter is only read at the very start: a text that opens with `---` and whose first piece
+ *   has no front matter (it may have been cut inside it, at a YAML `# ` comment) is parsed whole.
  */
+import { readFileSync } from 'node:fs';
 import type { Root, RootContent } from 'mdast';
 import type { Node } from 'unist';
 import type { Processor } from 'unified';
+import { BuildCache, hashKey } from '../cache/store.ts';
+import { projectPath } from '../paths.ts';
 
 /** Any unified processor with a parser. */
 type Parser = Processor<any, any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-import { readFileSync } from 'node:fs';
-import { BuildCache, hashKey } from '../cache/store.ts';
-import { projectPath } from '../paths.ts';
 
 /** The trees of pieces parsed before: in this process (preview's rebuilds) and on disk. */
 export class ParseCache {
