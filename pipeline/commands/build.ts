@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { PageMap, Volume } from '../model/types.ts';
 import { BuildCache } from '../cache/store.ts';
+import { parseCacheFor } from '../normalize/parse.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { earlyTabs } from '../render/print/schedule.ts';
 import { LayoutEngine } from '../render/print/engine.ts';
@@ -105,7 +106,8 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     if (config) engine.warm(config, session);
   };
   try {
-    const run = startRun(options, callbacks, start);
+    // the manuscript's pieces parsed by the last build are read from the cache folder (normalize/parse.ts)
+    const run = startRun(options, callbacks, start, parseCacheFor(cache?.dir));
     return await build(run);
   } finally {
     launching?.setTimeLimit(0); // a launch still under way (the build failed early) is given up

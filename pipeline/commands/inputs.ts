@@ -9,6 +9,7 @@ import type { Root } from 'mdast';
 import { loadConfig } from '../config/load.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { normalizeManuscript } from '../normalize/index.ts';
+import type { ParseCache } from '../normalize/parse.ts';
 import type { Volume } from '../model/types.ts';
 import { JuanError } from '../report/errors.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -72,11 +73,11 @@ export interface ReadResult {
 }
 
 /** Read book.yaml (or fall back to the manuscript's own front matter) and the manuscript. */
-export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void): ReadResult {
+export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): ReadResult {
   callbacks.onStage?.('normalize');
   const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
   onConfig?.(config);
-  const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined });
+  const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined, parseCache });
   // without book.yaml, buildVolume took the metadata from the manuscript (metaWithoutConfig)
   if (!config) callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
   return { volume, file, tree, config: volume.meta };
@@ -91,8 +92,8 @@ export interface RunStart {
   read: ReadResult;
 }
 
-/** `onConfig`: book.yaml is read and valid (null: there is none), the manuscript not yet. */
-export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void): RunStart {
+/** `onConfig`: book.yaml is read and valid (null: there is none), the manuscript not yet. `parseCache`: see normalize/parse.ts. */
+export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): RunStart {
   const inputs = resolveInputs(options);
   const clock = new Stopwatch();
   const warnings: string[] = [];
@@ -100,6 +101,6 @@ export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onCo
     warnings.push(w);
     callbacks.onWarning?.(w);
   };
-  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }, onConfig));
+  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }, onConfig, parseCache));
   return { inputs, clock, warnings, onWarning, read };
 }

@@ -18,6 +18,7 @@ import { preset } from './preset.ts';
 import { extractFrontMatter, readManuscript } from './read-manuscript.ts';
 import { readControl } from './control.ts';
 import { recordSources, settleSources } from './source.ts';
+import { parseInPieces, type ParseCache } from './parse.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -28,6 +29,8 @@ export interface NormalizeOptions {
   /** The manuscript's text; read from `path` when absent. */
   text?: string;
   config?: BookConfig;
+  /** Trees of the manuscript's pieces parsed before (parse.ts); default: this process's. */
+  parseCache?: ParseCache;
 }
 
 export interface NormalizeResult {
@@ -36,15 +39,18 @@ export interface NormalizeResult {
   volume: Volume;
 }
 
+/** The parser alone (no rules): its trees do not depend on book.yaml, so they are kept between builds (parse.ts). */
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath).freeze();
+
 /** Parse + run the preset (no model). Useful for rule tests. */
-export function normalizeTree(file: VFile, config?: Partial<BookConfig>): Root {
+export function normalizeTree(file: VFile, config?: Partial<BookConfig>, parseCache?: ParseCache): Root {
   const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath);
   // book.yaml `normalize.rules`: a rule switched off for the whole book is left out of the preset
   const rules = (config?.normalize?.rules ?? {}) as Record<string, string>;
   const off = preset.filter((r) => rules[r.id] === 'off').map((r) => r.id);
   for (const rule of preset) if (!off.includes(rule.id)) processor.use(rule.plugin, { config });
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
-  const tree = processor.parse(sourceOf(file)) as Root;
+  const tree = parseInPieces(parser, sourceOf(file), parseCache);
   toOriginalPositions(tree, file);
   // front-matter blocks leave the text first (read-manuscript.ts); then, before any rule, the
   // writer records the source of every node so that nodes no rule changes are written as they were
@@ -64,7 +70,7 @@ export const runOf = new WeakMap<Volume, { file: VFile; tree: Root }>();
 
 export function normalizeManuscript(options: NormalizeOptions): NormalizeResult {
   const file = options.text != null ? new VFile({ path: options.path, value: options.text }) : readManuscript(options.path);
-  const tree = normalizeTree(file, options.config);
+  const tree = normalizeTree(file, options.config, options.parseCache);
   const volume = buildVolume(tree, file, options.config);
   runOf.set(volume, { file, tree });
   return { file, tree, volume };

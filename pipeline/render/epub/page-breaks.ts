@@ -60,15 +60,23 @@ function escapeAttr(value: string): string {
 
 type Parent = HastRoot | Element;
 
-/** Find the element with `id` and its parent. */
-function findById(node: Parent, id: string): { parent: Parent; element: Element } | null {
-  for (const child of node.children) {
-    if (child.type !== 'element') continue;
-    if (child.properties?.id === id) return { parent: node, element: child };
-    const found = findById(child, id);
-    if (found) return found;
-  }
-  return null;
+/**
+ * Every element with an id and its parent, first in document order winning. Built once per tree:
+ * looking each of the book's page starts up by a walk of the paper was O(pages × paper) per paper.
+ * Inserting markers keeps the elements (only their children arrays are rebuilt), so the index stays true.
+ */
+function indexIds(tree: Parent): Map<string, { parent: Parent; element: Element }> {
+  const index = new Map<string, { parent: Parent; element: Element }>();
+  const walk = (node: Parent) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      const id = child.properties?.id;
+      if (typeof id === 'string' && !index.has(id)) index.set(id, { parent: node, element: child });
+      walk(child);
+    }
+  };
+  walk(tree);
+  return index;
 }
 
 /**
@@ -151,8 +159,9 @@ export function insertPageBreaks(tree: HastRoot, breaks: PageBreak[]): Set<strin
     list.push(pb);
     byTarget.set(pb.targetId, list);
   }
+  const ids = indexIds(tree);
   for (const [targetId, list] of byTarget) {
-    const found = findById(tree, targetId);
+    const found = ids.get(targetId);
     if (!found) continue;
     const sorted = [...list].sort((a, b) => a.offset - b.offset || a.page - b.page);
     const before = sorted.filter((pb) => pb.offset === 0);

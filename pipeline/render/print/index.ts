@@ -30,7 +30,6 @@ import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
 import { contentAssets, contentGeneratedText, coveredByContentFonts } from '../content/assets.ts';
-import { unicodeLabel, unicodeName } from 'unicode-name';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -124,7 +123,10 @@ function textByPaper(volume: Volume, body: Element[]): Array<{ paperId: string |
   return out;
 }
 
-function findUncovered(volume: Volume, body: Element[], uncovered: number[]): UncoveredChar[] {
+async function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Promise<UncoveredChar[]> {
+  if (!uncovered.length) return [];
+  // unicode-name is 2.4 MB of tables: compiled (~0.15 s) only for a book with characters its fonts lack
+  const { unicodeLabel, unicodeName } = await import('unicode-name');
   const chunks = textByPaper(volume, body);
   const missing = new Set(uncovered);
   const found = new Map<number, UncoveredChar>();
@@ -216,7 +218,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     throw error;
   });
   const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') }, body);
-  const uncovered = findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
+  const uncovered = await findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
   const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   const pageMap = result.pageMap;
