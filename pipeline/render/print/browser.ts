@@ -5,8 +5,9 @@
  * puppeteer-core (a pipe, no port): it loads in ~0.2 s where playwright-core took ~0.6 s of
  * a build's start, before which nothing else can begin.
  */
-import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
 import { JuanError } from '../../report/errors.ts';
 import { timed } from '../../report/debug-timing.ts';
 
@@ -177,7 +178,47 @@ export class BrowserSession {
         });
       }
     }
-    return new BrowserSession(browser, executablePath);
+    const session = new BrowserSession(browser, executablePath);
+    if (process.env.JUAN_PROFILE_LAYOUT) await session.startTrace();
+    return session;
+  }
+
+  /**
+   * JUAN_PROFILE_LAYOUT=dir (off by default, for whoever tunes the layout): a Chrome trace of
+   * the whole browser — every renderer's JS samples, style recalcs and layouts — written to
+   * dir/layout-<time>.json when the browser closes; bench/layout-profile.ts summarises it, or
+   * open it in DevTools' Performance panel.
+   */
+  private trace: CDPSession | null = null;
+
+  private async startTrace(): Promise<void> {
+    this.trace = await this.browser.target().createCDPSession();
+    await this.trace.send('Tracing.start', {
+      transferMode: 'ReturnAsStream',
+      traceConfig: {
+        recordMode: 'recordContinuously',
+        includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'blink', 'cc', 'toplevel', ...(process.env.JUAN_PROFILE_STACKS ? ['disabled-by-default-devtools.timeline.stack'] : [])],
+      },
+    });
+  }
+
+  private async stopTrace(): Promise<void> {
+    const trace = this.trace;
+    if (!trace) return;
+    this.trace = null;
+    const done = new Promise<string>((resolve) => trace.once('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream!)));
+    await trace.send('Tracing.end');
+    const stream = await done;
+    const parts: Buffer[] = [];
+    for (;;) {
+      const chunk = await trace.send('IO.read', { handle: stream, size: 1 << 22 });
+      parts.push(Buffer.from(chunk.data, chunk.base64Encoded ? 'base64' : 'utf8'));
+      if (chunk.eof) break;
+    }
+    await trace.send('IO.close', { handle: stream });
+    const dir = process.env.JUAN_PROFILE_LAYOUT!;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `layout-${Date.now()}.json`), Buffer.concat(parts));
   }
 
   /**
@@ -269,7 +310,10 @@ export class BrowserSession {
   close(): Promise<void> {
     this.closed = true;
     this.spare = [];
-    this.closing ??= timed('browser', 'close', () => this.browser.close().catch(() => {}));
+    this.closing ??= timed('browser', 'close', async () => {
+      await this.stopTrace().catch(() => {});
+      await this.browser.close().catch(() => {});
+    });
     return this.closing;
   }
 }

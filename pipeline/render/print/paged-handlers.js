@@ -99,7 +99,7 @@
       if (paperFirst) classes.add('juan-paper-first');
       if (!head) classes.add('juan-no-head');
       if (!printed) classes.add('juan-no-folio');
-      pageElement.style.setProperty('--juan-folio', cssString(printed ? folio : ''));
+      setOnMargins(pageElement, '--juan-folio', cssString(printed ? folio : ''));
       pageElement.dataset.juanFolio = folio;
       pageElement.dataset.juanMember = String(this.member || 0); // whose page it is when the run is saved (juan.savedPages)
 
@@ -140,6 +140,38 @@
       if (typeof window.__juanProgress === 'function' && now - lastProgress >= 100) {
         lastProgress = now;
         try { window.__juanProgress(physical); } catch (e) { /* progress is best effort */ }
+      }
+    }
+  }
+
+  /**
+   * The page's margin boxes are the only elements that read the folio and the running strings
+   * (print.css @top-center / @bottom-center), but custom properties set on the page element
+   * are inherited by every element of the page: each one set after a page is laid out made
+   * Chromium recompute the style of the whole page (its text included) once more. Set on the
+   * margin groups instead, only those few elements are restyled; what they print is the same.
+   */
+  const MARGIN_GROUP = /^pagedjs_margin-(top|bottom|left|right)$/;
+  function marginGroups(/** @type {HTMLElement} */ pageElement) {
+    const box = pageElement.querySelector('.pagedjs_pagebox');
+    return /** @type {HTMLElement[]} */ (box ? Array.from(box.children).filter((el) => MARGIN_GROUP.test(el.className)) : []);
+  }
+  function setOnMargins(/** @type {HTMLElement} */ pageElement, /** @type {string} */ name, /** @type {string} */ value, priority = '') {
+    for (const el of marginGroups(pageElement)) el.style.setProperty(name, value, priority);
+  }
+
+  /**
+   * After each page is laid out (after Paged.js's StringSets, which sets the running strings of
+   * `string-set` on the page element): move them to the margin groups (setOnMargins), before
+   * the page is next styled.
+   */
+  class AfterPageLayoutStringsOnMargins extends Paged.Handler {
+    afterPageLayout(/** @type {HTMLElement} */ pageElement) {
+      if (stock) return;
+      for (const name of Array.from(pageElement.style)) {
+        if (!name.startsWith('--pagedjs-string-')) continue;
+        setOnMargins(pageElement, name, pageElement.style.getPropertyValue(name), pageElement.style.getPropertyPriority(name));
+        pageElement.style.removeProperty(name);
       }
     }
   }
@@ -408,7 +440,7 @@
 
   Paged.registerHandlers(
     BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
-    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterRenderedDone,
+    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
   );
 
   /**
@@ -496,9 +528,11 @@
       // Paged.js sets its named strings (running heads) as custom properties with an unclosed
       // quote ("text): fine set one by one, but the serialized style attribute does not parse
       // back. The page's inline style goes along as JSON, set property by property (juan.adopt).
-      el.dataset.juanStyle = JSON.stringify(Array.from(el.style, (name) => [name, el.style.getPropertyValue(name), el.style.getPropertyPriority(name)]));
+      // (The margin groups carry them: setOnMargins.)
+      const styled = [el, ...marginGroups(el)];
+      for (const e of styled) e.dataset.juanStyle = JSON.stringify(Array.from(e.style, (name) => [name, e.style.getPropertyValue(name), e.style.getPropertyPriority(name)]));
       parts[Number(el.dataset.juanMember || 0)].push(el.outerHTML);
-      delete el.dataset.juanStyle;
+      for (const e of styled) delete e.dataset.juanStyle;
     }
     return { styles: withStyles ? tabStyles || [] : null, html: parts.map((p) => open + p.join('') + '</div>') };
   };
@@ -525,7 +559,7 @@
     container.dataset.chunk = String(index);
     container.style.display = 'none';
     container.innerHTML = html;
-    for (const el of /** @type {HTMLElement[]} */ (Array.from(container.querySelectorAll('.pagedjs_page[data-juan-style]')))) {
+    for (const el of /** @type {HTMLElement[]} */ (Array.from(container.querySelectorAll('.pagedjs_page [data-juan-style], .pagedjs_page[data-juan-style]')))) {
       el.removeAttribute('style');
       for (const [name, value, priority] of /** @type {string[][]} */ (JSON.parse(el.dataset.juanStyle || '[]'))) el.style.setProperty(name, value, priority);
       delete el.dataset.juanStyle;
@@ -575,7 +609,7 @@
       for (const el of pages) {
         const folio = String(n++);
         el.dataset.juanFolio = folio;
-        el.style.setProperty('--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));
+        setOnMargins(el, '--juan-folio', cssString(el.classList.contains('juan-no-folio') ? '' : folio));
         if (!flip) continue;
         const left = el.classList.contains('pagedjs_left_page');
         el.classList.toggle('pagedjs_left_page', !left);
