@@ -6,7 +6,9 @@
  * the type area of the units' pages, exact counts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, findChromium } from '../../pipeline/render/print/browser.ts';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, juan, type CliRun } from '../support/cli.ts';
@@ -96,6 +98,31 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     const report = result.stdout + result.stderr;
     expect(report).toMatch(/0 fatals \/ 0 errors/);
     expect(result.status, report).toBe(0);
+  });
+
+  // a phone-sized reading window: no chapter scrolls sideways (a formula too wide scrolls in its own box, styles/epub.css);
+  // without that rule d2l's p02 and p03 were 722 and 802 px wide
+  it('fits every EPUB chapter in a 700 px window', { timeout: 120_000 }, async () => {
+    const dir = join(out, 'epub-unzipped');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    spawnSync('unzip', ['-q', join(out, 'book.epub'), '-d', dir]);
+    const chapters = readdirSync(join(dir, 'OEBPS')).filter((f) => f.endsWith('.xhtml') && f !== 'cover.xhtml');
+    expect(chapters.length).toBeGreaterThan(fx.papers);
+    const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, pipe: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 700, height: 900 });
+      const wide: string[] = [];
+      for (const f of chapters) {
+        await page.goto(`file://${join(dir, 'OEBPS', f)}`, { waitUntil: 'load' });
+        const w = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (w > 700) wide.push(`${f}: ${w} px`);
+      }
+      expect(wide).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('prints the manuscript’s own title on the title page, never a placeholder', () => {
