@@ -17,6 +17,7 @@ import { manuscriptOf } from '../normalize/real-corpus.ts';
 import { defaultConfig } from '../../pipeline/config/defaults.ts';
 import { readPdf, squeeze } from '../print/helpers.ts';
 import { compareHan, repeatedText, typeAreaLines } from '../support/lost-text.ts';
+import { pageGeometry } from '../../pipeline/render/print/page-css.ts';
 
 interface Fixture {
   name: string;
@@ -159,6 +160,27 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
       expect(md.indexOf(text)).toBeGreaterThan(0);
       expect(md.indexOf(text)).toBeLessThan(md.indexOf('\n# 目录\n'));
     }
+  });
+
+  // a display formula wider than the measure is set smaller (content-handlers.js RenderNodeMathFit); before, d2l's
+  // CBOW gradient and negative-sampling formulas ran 40–60 pt into the outer margin, their last symbols cut off
+  it('sets no text outside the type area (the blank half of a full-width mark at a line end or start aside)', async () => {
+    const pages = await readPdf(readFileSync(join(out, 'book.pdf')));
+    const page = defaultConfig({ title: fx.title, identifier: 'urn:uuid:0' }).page;
+    const { margins, measurePx, fontSizePx } = pageGeometry(page, false);
+    const pt = 0.75;
+    const hang = 0.55 * fontSizePx * pt;
+    const outside: string[] = [];
+    pages.forEach((p, i) => {
+      // physical odd pages are rectos: the inner margin on the left
+      const left = ((i + 1) % 2 ? margins.inner : margins.outer) * pt;
+      const right = left + measurePx * pt;
+      for (const it of p.items) {
+        if (!it.str.trim() || it.y <= margins.top * pt || it.y >= p.height - margins.bottom * pt) continue;
+        if (it.x < left - hang || it.x + it.width > right + hang) outside.push(`p${i + 1} 「${it.str}」 ${it.x.toFixed(0)}–${(it.x + it.width).toFixed(0)} pt, type area ${left.toFixed(0)}–${right.toFixed(0)}`);
+      }
+    });
+    expect(outside).toEqual([]);
   });
 
   it('loses no text and prints none twice: the type area of the units’ pages has every Han character as often as written', async () => {

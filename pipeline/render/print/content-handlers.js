@@ -181,5 +181,27 @@
     }
   }
 
-  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat);
+  /*
+   * A display formula wider than the measure (d2l's CBOW gradient ran 40 pt into the outer margin,
+   * its last symbols cut off) is set smaller until it fits: KaTeX sizes everything in em, so the
+   * formula's font size scaled by measure / width scales the whole formula. Measured once per
+   * formula, when its box is rendered (Paged.js renders a container child by child: its content
+   * is put in for the measurement and taken out again).
+   */
+  class RenderNodeMathFit extends Paged.Handler {
+    renderNode(clone, node) {
+      if (!clone || clone.nodeType !== 1 || !node.classList || !node.classList.contains('juan-math-display') || node.hasAttribute('data-juan-fit')) return;
+      for (const child of Array.from(node.childNodes)) clone.appendChild(withoutRefs(child.cloneNode(true)));
+      const room = clone.clientWidth;
+      const width = clone.scrollWidth;
+      const size = parseFloat(getComputedStyle(clone).fontSize);
+      while (clone.firstChild) clone.firstChild.remove();
+      node.setAttribute('data-juan-fit', '');
+      if (!room || width <= room + 0.5 || !size) return;
+      const fitted = (size * room) / width - 0.05;
+      node.style.fontSize = clone.style.fontSize = fitted.toFixed(2) + 'px';
+    }
+  }
+
+  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat, RenderNodeMathFit);
 })();
