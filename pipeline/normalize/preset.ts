@@ -8,6 +8,7 @@ import encodingHygiene from './rules/encoding-hygiene.ts';
 import rawHtml from './rules/raw-html.ts';
 import imageSource from './rules/image-source.ts';
 import pageFurniture from './rules/page-furniture.ts';
+import roleMarkup from './rules/role-markup.ts';
 import letterSpacedTitle from './rules/letter-spaced-title.ts';
 import tocEntries from './rules/toc-entries.ts';
 import paperHeader from './rules/paper-header.ts';
@@ -24,6 +25,8 @@ export const preset: Rule[] = [
   rawHtml,
   imageSource,
   pageFurniture,
+  // another toolchain's role markup before any rule reads paragraphs (a `:label:` line is not a paragraph to join)
+  roleMarkup,
   letterSpacedTitle,
   tocEntries,
   paperHeader,

@@ -28,6 +28,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkStringify, { type Options as StringifyOptions } from 'remark-stringify';
 import remarkGfm from '../normalize/gfm.ts';
 import remarkMath from 'remark-math';
+import { mathToMarkdown } from 'mdast-util-math';
 import { unified } from 'unified';
 import YAML from 'yaml';
 import type { JuanFrontMatter } from '../model/build-volume.ts';
@@ -60,7 +61,8 @@ function faithful(handle: Handle): Handle {
   return wrapped;
 }
 const handlers: Partial<Handlers> = Object.fromEntries(
-  Object.entries({ ...defaultHandlers, strong }).map(([name, h]) => [name, faithful(h as Handle)]),
+  // math too: an untouched `$$…$$` in a changed paragraph stays `$$…$$` (remark-math would write `$…$`)
+  Object.entries({ ...defaultHandlers, ...mathToMarkdown().handlers, strong }).map(([name, h]) => [name, faithful(h as Handle)]),
 );
 
 /** Blocks that followed each other without a blank line in the source stay that way (`- a` / `* b`: two lists). */

@@ -13,6 +13,7 @@ import { runCheck } from '../../pipeline/commands/check.ts';
 import { pageLines, pdffonts, readPdf, squeeze, type PdfPage } from '../print/helpers.ts';
 import { countBySeverity, epubcheck, epubcheckUnavailable, unzip, type Unzipped } from '../epub/helpers.ts';
 import { compareHan, repeatedText, typeAreaLines } from '../support/lost-text.ts';
+import { tablePartEdges } from './table-parts.ts';
 import { loadConfig } from '../../pipeline/config/load.ts';
 import { cleanSource } from '../../pipeline/normalize/hygiene.ts';
 
@@ -65,6 +66,23 @@ describe('tables (三线表)', () => {
     const rows = [first[0]!, ...cont].flatMap((p) => lines[p - 1]!.map(squeeze).filter((l) => /^\p{Script=Han}+(（二期）)?\d{3}\d\.\d{2}\d+\.\d$/u.test(l)));
     expect(rows).toHaveLength(48);
     expect(new Set(rows).size).toBe(48);
+  });
+  it('prints every part of the split table as wide as the first, its columns in the same places', () => {
+    const at = [...pagesWith('表1各镇（街道）规模以上工业企业主要指标'), ...pagesWith('续表1')];
+    expect(at.length).toBeGreaterThanOrEqual(2);
+    const header = '镇（街道）企业数（家）产值（亿元）增长率（%）';
+    const parts = tablePartEdges(pages, at, loadConfig(join(FIXTURE, 'book.yaml')).page, header, /^\p{Script=Han}+(（二期）)?\d{3}\d\.\d{2}\d+\.\d$/u);
+    // before content-handlers.js fixed the columns, 续表1 with its 「（二期）」 rows was 36 pt wider (64.7–334.4 pt against 82.7–316.5)
+    for (const part of parts.slice(1)) {
+      expect(part.left, `page ${part.page}`).toBeCloseTo(parts[0]!.left, 0);
+      expect(part.right, `page ${part.page}`).toBeCloseTo(parts[0]!.right, 0);
+    }
+    // and each column starts at the same place: the header cells' text
+    expect(parts[0]!.header.length).toBeGreaterThanOrEqual(4);
+    for (const part of parts.slice(1)) {
+      expect(part.header).toHaveLength(parts[0]!.header.length);
+      part.header.forEach((x, k) => expect(x, `page ${part.page} column ${k + 1}`).toBeCloseTo(parts[0]!.header[k]!, 0));
+    }
   });
   it('keeps the 注/资料来源 line and prints no Markdown table syntax', () => {
     expect(squeeze(text)).toContain('注：增长率按可比价格计算。');

@@ -41,7 +41,7 @@ export function changeList(result: NormalizeResult): ChangeList {
     counts[key] = (counts[key] ?? 0) + 1;
     if (m.fatal === false) continue;
     if (m.ruleId === 'join-page-break-paragraphs') joins.push(`${m.line}:${m.column} ${m.reason}`);
-    if (m.ruleId === 'page-furniture' || (m.ruleId === 'raw-html' && m.reason.startsWith('删除'))) deletions.push(`${m.line}:${m.column} ${m.reason}`);
+    if (m.ruleId === 'page-furniture' || ((m.ruleId === 'raw-html' || m.ruleId === 'role-markup') && m.reason.startsWith('删除'))) deletions.push(`${m.line}:${m.column} ${m.reason}`);
   }
   return { counts: Object.fromEntries(Object.entries(counts).sort()), joins, deletions };
 }

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-export interface PdfTextItem { str: string; x: number; y: number; height: number }
+export interface PdfTextItem { str: string; x: number; y: number; height: number; width: number }
 export interface PdfPage { width: number; height: number; items: PdfTextItem[]; text: string }
 
 export const PT_PER_MM = 72 / 25.4;
@@ -18,7 +18,7 @@ export async function readPdf(data: Uint8Array): Promise<PdfPage[]> {
     const items: PdfTextItem[] = [];
     for (const item of content.items) {
       if (!('str' in item) || !item.str) continue;
-      items.push({ str: item.str, x: item.transform[4] - x0, y: y1 - item.transform[5], height: item.height });
+      items.push({ str: item.str, x: item.transform[4] - x0, y: y1 - item.transform[5], height: item.height, width: item.width });
     }
     pages.push({ width: x1 - x0, height: y1 - y0, items, text: items.map((i) => i.str).join('') });
   }

@@ -34,12 +34,13 @@ export function repeatedText(lines: string[], printHtml: string): string {
   const headers = new Map<string, string>();
   for (const m of printHtml.matchAll(/<table[^>]*data-table-label="([^"]+)"[^>]*>([\s\S]*?)<\/table>/g)) {
     const thead = /<thead[^>]*>([\s\S]*?)<\/thead>/.exec(m[2]!);
-    headers.set(m[1]!, thead ? thead[1]!.replace(/<[^>]+>/g, '') : '');
+    headers.set(squeeze(m[1]!), thead ? thead[1]!.replace(/<[^>]+>/g, '') : '');
   }
   let out = '';
   for (const line of lines.map(squeeze)) {
-    const cont = /^续(表\d+)$/.exec(line);
-    if (cont) out += line + (headers.get(cont[1]!) ?? '');
+    // any label the tables carry: 表1, 表1.1, 表 A-2
+    const cont = /^续(.+)$/.exec(line);
+    if (cont && headers.has(cont[1]!)) out += line + headers.get(cont[1]!)!;
     if (line.startsWith('（续）')) out += '（续）';
   }
   return out;

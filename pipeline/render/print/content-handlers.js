@@ -20,8 +20,43 @@
     return el;
   }
 
+  /*
+   * Column widths. Each part of a split table is a table of its own, and Chromium's auto layout
+   * sizes a table by the rows it has: a continuation with longer cells came out wider than the
+   * first part, its columns elsewhere. So when a table is first rendered, the whole table is laid
+   * out once, hidden, at the width it is rendered in; its width and its columns' widths (the header
+   * cells) are written on the source table and header cells, with `table-layout: fixed`. Every
+   * part is cloned from those (Paged.js's rebuildAncestors for the table, the header copy below):
+   * all parts are as wide as the whole table would be, their columns in the same places.
+   */
+  function fixColumns(clone, node) {
+    if (node.hasAttribute('data-juan-cols') || !node.classList.contains('juan-table')) return;
+    const host = clone.parentElement;
+    if (!host) return;
+    const probe = document.createElement('div');
+    probe.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden;width:' + host.getBoundingClientRect().width + 'px';
+    const whole = withoutRefs(node.cloneNode(true));
+    probe.appendChild(whole);
+    host.appendChild(probe);
+    const width = whole.getBoundingClientRect().width;
+    const cells = Array.from(whole.querySelectorAll(':scope > thead > tr:first-child > *')).map((c) => c.getBoundingClientRect().width);
+    probe.remove();
+    const heads = Array.from(node.querySelectorAll(':scope > thead > tr:first-child > *'));
+    if (!width || heads.length !== cells.length) return;
+    for (const table of [node, clone]) {
+      table.setAttribute('data-juan-cols', '');
+      table.style.width = width + 'px';
+      table.style.tableLayout = 'fixed';
+    }
+    heads.forEach((th, i) => {
+      th.style.boxSizing = 'border-box';
+      th.style.width = cells[i] + 'px';
+    });
+  }
+
   class RenderNodeTableContinued extends Paged.Handler {
     renderNode(clone, node) {
+      if (clone && clone.nodeType === 1 && clone.nodeName === 'TABLE') fixColumns(clone, node);
       if (!clone || clone.nodeType !== 1 || clone.nodeName !== 'TR') return;
       const body = clone.parentElement;
       const table = body && body.parentElement;
@@ -146,5 +181,27 @@
     }
   }
 
-  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat);
+  /*
+   * A display formula wider than the measure (d2l's CBOW gradient ran 40 pt into the outer margin,
+   * its last symbols cut off) is set smaller until it fits: KaTeX sizes everything in em, so the
+   * formula's font size scaled by measure / width scales the whole formula. Measured once per
+   * formula, when its box is rendered (Paged.js renders a container child by child: its content
+   * is put in for the measurement and taken out again).
+   */
+  class RenderNodeMathFit extends Paged.Handler {
+    renderNode(clone, node) {
+      if (!clone || clone.nodeType !== 1 || !node.classList || !node.classList.contains('juan-math-display') || node.hasAttribute('data-juan-fit')) return;
+      for (const child of Array.from(node.childNodes)) clone.appendChild(withoutRefs(child.cloneNode(true)));
+      const room = clone.clientWidth;
+      const width = clone.scrollWidth;
+      const size = parseFloat(getComputedStyle(clone).fontSize);
+      while (clone.firstChild) clone.firstChild.remove();
+      node.setAttribute('data-juan-fit', '');
+      if (!room || width <= room + 0.5 || !size) return;
+      const fitted = (size * room) / width - 0.05;
+      node.style.fontSize = clone.style.fontSize = fitted.toFixed(2) + 'px';
+    }
+  }
+
+  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat, RenderNodeMathFit);
 })();
