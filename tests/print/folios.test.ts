@@ -1,6 +1,6 @@
 /** Folio arithmetic of the chunked layout: chunk starts, blank versos, the assembled page map and page order. */
 import { describe, expect, it } from 'vitest';
-import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, chunkStarts, tabPageRanges } from '../../pipeline/render/print/folios.ts';
+import { assemblePageMap, bodyFurniture, bookPageOrder, pageStamps, chunkStart, chunkStarts, tabPageRanges } from '../../pipeline/render/print/folios.ts';
 import type { ChunkLayout, LocalPage } from '../../pipeline/render/print/protocol.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 
@@ -111,8 +111,20 @@ describe('bodyFurniture', () => {
   });
 });
 
+describe('pageStamps', () => {
+  it('a page\'s head, folio and crop marks are stamps of their own, each the same wherever the page lands', () => {
+    expect(pageStamps({ side: 'r', folio: '7', head: '论文一' }, true)).toEqual([
+      { side: 'r', folio: '', head: '论文一', marks: false },
+      { side: 'r', folio: '7', head: null, marks: false },
+      { side: 'r', folio: '', head: null, marks: true },
+    ]);
+    expect(pageStamps({ side: 'l', folio: '', head: null }, false)).toEqual([]); // a blank verso
+  });
+});
+
 describe('bookPageOrder with furniture', () => {
-  it('gives every body page the next furniture page and moves a page printed on the other side by the shift', () => {
+  it('gives every body page its stamps and moves a page printed on the other side by the shift', () => {
+    const st = (n: number) => [{ pdf: 'furn', page: n }];
     const order = bookPageOrder(
       { pdf: 'tab0', from: 0, layout: front, blank: false },
       [
@@ -120,12 +132,12 @@ describe('bookPageOrder with furniture', () => {
         { pdf: 'cached', from: 10, layout: chunk('p2', 2), blank: false, sides: 'rl' }, // printed from a recto, lands on a verso
         { pdf: 'tab0', from: 5, layout: chunk('p3', 2), blank: true, sides: 'rl' }, // no blank page of its own
       ],
-      { pdf: 'furn', from: 20, shift: 12.5 },
+      { stamps: [20, 21, 22, 23, 24, 25, 26, 27].map(st), shift: 12.5 },
     );
     expect(order).toEqual([
-      { pdf: 'tab0', pages: [0, 1, 2, 3, 4], over: [null, null, { pdf: 'furn', page: 20, dx: 0 }, { pdf: 'furn', page: 21, dx: 0 }, { pdf: 'furn', page: 22, dx: 0 }] },
-      { pdf: 'cached', pages: [10, 11], over: [{ pdf: 'furn', page: 23, dx: -12.5 }, { pdf: 'furn', page: 24, dx: 12.5 }] },
-      { pdf: 'tab0', pages: [-1, 5, 6], over: [{ pdf: 'furn', page: 25, dx: 0 }, { pdf: 'furn', page: 26, dx: 0 }, { pdf: 'furn', page: 27, dx: 0 }] },
+      { pdf: 'tab0', pages: [0, 1, 2, 3, 4], over: [null, null, { stamps: st(20), dx: 0 }, { stamps: st(21), dx: 0 }, { stamps: st(22), dx: 0 }] },
+      { pdf: 'cached', pages: [10, 11], over: [{ stamps: st(23), dx: -12.5 }, { stamps: st(24), dx: 12.5 }] },
+      { pdf: 'tab0', pages: [-1, 5, 6], over: [{ stamps: st(25), dx: 0 }, { stamps: st(26), dx: 0 }, { stamps: st(27), dx: 0 }] },
     ]);
   });
 });

@@ -119,28 +119,45 @@ export function bodyFurniture(body: ChunkLayout[], blanks: boolean[], papers: st
 }
 
 /**
+ * A stamp: one piece of furniture, printed as a page of its own (layout-tab.ts) and drawn over
+ * every body page that carries it — a page's running head, its folio, the crop marks. None
+ * depends on which page it lands on (folio n is always on the same side; a paper's recto head
+ * the same on each of its rectos), so after an edit that moves pages only new ones are printed.
+ */
+export interface Stamp { side: 'r' | 'l'; folio: string; head: string | null; marks: boolean }
+
+/** The stamps of a page with this furniture; `marks`: crop marks (--print-ready). */
+export function pageStamps(f: Furniture, marks: boolean): Stamp[] {
+  const out: Stamp[] = [];
+  if (f.head != null) out.push({ side: f.side, folio: '', head: f.head, marks: false });
+  if (f.folio) out.push({ side: f.side, folio: f.folio, head: null, marks: false });
+  if (marks) out.push({ side: f.side, folio: '', head: null, marks: true });
+  return out;
+}
+
+/**
  * Where a chunk's pages are: in which PDF, from which (0-based) page, and on which side each was
  * printed (r/l, one letter a page; body pages only — a body page is printed bare on the side it
  * was laid out on, and moved across at the merge when it lands on the other).
  */
 export interface ChunkPages<P> { pdf: P; from: number; layout: ChunkLayout; blank: boolean; sides?: string }
 
-/** A furniture page drawn over a body page at the merge, the page's content moved `dx` pt across first. */
-export interface Overlay<P> { pdf: P; page: number; dx: number }
+/** Stamp pages drawn over a body page at the merge, the page's content moved `dx` pt across first. */
+export interface Overlay<P> { stamps: Array<{ pdf: P; page: number }>; dx: number }
 
 /**
  * The book's pages in order as runs of (PDF, 0-based pages): the front matter, then each
  * chunk, preceded by its blank verso when it has one — a copy of a blank page of its own
  * (what Paged.js prints for a blank page) or -1, an empty page of the chunk's size. With
- * `furniture` (the PDF and first page of the body's furniture pages, one per body page in
- * order) each body page gets its overlay: that page, and the shift of its content from the
- * side it was printed on to its own — `shift` pt (inner minus outer margin) to the right for a
- * verso printed that lands on a recto, to the left for the reverse.
+ * `furniture` (each body page's stamp pages, in order) each body page gets its overlay: those,
+ * and the shift of its content from the side it was printed on to its own — `shift` pt (inner
+ * minus outer margin) to the right for a verso printed that lands on a recto, to the left for
+ * the reverse.
  */
 export function bookPageOrder<P>(
   front: ChunkPages<P>,
   body: Array<ChunkPages<P>>,
-  furniture?: { pdf: P; from: number; shift: number },
+  furniture?: { stamps: Array<Array<{ pdf: P; page: number }>>; shift: number },
 ): Array<{ pdf: P; pages: number[]; over?: Array<Overlay<P> | null> }> {
   const out: Array<{ pdf: P; pages: number[]; over?: Array<Overlay<P> | null> }> = [{ pdf: front.pdf, pages: front.layout.pages.map((_, k) => front.from + k) }];
   if (furniture) out[0]!.over = out[0]!.pages.map(() => null);
@@ -149,7 +166,7 @@ export function bookPageOrder<P>(
     if (!furniture) return null;
     const lands = j % 2 === 0 ? 'r' : 'l';
     const dx = !printed || printed === lands ? 0 : lands === 'r' ? furniture.shift : -furniture.shift;
-    return { pdf: furniture.pdf, page: furniture.from + j++, dx };
+    return { stamps: furniture.stamps[j++] ?? [], dx };
   };
   for (const chunk of body) {
     const pages: number[] = [];

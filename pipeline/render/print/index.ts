@@ -196,6 +196,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     heads,
     shift: sideShiftPt(pageGeometry(volume.meta.page, printReady).margins),
     furnitureBase: layoutKey(engine, 'furniture', styles, CHUNK_CSS, ''),
+    marks: printReady,
     onStage,
     onPage: options.onPage,
     onPaper: options.onPaper,

@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { withStage, type BrowserSession } from './browser.ts';
-import { splitGroup, type Furniture } from './folios.ts';
+import { splitGroup, type Stamp } from './folios.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
 import { openShellTab, type ShellTab } from './shell-tab.ts';
 
@@ -176,11 +176,12 @@ export class LayoutTab {
 
   /**
    * Print every chunk laid out here, once: body pages bare (no running head, no folio, no crop
-   * marks — the front matter keeps its own), then, when `furniture` is given, one page per body
-   * page of the book with only those (furniturePages), to be drawn over the bare pages at the merge.
+   * marks — the front matter keeps its own), then, when `stamps` are given, one page for each
+   * with only that (a running head, a folio or the crop marks: FURNITURE_PAGES), to be drawn
+   * over the bare pages at the merge.
    */
-  async print(furniture: Furniture[] | null = null): Promise<Uint8Array> {
-    await this.stage('furniture', () => this.tab.page.evaluate(`(${FURNITURE_PAGES})(${JSON.stringify([BARE_CSS, furniture])})`));
+  async print(stamps: Stamp[] | null = null): Promise<Uint8Array> {
+    await this.stage('furniture', () => this.tab.page.evaluate(`(${FURNITURE_PAGES})(${JSON.stringify([BARE_CSS, stamps])})`));
     await this.show();
     if (this.options.inspect) await this.stage('inspect', () => this.options.inspect!(this.tab.page));
     // The fonts are loaded before any layout: no wait for them (a round trip) here. Not
@@ -209,15 +210,16 @@ export class LayoutTab {
 const BARE_CSS = [
   '.juan-run:not([data-chunk="-1"]):not(.juan-furniture) :is(.pagedjs_margin-top-center, .pagedjs_margin-bottom-center, .pagedjs_bleed) { visibility: hidden !important; }',
   '.juan-furniture .pagedjs_area { visibility: hidden !important; }',
+  '.juan-furniture .juan-no-marks .pagedjs_bleed { visibility: hidden !important; }',
 ].join('\n');
 
 /**
  * Runs in the tab (as source text: tsx would wrap a function with its __name helper, which the
  * page does not have), given [css, pages]: the bare-page styles, and (with `pages`) a run of
- * furniture pages, one per body page, each a copy of a page of this tab with its type area
- * emptied, on its side, with its folio and (recto) running head set as the handlers and Paged.js
- * set them on a laid-out page (--juan-folio, the juan-running-title string); the generated page
- * styles do the rest.
+ * stamp pages (folios.ts Stamp), each a copy of a page of this tab with its type area emptied,
+ * on its side, with a folio, a running head or the crop marks, set as the handlers and Paged.js
+ * set them on a laid-out page (--juan-folio, the juan-running-title string, the juan-no-*
+ * classes); the generated page styles do the rest.
  */
 const FURNITURE_PAGES = `([css, pages]) => {
   if (!document.getElementById('juan-bare')) {
@@ -245,7 +247,7 @@ const FURNITURE_PAGES = `([css, pages]) => {
   wrapper.className = 'pagedjs_pages';
   for (const f of pages) {
     const page = template.cloneNode(true);
-    page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio'].filter(Boolean).join(' ');
+    page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
     page.style.setProperty('--juan-folio', JSON.stringify(f.folio));
     page.style.setProperty('--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
     wrapper.appendChild(page);

@@ -33,7 +33,7 @@ import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import { frontKey, furnitureKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
-import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, tabPageRanges, type Furniture, type Overlay } from './folios.ts';
+import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
 import { LayoutTab } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
 import { LAYOUT_TABS, nextGroup, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
@@ -74,8 +74,10 @@ export interface ChunkedOptions {
   heads: Map<string, string>;
   /** Inner minus outer margin, in pt: how far a page's content moves right when a verso becomes a recto. */
   shift: number;
-  /** Cache key of what styles the furniture pages beside their text: engine and styles (cache-keys.ts furnitureKey). */
+  /** Cache key of what styles the stamp pages beside their text: engine and styles (cache-keys.ts furnitureKey). */
   furnitureBase: string;
+  /** Crop marks on every body page (--print-ready). */
+  marks: boolean;
   onStage?: (stage: string) => void;
   onPage?: (pagesSoFar: number) => void;
   onPaper?: (done: number, total: number) => void;
@@ -106,8 +108,11 @@ export interface ChunkedResult {
 /** Where a chunk's pages are in a cached PDF (`sides`: each body page's side as printed, r/l). */
 interface Placement { pdf: string; from: number; count: number; sides?: string }
 
-/** The furniture pages: which PDF, from which page. */
-interface FurnitureDone { pdf: Uint8Array; from: number }
+/** Stamp pages by key: which PDF, which page. */
+type FurnitureDone = Map<string, { pdf: Uint8Array; page: number }>;
+
+/** The body pages' furniture: each page's stamp keys, the stamps by key, those not cached (to print). */
+interface FurnitureNeeded { perPage: string[][]; missing: Array<{ key: string; stamp: Stamp }>; found: FurnitureDone }
 
 /** The front matter's pages: which PDF, from which page, and its 目录 links. */
 interface FrontDone { layout: ChunkLayout; pdf: Uint8Array; from: number; links: TocLink[] }
@@ -230,28 +235,42 @@ class ChunkedLayout {
     return place && pdf && links ? { layout, pdf, from: place.from, links } : null;
   }
 
-  /** The body pages' furniture, once every layout is known, and its cache key. */
-  private async furniture(): Promise<{ pages: Furniture[]; key: string }> {
-    const layouts = await this.allLayouts();
-    const pages = bodyFurniture(layouts, this.blanks, this.body.map((j) => j.plan.papers), this.options.heads);
-    return { pages, key: furnitureKey(this.options.furnitureBase, pages) };
+  /** The body pages' stamps, once every layout is known: which the cache has (printed by an earlier build), which not. */
+  private furnitureNeeded: Promise<FurnitureNeeded> | null = null;
+  private furniture(): Promise<FurnitureNeeded> {
+    return (this.furnitureNeeded ??= this.lookUpFurniture());
   }
 
-  /** The furniture pages printed for these very pages before. */
-  private cachedFurniture(key: string): FurnitureDone | null {
-    const place = this.cache?.getJson<Placement>('place', key);
-    const pdf = place && this.pdfCache.get(place.pdf);
-    return place && pdf ? { pdf, from: place.from } : null;
+  private async lookUpFurniture(): Promise<FurnitureNeeded> {
+    const layouts = await this.allLayouts();
+    const pages = bodyFurniture(layouts, this.blanks, this.body.map((j) => j.plan.papers), this.options.heads);
+    const stamps = new Map<string, Stamp>();
+    const perPage = pages.map((f) =>
+      pageStamps(f, this.options.marks).map((stamp) => {
+        const key = furnitureKey(this.options.furnitureBase, [stamp]);
+        stamps.set(key, stamp);
+        return key;
+      }),
+    );
+    const found: FurnitureDone = new Map();
+    const missing: FurnitureNeeded['missing'] = [];
+    for (const [key, stamp] of stamps) {
+      const place = this.cache?.getJson<Placement>('place', key);
+      const pdf = place && this.pdfCache.get(place.pdf);
+      if (place && pdf) found.set(key, { pdf, page: place.from });
+      else missing.push({ key, stamp });
+    }
+    return { perPage, missing, found };
   }
 
   /** Every page cached: the front matter's PDF for the final 目录 numbers may be too, and the furniture. */
   async cachedFrontIfAllCached(): Promise<FrontDone | null> {
     if (this.hits.some((h) => !h) || !this.frontLayoutCached) return null;
     const done = this.cachedFront(this.frontLayoutCached, this.frontKeyFor(this.publishMap(this.frontLayoutCached, await this.allLayouts())));
-    const furniture = this.cachedFurniture((await this.furniture()).key);
-    if (!done || !furniture) return null;
+    const furniture = await this.furniture();
+    if (!done || furniture.missing.length) return null;
     this.frontTask.resolve(done);
-    this.furnitureTask.resolve(furniture);
+    this.furnitureTask.resolve(furniture.found);
     return done;
   }
 
@@ -451,14 +470,13 @@ class ChunkedLayout {
   }
 
   /**
-   * The furniture, printed by the first tab unless cached (→ null): the furniture pages and
-   * their key. The tab needs a page laid out in it to copy them from: the front matter when it has none.
+   * The stamps the cache does not have, printed by the first tab (→ null when there are none).
+   * The tab needs a page laid out in it to copy them from: the front matter when it has none.
    */
-  private async furnitureToPrint(state: { tab: LayoutTab | null }): Promise<{ pages: Furniture[]; key: string } | null> {
+  private async furnitureToPrint(state: { tab: LayoutTab | null }): Promise<FurnitureNeeded | null> {
     const furniture = await this.furniture();
-    const hit = this.cachedFurniture(furniture.key);
-    if (hit) {
-      this.furnitureTask.resolve(hit);
+    if (!furniture.missing.length) {
+      this.furnitureTask.resolve(furniture.found);
       return null;
     }
     if (!state.tab?.groups.length) await this.layOutFront(state);
@@ -466,7 +484,7 @@ class ChunkedLayout {
   }
 
   /** Every group of the tab ready, the 目录 when it holds it, the furniture when given, one print; then remember where every chunk's pages are. */
-  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null, furniture: { pages: Furniture[]; key: string } | null): Promise<void> {
+  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null, furniture: FurnitureNeeded | null): Promise<void> {
     const { counts, sides } = await tab.stamp();
     let links: TocLink[] = [];
     if (frontKeyNow) {
@@ -483,18 +501,22 @@ class ChunkedLayout {
       }
     });
     for (const m of members) this.printedBy.set(m, { tab: w, from: ranges.from.get(m)! });
-    const pdf = await tab.print(furniture?.pages ?? null);
+    const stamps = furniture?.missing ?? [];
+    const pdf = await tab.print(stamps.length ? stamps.map((s) => s.stamp) : null);
     this.options.onPdf?.(pdf);
     this.printed++;
     this.tabPdfs[w] = pdf;
-    const name = pdfName(members.map((i) => this.body[i]!.key), frontKeyNow, ranges.total + (furniture?.pages.length ?? 0), furniture?.key ?? null);
+    const name = pdfName(members.map((i) => this.body[i]!.key), frontKeyNow, ranges.total + stamps.length, stamps.length ? furnitureKey('', stamps.map((s) => s.key)) : null);
     this.cache?.put('pdf', name, 'pdf', pdf);
     members.forEach((i) => {
       this.cache?.putJson('place', placeKey(this.body[i]!.key), { pdf: name, from: ranges.from.get(i)!, count: this.pagesOf(i), sides: this.printedSides.get(i)! } satisfies Placement);
     });
     if (furniture) {
-      this.cache?.putJson('place', furniture.key, { pdf: name, from: ranges.total, count: furniture.pages.length } satisfies Placement);
-      this.furnitureTask.resolve({ pdf, from: ranges.total });
+      stamps.forEach((s, k) => {
+        this.cache?.putJson('place', s.key, { pdf: name, from: ranges.total + k, count: 1 } satisfies Placement);
+        furniture.found.set(s.key, { pdf, page: ranges.total + k });
+      });
+      this.furnitureTask.resolve(furniture.found);
     }
     if (frontKeyNow && ranges.front) {
       this.cache?.putJson('place', frontKeyNow, { pdf: name, from: ranges.front.from, count: ranges.front.count } satisfies Placement);
@@ -509,7 +531,8 @@ class ChunkedLayout {
     this.progress.frontPages(frontDone.layout.pages.length);
     const bodyLayouts = await this.allLayouts();
     const pageMap = this.publishMap(frontDone.layout, bodyLayouts);
-    const furniture = await this.furnitureTask.promise;
+    const stamps = await this.furnitureTask.promise;
+    const { perPage } = await this.furniture();
     const pdfs = bookPageOrder(
       { pdf: frontDone.pdf, from: frontDone.from, layout: frontDone.layout, blank: false },
       bodyLayouts.map((layout, i) => {
@@ -520,7 +543,7 @@ class ChunkedLayout {
           ? { pdf: cached.pdf, from: cached.place.from, layout, blank, sides: cached.place.sides }
           : { pdf: this.tabPdfs[at!.tab]!, from: at!.from, layout, blank, sides: this.printedSides.get(i) };
       }),
-      { ...furniture, shift: this.options.shift },
+      { stamps: perPage.map((keys) => keys.map((k) => stamps.get(k)!)), shift: this.options.shift },
     );
     return { pageMap, pdfs, laidOut: this.laidOut, printed: this.printed, laidOutPapers: this.laidOutPapers, tocLinks: frontDone.links };
   }

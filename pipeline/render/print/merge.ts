@@ -3,7 +3,7 @@
  * order (each font face once: pdf/fonts.ts); a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
  * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
  * and -1 for an empty page of the chunk's size. A body page is printed bare (layout.ts) and gets
- * its furniture page (folio, running head, crop marks) drawn over it here (pdf/stamp.ts).
+ * its stamp pages (running head, folio, crop marks) drawn over it here (pdf/stamp.ts).
  * Post-processing (outline, labels, boxes, metadata) runs afterwards on the merged document
  * before it is saved once.
  */
@@ -11,7 +11,7 @@ import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-li
 import { JuanError } from '../../report/errors.ts';
 import type { Overlay } from './folios.ts';
 import { shareFonts } from './pdf/fonts.ts';
-import { stampFurniture } from './pdf/stamp.ts';
+import { stampForms, stampPage } from './pdf/stamp.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
@@ -64,7 +64,7 @@ export async function mergePdfs(
   };
   for (const [n, part] of parts.entries()) {
     await want(part.pdf, part.pages, n);
-    for (const o of part.over ?? []) if (o) await want(o.pdf, [o.page], n);
+    for (const o of part.over ?? []) for (const st of o?.stamps ?? []) await want(st.pdf, [st.page], n);
   }
   for (const source of sources.values()) {
     const wanted = source.wanted.length ? source.wanted : [0];
@@ -73,6 +73,7 @@ export async function mergePdfs(
     wanted.forEach((k, i) => (source!.copied[k] = copied[i]!));
   }
   const used = new Set<PDFPage>();
+  const forms = stampForms(out);
   for (const part of parts) {
     const source = sources.get(part.pdf)!;
     for (const [i, k] of part.pages.entries()) {
@@ -88,7 +89,7 @@ export async function mergePdfs(
         out.addPage(page);
       }
       const over = part.over?.[i];
-      if (over) stampFurniture(out, page, sources.get(over.pdf)!.copied[over.page]!, over.dx);
+      if (over) stampPage(out, page, over.stamps.map((st) => forms.of(sources.get(st.pdf)!.copied[st.page]!)), over.dx);
     }
   }
   // Links across chunks (the 目录 → each paper's first page), as Chromium makes them within one document.

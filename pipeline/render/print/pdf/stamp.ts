@@ -1,9 +1,10 @@
 /**
  * A body page's furniture drawn over its bare page (merge.ts): the bare page's content, moved
- * `dx` pt across when it was printed on the other side (its links with it), then the furniture
- * page (folio, running head and its rule, crop marks — printed by Chromium, layout.ts) as a Form
- * XObject. Nothing is decoded or re-encoded: the furniture's content stream keeps its bytes and
- * its resources (fonts are then shared by pdf/fonts.ts like any other copy). ~0.1 ms a page.
+ * `dx` pt across when it was printed on the other side (its links with it), then its stamps
+ * (running head and its rule, folio, crop marks — each a page printed by Chromium, layout.ts) as
+ * Form XObjects, each made once and shared by every page that carries it. Nothing is decoded or
+ * re-encoded: a stamp's content stream keeps its bytes and its resources (fonts are then shared
+ * by pdf/fonts.ts like any other copy).
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
@@ -19,12 +20,12 @@ function contentRefs(page: PDFPage): PDFRef[] {
   return list.filter((c): c is PDFRef => c instanceof PDFRef);
 }
 
-/** `furniture` (a copied page, not in the page tree) as a Form XObject; its page object is deleted. */
+/** A stamp page (copied, not in the page tree) as a Form XObject; its page object is deleted. */
 function furnitureForm(doc: PDFDocument, furniture: PDFPage): { ref: PDFRef; digest: string } {
   const refs = contentRefs(furniture);
   const streams = refs.map((r) => doc.context.lookup(r));
   if (!streams.every((s): s is PDFRawStream => s instanceof PDFRawStream)) {
-    throw new JuanError('render', '页码、书眉页的内容流无法读取', { source: 'print:merge' });
+    throw new JuanError('render', '页码、书眉的印样页内容流无法读取', { source: 'print:merge' });
   }
   const box = furniture.getMediaBox();
   const form: Record<string, PDFObject | string | number[]> = {
@@ -50,23 +51,37 @@ function furnitureForm(doc: PDFDocument, furniture: PDFPage): { ref: PDFRef; dig
   return { ref: doc.context.register(stream), digest };
 }
 
+/** Stamp pages (copied into `doc`, not in its page tree) as Form XObjects, each made once. */
+export function stampForms(doc: PDFDocument): { of(page: PDFPage): { ref: PDFRef; digest: string } } {
+  const made = new Map<PDFPage, { ref: PDFRef; digest: string }>();
+  return {
+    of(page) {
+      let form = made.get(page);
+      if (!form) made.set(page, (form = furnitureForm(doc, page)));
+      return form;
+    },
+  };
+}
+
 /**
- * Draw `furniture` over `page` (both copied into `doc`), the page's own content moved `dx` pt to
- * the right first. The XObject's name carries a digest of the furniture's content, so the page's
- * content streams differ when its folio or head does (preview's page fingerprints).
+ * Draw `stamps` over `page`, the page's own content moved `dx` pt to the right first. Each
+ * XObject's name carries a digest of the stamp's content, so the page's content streams differ
+ * when its folio or head does (preview's page fingerprints).
  */
-export function stampFurniture(doc: PDFDocument, page: PDFPage, furniture: PDFPage, dx: number): void {
-  const form = furnitureForm(doc, furniture);
-  const name = `JuanFurniture${form.digest}`;
+export function stampPage(doc: PDFDocument, page: PDFPage, stamps: Array<{ ref: PDFRef; digest: string }>, dx: number): void {
   const resources = (page.node.Resources() ?? doc.context.obj({})).clone(doc.context);
   const existing = doc.context.lookup(resources.get(N('XObject')));
   const xobjects = existing instanceof PDFDict ? existing.clone(doc.context) : doc.context.obj({});
-  xobjects.set(N(name), form.ref);
+  const names = stamps.map((s) => {
+    const name = `JuanStamp${s.digest}`;
+    xobjects.set(N(name), s.ref);
+    return name;
+  });
   resources.set(N('XObject'), xobjects);
   page.node.set(N('Resources'), resources);
   const move = dx ? `1 0 0 1 ${+dx.toFixed(4)} 0 cm\n` : '';
   const before = doc.context.register(doc.context.stream(`q\n${move}`));
-  const after = doc.context.register(doc.context.stream(`\nQ\nq\n/${name} Do\nQ\n`));
+  const after = doc.context.register(doc.context.stream(`\nQ\n${names.map((n) => `q /${n} Do Q\n`).join('')}`));
   page.node.set(N('Contents'), doc.context.obj([before, ...contentRefs(page), after]));
   if (dx) {
     // Links move with the text they are on.
