@@ -64,7 +64,7 @@ export function stampForms(doc: PDFDocument): { of(page: PDFPage): { ref: PDFRef
 }
 
 /**
- * Draw `stamps` over `page`, the page's own content moved `dx` pt to the right first. Each
+ * Draw `stamps` on `page` (under its own content, which they do not overlap), the page's content moved `dx` pt to the right. Each
  * XObject's name carries a digest of the stamp's content, so the page's content streams differ
  * when its folio or head does (preview's page fingerprints).
  */
@@ -79,9 +79,10 @@ export function stampPage(doc: PDFDocument, page: PDFPage, stamps: Array<{ ref: 
   });
   resources.set(N('XObject'), xobjects);
   page.node.set(N('Resources'), resources);
+  // The stamps first, as Chromium paints the margin boxes before the page's content: text comes out in the same order.
   const move = dx ? `1 0 0 1 ${+dx.toFixed(4)} 0 cm\n` : '';
-  const before = doc.context.register(doc.context.stream(`q\n${move}`));
-  const after = doc.context.register(doc.context.stream(`\nQ\n${names.map((n) => `q /${n} Do Q\n`).join('')}`));
+  const before = doc.context.register(doc.context.stream(`${names.map((n) => `q /${n} Do Q\n`).join('')}q\n${move}`));
+  const after = doc.context.register(doc.context.stream('\nQ\n'));
   page.node.set(N('Contents'), doc.context.obj([before, ...contentRefs(page), after]));
   if (dx) {
     // Links move with the text they are on.
