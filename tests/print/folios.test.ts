@@ -1,6 +1,6 @@
 /** Folio arithmetic of the chunked layout: chunk starts, blank versos, the assembled page map and page order. */
 import { describe, expect, it } from 'vitest';
-import { assemblePageMap, bookPageOrder, chunkStart, chunkStarts, tabPageRanges } from '../../pipeline/render/print/folios.ts';
+import { assemblePageMap, bodyFurniture, bookPageOrder, pageStamps, chunkStart, chunkStarts, tabPageRanges } from '../../pipeline/render/print/folios.ts';
 import type { ChunkLayout, LocalPage } from '../../pipeline/render/print/protocol.ts';
 import { JuanError } from '../../pipeline/report/errors.ts';
 
@@ -83,6 +83,61 @@ describe('bookPageOrder', () => {
       { pdf: 'tab0', pages: [0, 1, 2, 3, 4] },
       { pdf: 'cached', pages: [11, 10, 11] }, // its own blank last page, copied before it
       { pdf: 'tab0', pages: [-1, 5, 6] }, // no blank page of its own: an empty page
+    ]);
+  });
+});
+
+describe('bodyFurniture', () => {
+  it('gives each body page its side, folio and head: none on blanks, part pages and a paper\'s first page; a recto\'s is its paper\'s', () => {
+    // p1: 3 pages; a part page chunk (part page, blank verso, paper p2 of 2 pages) after a blank verso
+    const partChunk: ChunkLayout = {
+      pages: [page(1, { printed: false, start: { blockId: 'part2', offset: 0 } }), page(2, { blank: true, printed: false, start: null }), page(3), page(4)],
+      targets: { part2: { page: 1, folio: '1' }, p2: { page: 3, folio: '3' } },
+    };
+    const heads = new Map([['p1', '论文一'], ['p2', '论文二']]);
+    expect(bodyFurniture([chunk('p1', 3), partChunk], [false, true], [['p1'], ['p2']], heads)).toEqual([
+      { side: 'r', folio: '1', head: null }, // p1's first page
+      { side: 'l', folio: '2', head: '' }, // verso: the book title, from the CSS
+      { side: 'r', folio: '3', head: '论文一' },
+      { side: 'l', folio: '', head: null }, // the blank verso before the part page
+      { side: 'r', folio: '', head: null }, // the part page
+      { side: 'l', folio: '', head: null }, // its blank back
+      { side: 'r', folio: '7', head: null }, // p2's first page
+      { side: 'l', folio: '8', head: '' },
+    ]);
+    // One page more before it: every later page changes side, folio and head.
+    const moved = bodyFurniture([chunk('p1', 4), chunk('p2', 2)], [false, false], [['p1'], ['p2']], heads);
+    expect(moved.slice(3)).toEqual([{ side: 'l', folio: '4', head: '' }, { side: 'r', folio: '5', head: null }, { side: 'l', folio: '6', head: '' }]);
+  });
+});
+
+describe('pageStamps', () => {
+  it('a page\'s head, folio and crop marks are stamps of their own, each the same wherever the page lands', () => {
+    expect(pageStamps({ side: 'r', folio: '7', head: '论文一' }, true)).toEqual([
+      { side: 'r', folio: '', head: '论文一', marks: false },
+      { side: 'r', folio: '7', head: null, marks: false },
+      { side: 'r', folio: '', head: null, marks: true },
+    ]);
+    expect(pageStamps({ side: 'l', folio: '', head: null }, false)).toEqual([]); // a blank verso
+  });
+});
+
+describe('bookPageOrder with furniture', () => {
+  it('gives every body page its stamps and moves a page printed on the other side by the shift', () => {
+    const st = (n: number) => [{ pdf: 'furn', page: n }];
+    const order = bookPageOrder(
+      { pdf: 'tab0', from: 0, layout: front, blank: false },
+      [
+        { pdf: 'tab0', from: 2, layout: chunk('p1', 3), blank: false, sides: 'rlr' },
+        { pdf: 'cached', from: 10, layout: chunk('p2', 2), blank: false, sides: 'rl' }, // printed from a recto, lands on a verso
+        { pdf: 'tab0', from: 5, layout: chunk('p3', 2), blank: true, sides: 'rl' }, // no blank page of its own
+      ],
+      { stamps: [20, 21, 22, 23, 24, 25, 26, 27].map(st), shift: 12.5 },
+    );
+    expect(order).toEqual([
+      { pdf: 'tab0', pages: [0, 1, 2, 3, 4], over: [null, null, { stamps: st(20), dx: 0 }, { stamps: st(21), dx: 0 }, { stamps: st(22), dx: 0 }] },
+      { pdf: 'cached', pages: [10, 11], over: [{ stamps: st(23), dx: -12.5 }, { stamps: st(24), dx: 12.5 }] },
+      { pdf: 'tab0', pages: [-1, 5, 6], over: [{ stamps: st(25), dx: 0 }, { stamps: st(26), dx: 0 }, { stamps: st(27), dx: 0 }] },
     ]);
   });
 });

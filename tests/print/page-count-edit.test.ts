@@ -1,18 +1,23 @@
 /**
  * An edit that changes the second paper's page count (issue 18), on a 50-paper volume from the
- * benchmark generator with short papers: only that paper is laid out again; every paper after
- * it is renumbered and printed from its cached pages (no layout), and the book equals a cold
- * build of the edited manuscript page by page — rasterised (pdftoppm -r 40 -gray, bytes per
- * page) and as text (pdftotext -bbox: every word and its place, per page) — with the same page map, toc.json and normalized
- * manuscript, and `juan check` passes. The page added flips the parity of what follows it, so
- * the part page after paper 2 gets or loses its blank verso and stays on a recto.
+ * benchmark generator with short papers: only that paper is laid out and printed again; every
+ * paper after it keeps its bare pages from the cached PDFs (no layout, no print) and gets its new
+ * folio, running head and side from the furniture pages stamped at the merge — and the book
+ * equals a cold build of the edited manuscript page by page — rasterised (pdftoppm -r 40 -gray,
+ * bytes per page) and as text (pdftotext -bbox: every word and its place, per page) — with the
+ * same page map, toc.json and normalized manuscript, and `juan check` passes. What Chromium
+ * printed is counted: only the front matter, paper 2 and the few stamps no earlier page carried. The comparison is
+ * shown to catch a folio stamped on the wrong page. The page added flips the parity of what
+ * follows it, so the part page after paper 2 gets or loses its blank verso and stays on a recto.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { makeVolume } from '../../bench/make-volume.ts';
+import { rectoHeads } from '../../pipeline/render/running-head.ts';
 import { runBuild, type BuildResult } from '../../pipeline/commands/build.ts';
 import { checkBook, formatCheckTable } from '../../pipeline/check/index.ts';
 import { ROOT } from '../support/cli.ts';
@@ -106,6 +111,46 @@ async function expectSameAsCold(edited: BuildResult, name: string, fresh: BuildR
   expect(report.papersChecked).toBe(50);
 }
 
+/** The tab PDFs a build wrote to the cache: what Chromium printed in it, in pages. */
+function pagesPrintedSince(before: Set<string>): number {
+  const pdfs = readdirSync(join(cacheDir, 'pdf')).filter((f) => !before.has(f));
+  return pdfs.reduce((n, f) => n + Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [join(cacheDir, 'pdf', f)], { encoding: 'utf8' }))![1]), 0);
+}
+
+/**
+ * The furniture a build's body pages carry, as the reader sees it: a running head (side and
+ * text: a verso's is the book's, a recto's its paper's) on every page with a folio that is not a
+ * paper's first, and each folio — independent of the code that stamps them.
+ */
+async function stampsOf(r: BuildResult): Promise<Set<string>> {
+  const heads = await rectoHeads(r.volume);
+  const firsts = papers(r).map((p) => ({ id: p.id, page: r.pageMap.targets[p.id]!.page }));
+  const out = new Set<string>();
+  for (const p of r.pageMap.pages) {
+    if (p.section !== 'body' || !p.printed) continue;
+    const recto = Number(p.folio) % 2 === 1;
+    const paper = firsts.filter((f) => f.page <= p.page).pop();
+    if (paper && paper.page !== p.page) out.add(`head ${recto ? heads.get(paper.id) : 'verso'}`);
+    out.add(`folio ${p.folio}`);
+  }
+  return out;
+}
+
+/** A copy of build `name` whose pages `a` and `b` (1-based) have each other's stamps (running head, folio). */
+async function swapFurniture(name: string, a: number, b: number, to: string): Promise<void> {
+  const doc = await PDFDocument.load(readFileSync(join(dir, name, 'book.pdf')));
+  const xobjects = (n: number) => doc.context.lookup(doc.getPage(n - 1).node.Resources()!.get(PDFName.of('XObject'))) as PDFDict;
+  const stamps = (n: number) => xobjects(n).entries().filter(([k]) => k.asString().startsWith('/JuanStamp'));
+  const sa = stamps(a);
+  const sb = stamps(b);
+  expect(sa.length).toBe(2); // head, folio
+  expect(sb.length).toBe(2);
+  sa.forEach(([k], i) => xobjects(a).set(k, sb[i]![1]));
+  sb.forEach(([k], i) => xobjects(b).set(k, sa[i]![1]));
+  mkdirSync(join(dir, to), { recursive: true });
+  writeFileSync(join(dir, to, 'book.pdf'), await doc.save());
+}
+
 let addLength = 0;
 const addedCache = join(dir, 'cache-added');
 
@@ -131,13 +176,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('an edit that changes a paper’s page count lays out only that paper', () => {
   let added: BuildResult;
 
-  it('adds a page to paper 2: one paper laid out, the rest reprinted from the cache, pages equal to a cold build', async () => {
+  it('adds a page to paper 2: one paper laid out and printed, the rest from the cached PDFs with new furniture, pages equal to a cold build', async () => {
     expect(addLength, 'no paragraph length adds exactly one page to paper 2').toBeGreaterThan(0);
     const text = addToPaper2(addLength, '一');
+    const pdfsBefore = new Set(readdirSync(join(cacheDir, 'pdf')));
     added = await build('added', text);
     const second = papers(added)[1]!;
     expect(paper2Pages(added)).toBe(paper2Pages(cold) + 1);
     expect(added.report.cache.papersLaidOut).toEqual([second.id]);
+    // Printed: the front matter (its 目录 changed), paper 2, and a stamp page for each running head or folio no
+    // page of the cold build carried (the new last folio; a paper's recto head when it had no recto but its first page) — no page of a later paper.
+    const frontPages = added.pageMap.pages.filter((p) => p.section === 'front').length;
+    const before = await stampsOf(cold);
+    const newStamps = [...(await stampsOf(added))].filter((s) => !before.has(s));
+    expect(newStamps.length).toBeLessThan(papers(added).length);
+    expect(pagesPrintedSince(pdfsBefore)).toBe(frontPages + paper2Pages(added) + newStamps.length);
     // the papers after it moved (their cached PDFs hold them at other folios)
     const last = papers(added)[49]!;
     expect(added.pageMap.targets[last.id]!.folio).not.toBe(cold.pageMap.targets[last.id]!.folio);
@@ -145,6 +198,14 @@ describe('an edit that changes a paper’s page count lays out only that paper',
     const fresh = await build('added-fresh', text, addedCache);
     expect(fresh.report.cache.papersLaidOut.length).toBe(50);
     await expectSameAsCold(added, 'added', fresh, 'added-fresh');
+    // The comparison catches a folio stamped on the wrong page: the last two pages on one side
+    // with a folio (two pages apart), each with the other's furniture — the same side, so only the folio (and head) is wrong.
+    const pages = added.pageMap.pages;
+    const at = pages.map((p, i) => (p.printed && pages[i - 2]?.printed && pages[i - 2]!.section === 'body' ? p.page : 0)).filter(Boolean).pop()!;
+    await swapFurniture('added', at - 2, at, 'added-swapped');
+    const swapped = differingPages('added-swapped', 'added-fresh');
+    expect(swapped.images).toEqual([at - 2, at]);
+    expect(swapped.texts.map((t) => t.page)).toEqual([at - 2, at]);
   }, 600_000);
 
   it('keeps the part page after paper 2 on a recto: its blank verso comes or goes', () => {

@@ -2,14 +2,15 @@
  * Every cache key of the print layout, in one place (pipeline/cache/store.ts holds the entries):
  *
  *   layout  a chunk's own layout        ← engine, chunk kind, styles, chunk HTML
- *   place   where a chunk's pages are   ← its layout key + its first folio (a PDF carries folios)
+ *   place   where a chunk's bare pages are ← its layout key alone: a body page is printed without
+ *           folio and running head (they are stamped at the merge), so its PDF page does not depend
+ *           on where the chunk starts
  *           the front matter's pages    ← its layout key + the 目录 labels printed in it
+ *           the body pages' furniture   ← furnitureKey: engine and styles + every page's side, folio, head
  *   links   the 目录's link boxes       ← the front matter's place key
- *   pdf     a tab's printed PDF         ← the layout keys, 目录 key, page count and first folios it holds
- *   pages   a chunk's pages as laid out ← its layout key (adopted without layout when its first folio moves)
- *   pagestyles the styles Paged.js generated for a tab's pages ← those styles, its random ids aside
- *   pages   a chunk's pages as laid out ← its layout key (HTML before folios are stamped: reprinted
- *           at another first folio without a layout)
+ *   pdf     a tab's printed PDF         ← the layout keys, 目录 key, page count and furniture key it holds
+ *   pages   a chunk's pages as laid out ← its layout key (HTML before stamping: printed again without a
+ *           layout when its cached PDF is gone)
  *   pagestyles  the styles Paged.js generated, which those pages need ← their hash
  *
  * The engine key covers everything outside a chunk's document that decides its layout and PDF
@@ -26,7 +27,7 @@ import { printFaces } from './fonts.ts';
 
 const require = createRequire(import.meta.url);
 
-export const ENGINE_VERSION = 'juan-print-chunked-6';
+export const ENGINE_VERSION = 'juan-print-chunked-7';
 
 /**
  * An installed package's version, from the package.json above its entry point (pagedjs's
@@ -73,9 +74,18 @@ export function layoutKey(engine: string, kind: string, styles: { page: string; 
   return hashKey(engine, kind, styles.page, styles.shared, styles.print, chunkCss, html);
 }
 
-/** Where a body chunk's pages are when it starts at folio `first`. */
-export function placeKey(layout: string, first: number): string {
-  return hashKey(layout, 'first-folio', String(first));
+/** Where a body chunk's pages are, printed bare (no folio, no running head): wherever it starts. */
+export function placeKey(layout: string): string {
+  return hashKey(layout, 'bare-pages');
+}
+
+/**
+ * The body pages' furniture (folio, running head, crop marks), printed as pages of their own and
+ * stamped on the bare pages at the merge: `base` covers the engine and styles (layoutKey of no
+ * content), `pages` each page's side, folio and head (folios.ts bodyFurniture).
+ */
+export function furnitureKey(base: string, pages: unknown[]): string {
+  return hashKey(base, 'furniture', JSON.stringify(pages));
 }
 
 /** Where the front matter's pages are (and its 目录 links) for these 目录 labels. */
@@ -83,9 +93,9 @@ export function frontKey(layout: string, tocLabels: Record<string, string>): str
   return hashKey(layout, 'toc', JSON.stringify(tocLabels));
 }
 
-/** A tab's PDF: its body chunks (layout keys and first folios), the front matter's key if it holds it, its page count. */
-export function pdfName(layouts: string[], front: string | null, pages: number, firsts: number[]): string {
-  return hashKey(...layouts, front ?? '', 'pdf', String(pages), ...firsts.map(String));
+/** A tab's PDF: its body chunks (layout keys), the front matter's key if it holds it, the furniture's if it holds it, its page count. */
+export function pdfName(layouts: string[], front: string | null, pages: number, furniture: string | null): string {
+  return hashKey(...layouts, front ?? '', 'pdf', String(pages), furniture ?? '');
 }
 
 /**

@@ -84,25 +84,107 @@ export function pageStarts(pages: Array<PageMap['pages'][number] & { start: Loca
   return out;
 }
 
-/** Where a chunk's pages are: in which PDF, from which (0-based) page. */
-export interface ChunkPages<P> { pdf: P; from: number; layout: ChunkLayout; blank: boolean }
+/**
+ * What a body page carries outside its type area, stamped on its bare page at the merge: its
+ * side (r = recto, odd folio), its folio as printed ('' = none: blank, part page) and its running
+ * head (null = none: blank, part page, a paper's first page; a verso's text is the book's, from
+ * the CSS, so '' here; a recto's is the title of the paper the page belongs to).
+ */
+export interface Furniture { side: 'r' | 'l'; folio: string; head: string | null }
+
+/**
+ * Every body page's furniture, blank versos included, from the chunks' own layouts — the same
+ * rules paged-handlers.js applies to a page (head only on printed pages that are not a paper's
+ * first) with the recto head of the chunk's paper the page is in (`heads`: running-head.ts rectoHeads).
+ */
+export function bodyFurniture(body: ChunkLayout[], blanks: boolean[], papers: string[][], heads: Map<string, string>): Furniture[] {
+  const out: Furniture[] = [];
+  let folio = 1;
+  const side = (f: number): Furniture['side'] => (f % 2 === 1 ? 'r' : 'l');
+  body.forEach((local, i) => {
+    if (blanks[i]) {
+      out.push({ side: side(folio), folio: '', head: null });
+      folio++;
+    }
+    const starts = (papers[i] ?? []).flatMap((id) => (local.targets[id] ? [{ id, page: local.targets[id]!.page }] : [])).sort((a, b) => a.page - b.page);
+    for (const p of local.pages) {
+      const f = folio + p.page - 1;
+      const current = starts.filter((s) => s.page <= p.page).pop();
+      const head = p.printed && !p.blank && current?.page !== p.page ? (side(f) === 'r' ? (current ? heads.get(current.id) ?? '' : '') : '') : null;
+      out.push({ side: side(f), folio: p.printed && !p.blank ? String(f) : '', head });
+    }
+    folio += local.pages.length;
+  });
+  return out;
+}
+
+/**
+ * A stamp: one piece of furniture, printed as a page of its own (layout-tab.ts) and drawn over
+ * every body page that carries it — a page's running head, its folio, the crop marks. None
+ * depends on which page it lands on (folio n is always on the same side; a paper's recto head
+ * the same on each of its rectos), so after an edit that moves pages only new ones are printed.
+ */
+export interface Stamp { side: 'r' | 'l'; folio: string; head: string | null; marks: boolean }
+
+/** The stamps of a page with this furniture; `marks`: crop marks (--print-ready). */
+export function pageStamps(f: Furniture, marks: boolean): Stamp[] {
+  const out: Stamp[] = [];
+  if (f.head != null) out.push({ side: f.side, folio: '', head: f.head, marks: false });
+  if (f.folio) out.push({ side: f.side, folio: f.folio, head: null, marks: false });
+  if (marks) out.push({ side: f.side, folio: '', head: null, marks: true });
+  return out;
+}
+
+/**
+ * Where a chunk's pages are: in which PDF, from which (0-based) page, and on which side each was
+ * printed (r/l, one letter a page; body pages only — a body page is printed bare on the side it
+ * was laid out on, and moved across at the merge when it lands on the other).
+ */
+export interface ChunkPages<P> { pdf: P; from: number; layout: ChunkLayout; blank: boolean; sides?: string }
+
+/** Stamp pages drawn over a body page at the merge, the page's content moved `dx` pt across first. */
+export interface Overlay<P> { stamps: Array<{ pdf: P; page: number }>; dx: number }
 
 /**
  * The book's pages in order as runs of (PDF, 0-based pages): the front matter, then each
  * chunk, preceded by its blank verso when it has one — a copy of a blank page of its own
- * (what Paged.js prints for a blank page) or -1, an empty page of the chunk's size.
+ * (what Paged.js prints for a blank page) or -1, an empty page of the chunk's size. With
+ * `furniture` (each body page's stamp pages, in order) each body page gets its overlay: those,
+ * and the shift of its content from the side it was printed on to its own — `shift` pt (inner
+ * minus outer margin) to the right for a verso printed that lands on a recto, to the left for
+ * the reverse.
  */
-export function bookPageOrder<P>(front: ChunkPages<P>, body: Array<ChunkPages<P>>): Array<{ pdf: P; pages: number[] }> {
-  const out = [{ pdf: front.pdf, pages: front.layout.pages.map((_, k) => front.from + k) }];
+export function bookPageOrder<P>(
+  front: ChunkPages<P>,
+  body: Array<ChunkPages<P>>,
+  furniture?: { stamps: Array<Array<{ pdf: P; page: number }>>; shift: number },
+): Array<{ pdf: P; pages: number[]; over?: Array<Overlay<P> | null> }> {
+  const out: Array<{ pdf: P; pages: number[]; over?: Array<Overlay<P> | null> }> = [{ pdf: front.pdf, pages: front.layout.pages.map((_, k) => front.from + k) }];
+  if (furniture) out[0]!.over = out[0]!.pages.map(() => null);
+  let j = 0; // body page, blank versos included: its folio is j + 1
+  const overlay = (printed: string | undefined): Overlay<P> | null => {
+    if (!furniture) return null;
+    const lands = j % 2 === 0 ? 'r' : 'l';
+    const dx = !printed || printed === lands ? 0 : lands === 'r' ? furniture.shift : -furniture.shift;
+    return { stamps: furniture.stamps[j++] ?? [], dx };
+  };
   for (const chunk of body) {
-    const pages = chunk.layout.pages.map((_, k) => chunk.from + k);
+    const pages: number[] = [];
+    const over: Array<Overlay<P> | null> = [];
     if (chunk.blank) {
       const blank = chunk.layout.pages.findIndex((pg) => pg.blank);
-      pages.unshift(blank >= 0 ? chunk.from + blank : -1);
+      pages.push(blank >= 0 ? chunk.from + blank : -1);
+      over.push(overlay(blank >= 0 ? chunk.sides?.[blank] : undefined));
     }
+    chunk.layout.pages.forEach((_, k) => {
+      pages.push(chunk.from + k);
+      over.push(overlay(chunk.sides?.[k]));
+    });
     const last = out[out.length - 1]!;
-    if (last.pdf === chunk.pdf) last.pages.push(...pages);
-    else out.push({ pdf: chunk.pdf, pages });
+    if (last.pdf === chunk.pdf) {
+      last.pages.push(...pages);
+      if (furniture) last.over!.push(...over);
+    } else out.push(furniture ? { pdf: chunk.pdf, pages, over } : { pdf: chunk.pdf, pages });
   }
   return out;
 }

@@ -25,6 +25,8 @@ import type { BrowserSession } from './browser.ts';
 import { engineKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
+import { pageGeometry } from './page-css.ts';
+import { sideShiftPt } from './pdf/stamp.ts';
 import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
 import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
@@ -157,7 +159,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const prelude = options.prelude?.shell === shell ? options.prelude : null;
   if (options.prelude && !prelude) await options.prelude.close();
   const files = prelude?.files ?? ownFiles;
-  const body = printBody(volume, await rectoHeads(volume));
+  const heads = await rectoHeads(volume);
+  const body = printBody(volume, heads);
   const plans = planChunks(volume, body);
   const bodies = plans.map(chunkBodyHtml);
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
@@ -192,6 +195,10 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     server: prelude?.server,
     fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts') + content.css('/assets')),
     tocLabels,
+    heads,
+    shift: sideShiftPt(pageGeometry(volume.meta.page, printReady).margins),
+    furnitureBase: layoutKey(engine, 'furniture', styles, CHUNK_CSS, ''),
+    marks: printReady,
     onStage,
     onPage: options.onPage,
     onPaper: options.onPaper,

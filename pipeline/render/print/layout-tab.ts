@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { withStage, type BrowserSession } from './browser.ts';
-import { splitGroup } from './folios.ts';
+import { splitGroup, type Stamp } from './folios.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
 import { openShellTab, type ShellTab } from './shell-tab.ts';
 
@@ -130,10 +130,23 @@ export class LayoutTab {
     return this.groups.some((g) => g.members[0] === -1);
   }
 
-  /** Give every group its first folio (null: the front matter), in one round trip → their page counts. */
-  stamp(firstFolios: Array<number | null>): Promise<number[]> {
-    const list = this.groups.map((g, k): [number, number | null] => [g.members[0]!, firstFolios[k]!]);
-    return this.stage('stamp', () => this.tab.page.evaluate((l) => window.__juan.stamp(l), list));
+  /**
+   * Every group ready to print, in one round trip → their page counts and the side each page is
+   * on (r/l, a string per group). Body pages keep the folios and sides they were laid out with:
+   * they are printed bare (see print) and get their real folio, running head and side at the
+   * merge, from the furniture pages — so a chunk's printed pages never depend on where it starts.
+   */
+  stamp(): Promise<{ counts: number[]; sides: string[] }> {
+    const list = this.groups.map((g): [number, null] => [g.members[0]!, null]);
+    return this.stage('stamp', () =>
+      this.tab.page.evaluate((l) => {
+        const counts = window.__juan.stamp(l); // drops the sentinel pages
+        const sides = l.map(([i]) =>
+          Array.from(document.querySelectorAll('.juan-run[data-chunk="' + i + '"] .pagedjs_page'), (el) => (el.classList.contains('pagedjs_right_page') ? 'r' : 'l')).join(''),
+        );
+        return { counts, sides };
+      }, list),
+    );
   }
 
   /** Show chunk `index` alone, or (null) every chunk laid out in this tab. */
@@ -161,8 +174,14 @@ export class LayoutTab {
     return this.stage('links', () => this.tab.page.evaluate(() => window.__juan.tocLinks()));
   }
 
-  /** Print every chunk laid out here, once. */
-  async print(): Promise<Uint8Array> {
+  /**
+   * Print every chunk laid out here, once: body pages bare (no running head, no folio, no crop
+   * marks — the front matter keeps its own), then, when `stamps` are given, one page for each
+   * with only that (a running head, a folio or the crop marks: FURNITURE_PAGES), to be drawn
+   * over the bare pages at the merge.
+   */
+  async print(stamps: Stamp[] | null = null): Promise<Uint8Array> {
+    await this.stage('furniture', () => this.tab.page.evaluate(`(${FURNITURE_PAGES})(${JSON.stringify([BARE_CSS, stamps])})`));
     await this.show();
     if (this.options.inspect) await this.stage('inspect', () => this.options.inspect!(this.tab.page));
     // The fonts are loaded before any layout: no wait for them (a round trip) here. Not
@@ -182,3 +201,57 @@ export class LayoutTab {
     return this.tab.close();
   }
 }
+
+/**
+ * Body pages are printed bare: what depends on where a page lands (folio, running head and its
+ * rule, and with --print-ready the crop marks, which must not move with the content) is hidden,
+ * and printed instead on the furniture pages, whose type area is hidden.
+ */
+const BARE_CSS = [
+  '.juan-run:not([data-chunk="-1"]):not(.juan-furniture) :is(.pagedjs_margin-top-center, .pagedjs_margin-bottom-center, .pagedjs_bleed) { visibility: hidden !important; }',
+  '.juan-furniture .pagedjs_area { visibility: hidden !important; }',
+  '.juan-furniture .juan-no-marks .pagedjs_bleed { visibility: hidden !important; }',
+].join('\n');
+
+/**
+ * Runs in the tab (as source text: tsx would wrap a function with its __name helper, which the
+ * page does not have), given [css, pages]: the bare-page styles, and (with `pages`) a run of
+ * stamp pages (folios.ts Stamp), each a copy of a page of this tab with its type area emptied,
+ * on its side, with a folio, a running head or the crop marks, set as the handlers and Paged.js
+ * set them on a laid-out page (--juan-folio, the juan-running-title string, the juan-no-*
+ * classes); the generated page styles do the rest.
+ */
+const FURNITURE_PAGES = `([css, pages]) => {
+  if (!document.getElementById('juan-bare')) {
+    const style = document.createElement('style');
+    style.id = 'juan-bare';
+    style.textContent = css;
+    document.head.appendChild(style);
+  }
+  if (!pages) return;
+  const source = document.querySelector('.juan-run .pagedjs_page.juan-body') || document.querySelector('.juan-run .pagedjs_page');
+  if (!source) throw new Error('no laid-out page to copy the furniture pages from');
+  // The same template whichever page it is copied from: only the page box, both margin boxes in use.
+  const template = source.cloneNode(true);
+  for (const el of template.querySelectorAll('.pagedjs_page_content, .pagedjs_footnote_area')) el.replaceChildren();
+  for (const el of template.querySelectorAll('[id]')) el.removeAttribute('id');
+  for (const el of template.querySelectorAll('.pagedjs_margin')) {
+    el.classList.toggle('hasContent', el.classList.contains('pagedjs_margin-top-center') || el.classList.contains('pagedjs_margin-bottom-center'));
+  }
+  for (const el of template.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom')) el.style.gridTemplateColumns = '0px 1fr 0px';
+  for (const name of template.getAttributeNames()) if (name !== 'class') template.removeAttribute(name);
+  const container = document.createElement('div');
+  container.className = 'juan-run juan-furniture';
+  container.dataset.chunk = 'furniture';
+  const wrapper = document.createElement('div');
+  wrapper.className = 'pagedjs_pages';
+  for (const f of pages) {
+    const page = template.cloneNode(true);
+    page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
+    page.style.setProperty('--juan-folio', JSON.stringify(f.folio));
+    page.style.setProperty('--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
+    wrapper.appendChild(page);
+  }
+  container.appendChild(wrapper);
+  document.body.appendChild(container);
+}`;

@@ -6,18 +6,22 @@
  *   cache   chunks whose layout is cached (cache-keys.ts) have known page counts; a chunk's
  *           first folio F(i) is known once the layouts before it are (folios.ts chunkStart:
  *           F(i) = F(i-1) + pages(i-1), +1 for a blank verso before a chunk that must start
- *           on a recto). A chunk whose pages for that F are in a cached PDF is done
+ *           on a recto). A chunk whose bare pages are in a cached PDF is done, wherever it starts
  *   layout  tabs take groups from one queue in book order (schedule.ts nextGroup); a group is
  *           one Paged.js flow, cut back into each chunk's own layout (folios.ts splitGroup)
- *   stamp   once every F is known, each tab renumbers its groups' pages and turns the groups
- *           that really start on a verso to the other side (margins, running heads)
- *   pdf     each tab prints once; the tab hosting the front matter fills its 目录 from the
- *           assembled page map first (unless a PDF for these 目录 numbers is cached)
+ *   pdf     each tab prints once, its body pages bare — no folio, no running head, on the side
+ *           they were laid out on; the tab hosting the front matter fills its 目录 from the
+ *           assembled page map first (unless a PDF for these 目录 numbers is cached); the first
+ *           tab also prints the furniture: one page per body page with only its folio, running
+ *           head (and crop marks), on its real side (folios.ts bodyFurniture), unless cached
+ *   merge   (merge.ts) each body page is its bare page, moved across by the margin difference
+ *           when it lands on the other side, under its furniture page
  *
  * An edit re-lays out its own paper. When it changed its number of pages, the papers after it
- * move to other first folios: no cached PDF holds them there, but their pages as laid out are
- * cached too (`pages`, saved after each run): a tab adopts them without Paged.js, stamps and
- * prints them (LayoutTab.adopt) — only a chunk whose pages are not cached is laid out again.
+ * move to other first folios, but their bare pages are the same: they come from the cached PDFs
+ * as they are, and only the furniture (one small page per body page) is printed again. Their
+ * pages as laid out are cached too (`pages`, saved after each run): when a cached PDF is gone,
+ * a tab adopts them without Paged.js and prints them (LayoutTab.adopt).
  *
  * JUAN_DEBUG_TIMING=1 prints each tab step (load, layout per group, stamp, pdf) on a timeline (report/debug-timing.ts).
  */
@@ -27,12 +31,12 @@ import type { PageMap } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
-import { frontKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
+import { frontKey, furnitureKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
-import { assemblePageMap, bookPageOrder, chunkStart, tabPageRanges } from './folios.ts';
+import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
 import { LayoutTab } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
-import { cachedPrefix, LAYOUT_TABS, nextGroup, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
+import { LAYOUT_TABS, nextGroup, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
 import type { ShellTab } from './shell-tab.ts';
 
@@ -66,6 +70,14 @@ export interface ChunkedOptions {
   fontCss: Promise<string>;
   /** Labels for the 目录 slots from the finished page map. */
   tocLabels: (map: PageMap) => Record<string, string>;
+  /** The recto running head of each paper, by id (running-head.ts rectoHeads). */
+  heads: Map<string, string>;
+  /** Inner minus outer margin, in pt: how far a page's content moves right when a verso becomes a recto. */
+  shift: number;
+  /** Cache key of what styles the stamp pages beside their text: engine and styles (cache-keys.ts furnitureKey). */
+  furnitureBase: string;
+  /** Crop marks on every body page (--print-ready). */
+  marks: boolean;
   onStage?: (stage: string) => void;
   onPage?: (pagesSoFar: number) => void;
   onPaper?: (done: number, total: number) => void;
@@ -81,8 +93,8 @@ export interface ChunkedOptions {
 
 export interface ChunkedResult {
   pageMap: PageMap;
-  /** PDFs in book order with the (0-based) pages to take from each; -1 = an empty page. */
-  pdfs: Array<{ pdf: Uint8Array; pages: number[] }>;
+  /** PDFs in book order with the (0-based) pages to take from each; -1 = an empty page; `over`: each page's furniture (merge.ts). */
+  pdfs: Array<{ pdf: Uint8Array; pages: number[]; over?: Array<Overlay<Uint8Array> | null> }>;
   /** Ids of the papers laid out in the browser in this build (the rest came from the cache). */
   laidOutPapers: string[];
   /** Chunks laid out in the browser in this build. */
@@ -93,8 +105,14 @@ export interface ChunkedResult {
   tocLinks: TocLink[];
 }
 
-/** Where a chunk's pages are in a cached PDF. */
-interface Placement { pdf: string; from: number; count: number }
+/** Where a chunk's pages are in a cached PDF (`sides`: each body page's side as printed, r/l). */
+interface Placement { pdf: string; from: number; count: number; sides?: string }
+
+/** Stamp pages by key: which PDF, which page. */
+type FurnitureDone = Map<string, { pdf: Uint8Array; page: number }>;
+
+/** The body pages' furniture: each page's stamp keys, the stamps by key, those not cached (to print). */
+interface FurnitureNeeded { perPage: string[][]; missing: Array<{ key: string; stamp: Stamp }>; found: FurnitureDone }
 
 /** The front matter's pages: which PDF, from which page, and its 目录 links. */
 interface FrontDone { layout: ChunkLayout; pdf: Uint8Array; from: number; links: TocLink[] }
@@ -107,7 +125,7 @@ export async function renderChunks(front: ChunkJob, body: ChunkJob[], options: C
     const frontReady = await run.cachedFrontIfAllCached();
     // 2. the browser, only when something must be laid out or printed
     if (run.needsBrowser(frontReady)) await run.startBrowser();
-    // 3. tabs lay out the queue, stamp folios, fill the 目录, print
+    // 3. tabs lay out the queue, fill the 目录, print (the first one the furniture too)
     await run.runTabs(frontReady);
     // 4. the page map and the book's pages in order
     return await run.result();
@@ -139,6 +157,9 @@ class ChunkedLayout {
   private readonly frontLayoutCached: ChunkLayout | null;
   private readonly frontLayout = deferred<ChunkLayout>();
   private readonly frontTask = deferred<FrontDone>();
+  private readonly furnitureTask = deferred<FurnitureDone>();
+  /** Side of each page of the chunks printed in this build, as printed. */
+  private readonly printedSides = new Map<number, string>();
   private published: PageMap | null = null;
   private waitingToPrint = 0;
   private announced = false;
@@ -185,21 +206,20 @@ class ChunkedLayout {
 
   private pagesOf = (i: number): number => this.known[i]!.pages.length;
 
-  /** Chunk i's pages from a cached PDF, when its layout is cached and a PDF holds it at its first folio. */
+  /** Chunk i's bare pages from a cached PDF, when its layout is cached and a PDF holds them. */
   private async lookUp(i: number): Promise<boolean> {
     if (!this.cache || !this.cachedLayout[i]) return false;
-    const place = this.cache.getJson<Placement>('place', placeKey(this.body[i]!.key, await this.firsts[i]!));
-    const pdf = place && this.pdfCache.get(place.pdf);
+    const place = this.cache.getJson<Placement>('place', placeKey(this.body[i]!.key));
+    const pdf = place && place.sides && this.pdfCache.get(place.pdf);
     if (!place || !pdf) return false;
     this.placed[i] = { place, pdf };
     this.progress.paperDone(i);
     return true;
   }
 
-  /** Chunks whose first folio is known from cached layouts alone are looked up now; the others by the queue, in book order. */
+  /** Every chunk whose layout is cached is looked up now: its bare pages do not depend on where it starts. */
   async lookUpCachedPrefix(): Promise<void> {
-    const prefix = cachedPrefix(this.queue);
-    this.hits = await Promise.all(this.body.map((_, i) => (i < prefix ? this.lookUp(i) : Promise.resolve(false))));
+    this.hits = await Promise.all(this.body.map((_, i) => this.lookUp(i)));
     this.progress.reportPages();
   }
 
@@ -215,11 +235,42 @@ class ChunkedLayout {
     return place && pdf && links ? { layout, pdf, from: place.from, links } : null;
   }
 
-  /** Every page cached: the front matter's PDF for the final 目录 numbers may be too. */
+  /** The body pages' stamps, once every layout is known: which the cache has (printed by an earlier build), which not. */
+  private furnitureNeeded: Promise<FurnitureNeeded> | null = null;
+  private furniture(): Promise<FurnitureNeeded> {
+    return (this.furnitureNeeded ??= this.lookUpFurniture());
+  }
+
+  private async lookUpFurniture(): Promise<FurnitureNeeded> {
+    const layouts = await this.allLayouts();
+    const pages = bodyFurniture(layouts, this.blanks, this.body.map((j) => j.plan.papers), this.options.heads);
+    const stamps = new Map<string, Stamp>();
+    const perPage = pages.map((f) =>
+      pageStamps(f, this.options.marks).map((stamp) => {
+        const key = furnitureKey(this.options.furnitureBase, [stamp]);
+        stamps.set(key, stamp);
+        return key;
+      }),
+    );
+    const found: FurnitureDone = new Map();
+    const missing: FurnitureNeeded['missing'] = [];
+    for (const [key, stamp] of stamps) {
+      const place = this.cache?.getJson<Placement>('place', key);
+      const pdf = place && this.pdfCache.get(place.pdf);
+      if (place && pdf) found.set(key, { pdf, page: place.from });
+      else missing.push({ key, stamp });
+    }
+    return { perPage, missing, found };
+  }
+
+  /** Every page cached: the front matter's PDF for the final 目录 numbers may be too, and the furniture. */
   async cachedFrontIfAllCached(): Promise<FrontDone | null> {
     if (this.hits.some((h) => !h) || !this.frontLayoutCached) return null;
     const done = this.cachedFront(this.frontLayoutCached, this.frontKeyFor(this.publishMap(this.frontLayoutCached, await this.allLayouts())));
-    if (done) this.frontTask.resolve(done);
+    const furniture = await this.furniture();
+    if (!done || furniture.missing.length) return null;
+    this.frontTask.resolve(done);
+    this.furnitureTask.resolve(furniture.found);
     return done;
   }
 
@@ -299,14 +350,16 @@ class ChunkedLayout {
       if (hostsFront && !this.frontLayoutCached) await this.layOutFront(state);
       await this.layOutQueue(state);
       const frontKeyNow = hostsFront ? await this.frontToPrint(state) : null;
+      const furniture = w === 0 ? await this.furnitureToPrint(state) : null;
       if (!state.tab) return;
       printing = true; // the tab says when its request is sent (onPrintRequested)
-      await this.printTab(w, state.tab, frontKeyNow);
+      await this.printTab(w, state.tab, frontKeyNow, furniture);
     } catch (error) {
       // Unblock everyone waiting for a layout this worker will never publish.
       for (const d of this.layouts) d.reject(error);
       this.frontLayout.reject(error);
       this.frontTask.reject(error);
+      this.furnitureTask.reject(error);
       throw error;
     } finally {
       if (!printing) this.printRequested(); // this worker prints nothing: nobody waits for it
@@ -416,9 +469,23 @@ class ChunkedLayout {
     return key;
   }
 
-  /** Real folios for every group of the tab, the 目录 when it holds it, one print; then remember where every chunk's pages are. */
-  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null): Promise<void> {
-    const counts = await tab.stamp(await Promise.all(tab.groups.map((g) => (g.members[0] === -1 ? null : this.firsts[g.members[0]!]!))));
+  /**
+   * The stamps the cache does not have, printed by the first tab (→ null when there are none).
+   * The tab needs a page laid out in it to copy them from: the front matter when it has none.
+   */
+  private async furnitureToPrint(state: { tab: LayoutTab | null }): Promise<FurnitureNeeded | null> {
+    const furniture = await this.furniture();
+    if (!furniture.missing.length) {
+      this.furnitureTask.resolve(furniture.found);
+      return null;
+    }
+    if (!state.tab?.groups.length) await this.layOutFront(state);
+    return furniture;
+  }
+
+  /** Every group of the tab ready, the 目录 when it holds it, the furniture when given, one print; then remember where every chunk's pages are. */
+  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null, furniture: FurnitureNeeded | null): Promise<void> {
+    const { counts, sides } = await tab.stamp();
     let links: TocLink[] = [];
     if (frontKeyNow) {
       this.options.onStage?.('toc');
@@ -426,17 +493,31 @@ class ChunkedLayout {
     }
     const ranges = tabPageRanges(tab.groups, counts, this.pagesOf);
     const members = tab.groups.flatMap((g) => (g.members[0] === -1 ? [] : g.members));
+    tab.groups.forEach((g, k) => {
+      let at = 0;
+      for (const m of g.members[0] === -1 ? [] : g.members) {
+        this.printedSides.set(m, sides[k]!.slice(at, at + this.pagesOf(m)));
+        at += this.pagesOf(m);
+      }
+    });
     for (const m of members) this.printedBy.set(m, { tab: w, from: ranges.from.get(m)! });
-    const pdf = await tab.print();
+    const stamps = furniture?.missing ?? [];
+    const pdf = await tab.print(stamps.length ? stamps.map((s) => s.stamp) : null);
     this.options.onPdf?.(pdf);
     this.printed++;
     this.tabPdfs[w] = pdf;
-    const firsts = await Promise.all(members.map((i) => this.firsts[i]!));
-    const name = pdfName(members.map((i) => this.body[i]!.key), frontKeyNow, ranges.total, firsts);
+    const name = pdfName(members.map((i) => this.body[i]!.key), frontKeyNow, ranges.total + stamps.length, stamps.length ? furnitureKey('', stamps.map((s) => s.key)) : null);
     this.cache?.put('pdf', name, 'pdf', pdf);
-    members.forEach((i, k) => {
-      this.cache?.putJson('place', placeKey(this.body[i]!.key, firsts[k]!), { pdf: name, from: ranges.from.get(i)!, count: this.pagesOf(i) } satisfies Placement);
+    members.forEach((i) => {
+      this.cache?.putJson('place', placeKey(this.body[i]!.key), { pdf: name, from: ranges.from.get(i)!, count: this.pagesOf(i), sides: this.printedSides.get(i)! } satisfies Placement);
     });
+    if (furniture) {
+      stamps.forEach((s, k) => {
+        this.cache?.putJson('place', s.key, { pdf: name, from: ranges.total + k, count: 1 } satisfies Placement);
+        furniture.found.set(s.key, { pdf, page: ranges.total + k });
+      });
+      this.furnitureTask.resolve(furniture.found);
+    }
     if (frontKeyNow && ranges.front) {
       this.cache?.putJson('place', frontKeyNow, { pdf: name, from: ranges.front.from, count: ranges.front.count } satisfies Placement);
       this.cache?.putJson('links', frontKeyNow, links);
@@ -450,14 +531,19 @@ class ChunkedLayout {
     this.progress.frontPages(frontDone.layout.pages.length);
     const bodyLayouts = await this.allLayouts();
     const pageMap = this.publishMap(frontDone.layout, bodyLayouts);
+    const stamps = await this.furnitureTask.promise;
+    const { perPage } = await this.furniture();
     const pdfs = bookPageOrder(
       { pdf: frontDone.pdf, from: frontDone.from, layout: frontDone.layout, blank: false },
       bodyLayouts.map((layout, i) => {
         const cached = this.placed[i];
         const at = this.printedBy.get(i);
         const blank = this.blanks[i]!;
-        return cached ? { pdf: cached.pdf, from: cached.place.from, layout, blank } : { pdf: this.tabPdfs[at!.tab]!, from: at!.from, layout, blank };
+        return cached
+          ? { pdf: cached.pdf, from: cached.place.from, layout, blank, sides: cached.place.sides }
+          : { pdf: this.tabPdfs[at!.tab]!, from: at!.from, layout, blank, sides: this.printedSides.get(i) };
       }),
+      { stamps: perPage.map((keys) => keys.map((k) => stamps.get(k)!)), shift: this.options.shift },
     );
     return { pageMap, pdfs, laidOut: this.laidOut, printed: this.printed, laidOutPapers: this.laidOutPapers, tocLinks: frontDone.links };
   }

@@ -2,12 +2,16 @@
  * Assemble the tabs' PDFs (layout.ts) into the book's PDF with pdf-lib: pages copied in book
  * order (each font face once: pdf/fonts.ts); a chunk may list one of its pages twice (the blank verso before a 篇 is a copy of the
  * blank verso after its title page, so it is exactly what Paged.js prints for a blank page),
- * and -1 for an empty page of the chunk's size. Post-processing (outline, labels, boxes,
- * metadata) runs afterwards on the merged document before it is saved once.
+ * and -1 for an empty page of the chunk's size. A body page is printed bare (layout.ts) and gets
+ * its stamp pages (running head, folio, crop marks) drawn over it here (pdf/stamp.ts).
+ * Post-processing (outline, labels, boxes, metadata) runs afterwards on the merged document
+ * before it is saved once.
  */
 import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
+import type { Overlay } from './folios.ts';
 import { shareFonts } from './pdf/fonts.ts';
+import { stampForms, stampPage } from './pdf/stamp.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
@@ -25,7 +29,7 @@ export function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
  * caller. `loaded`: source PDFs already being parsed (each tab's, as soon as it is printed).
  */
 export async function mergePdfs(
-  parts: Array<{ pdf: Uint8Array; pages: number[] }>,
+  parts: Array<{ pdf: Uint8Array; pages: number[]; over?: Array<Overlay<Uint8Array> | null> }>,
   links: PageLink[] = [],
   loaded = new Map<Uint8Array, Promise<PDFDocument>>(),
   /** The font subsets the tabs loaded: each face's copies (one per tab PDF) become one (pdf/fonts.ts). */
@@ -35,24 +39,32 @@ export async function mergePdfs(
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
   // fonts and other resources its pages share are copied once, not once per chunk.
   const sources = new Map<Uint8Array, { doc: PDFDocument; wanted: number[]; copied: PDFPage[] }>();
-  for (const [n, part] of parts.entries()) {
-    let source = sources.get(part.pdf);
+  const want = async (pdf: Uint8Array, pages: number[], n: number) => {
+    let source = sources.get(pdf);
     if (!source) {
       let doc: PDFDocument;
       try {
-        doc = await (loaded.get(part.pdf) ?? loadPdf(part.pdf));
+        doc = await (loaded.get(pdf) ?? loadPdf(pdf));
       } catch (cause) {
         throw new JuanError('render', `第 ${n + 1} 块排版结果的 PDF 无法读取：${(cause as Error).message}`, { source: 'print:merge', cause });
       }
       source = { doc, wanted: [], copied: [] };
-      sources.set(part.pdf, source);
+      sources.set(pdf, source);
     }
-    for (const k of part.pages) {
+    const wanted = new Set(source.wanted);
+    for (const k of pages) {
       if (k >= source.doc.getPageCount()) {
         throw new JuanError('render', `排版结果的 PDF 只有 ${source.doc.getPageCount()} 页，页码表却需要第 ${k + 1} 页`, { source: 'print:merge' });
       }
-      if (k >= 0 && !source.wanted.includes(k)) source.wanted.push(k);
+      if (k >= 0 && !wanted.has(k)) {
+        wanted.add(k);
+        source.wanted.push(k);
+      }
     }
+  };
+  for (const [n, part] of parts.entries()) {
+    await want(part.pdf, part.pages, n);
+    for (const o of part.over ?? []) for (const st of o?.stamps ?? []) await want(st.pdf, [st.page], n);
   }
   for (const source of sources.values()) {
     const wanted = source.wanted.length ? source.wanted : [0];
@@ -61,19 +73,23 @@ export async function mergePdfs(
     wanted.forEach((k, i) => (source!.copied[k] = copied[i]!));
   }
   const used = new Set<PDFPage>();
+  const forms = stampForms(out);
   for (const part of parts) {
     const source = sources.get(part.pdf)!;
-    for (const k of part.pages) {
+    for (const [i, k] of part.pages.entries()) {
+      let page: PDFPage;
       if (k < 0) {
         const { width, height } = source.copied.find(Boolean)!.getSize();
-        out.addPage([width, height]);
-        continue;
+        page = out.addPage([width, height]);
+      } else {
+        page = source.copied[k]!;
+        // The same page twice (a blank verso reused): the second one is a fresh copy.
+        if (used.has(page)) [page] = await out.copyPages(source.doc, [k]);
+        used.add(page);
+        out.addPage(page);
       }
-      let page = source.copied[k]!;
-      // The same page twice (a blank verso reused): the second one is a fresh copy.
-      if (used.has(page)) [page] = await out.copyPages(source.doc, [k]);
-      used.add(page);
-      out.addPage(page);
+      const over = part.over?.[i];
+      if (over) stampPage(out, page, over.stamps.map((st) => forms.of(sources.get(st.pdf)!.copied[st.page]!)), over.dx);
     }
   }
   // Links across chunks (the 目录 → each paper's first page), as Chromium makes them within one document.
