@@ -218,8 +218,8 @@ const BARE_CSS = [
  * page does not have), given [css, pages]: the bare-page styles, and (with `pages`) a run of
  * stamp pages (folios.ts Stamp), each a copy of a page of this tab with its type area emptied,
  * on its side, with a folio, a running head or the crop marks, set as the handlers and Paged.js
- * set them on a laid-out page (--juan-folio, the juan-running-title string, the juan-no-*
- * classes); the generated page styles do the rest.
+ * set them on a laid-out page (--juan-folio and the juan-running-title string on the margin
+ * groups, the juan-no-* classes); the generated page styles do the rest.
  */
 const FURNITURE_PAGES = `([css, pages]) => {
   if (!document.getElementById('juan-bare')) {
@@ -248,8 +248,13 @@ const FURNITURE_PAGES = `([css, pages]) => {
   for (const f of pages) {
     const page = template.cloneNode(true);
     page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
-    page.style.setProperty('--juan-folio', JSON.stringify(f.folio));
-    page.style.setProperty('--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
+    // on the margin groups, where the handlers set them on a laid-out page (paged-handlers.js
+    // setOnMargins): the template's groups still carry the copied page's own values
+    for (const group of page.querySelector('.pagedjs_pagebox').children) {
+      if (!/^pagedjs_margin-(top|bottom|left|right)$/.test(group.className)) continue;
+      group.style.setProperty('--juan-folio', JSON.stringify(f.folio));
+      group.style.setProperty('--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
+    }
     wrapper.appendChild(page);
   }
   container.appendChild(wrapper);
