@@ -15,6 +15,7 @@ import { ROOT, juan, type CliRun } from '../support/cli.ts';
 import { cleanSource } from '../../pipeline/normalize/hygiene.ts';
 import { manuscriptOf } from '../normalize/real-corpus.ts';
 import { defaultConfig } from '../../pipeline/config/defaults.ts';
+import { pdffonts } from '../print/helpers.ts';
 import { readPdf, squeeze } from '../print/helpers.ts';
 import { compareHan, repeatedText, typeAreaLines } from '../support/lost-text.ts';
 import { pageGeometry } from '../../pipeline/render/print/page-css.ts';
@@ -85,6 +86,15 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     expect(build.stderr).not.toMatch(/\n\s+at |Node\.js v\d/);
     expect(build.code, build.stderr).toBe(0);
     expect(existsSync(join(out, 'book.pdf'))).toBe(true);
+  });
+
+  // the body faces (our subsets, one or several parts each) once per part, not once per layout tab;
+  // the content fonts (KaTeX, code, Greek italic) are not shared yet
+  it('embeds each part of a body face once, with our subset tag', () => {
+    const body = pdffonts(join(out, 'book.pdf')).filter((f) => /Noto(Serif|Sans)SC|LXGWWenKai/.test(f.name));
+    expect(body.length).toBeGreaterThan(0);
+    for (const f of body) expect(f.name, 'a tag Chromium gave, not the merge').not.toMatch(/^[A-Z]AAAAA\+/);
+    expect(new Set(body.map((f) => f.name)).size).toBe(body.length);
   });
 
   it('passes juan check', () => {

@@ -208,41 +208,49 @@ export interface SharedFontsReport {
 
 /**
  * One font dict per face whose program is one of `programs` (our subsets, matched by
- * PostScript name). Faces with no program given, or whose name two programs share, are left
- * as they are.
+ * PostScript name, then by outlines: a face loaded as several subset parts under one name — a
+ * book with many glyphs — gives one dict per part). Faces with no program given are left as
+ * they are.
  */
 export async function shareFonts(doc: PDFDocument, programs: Uint8Array[]): Promise<SharedFontsReport> {
-  const byName = new Map<string, Uint8Array | null>();
+  const byName = new Map<string, Uint8Array[]>();
   for (const program of programs) {
     const name = fontNames(program).postscript;
-    if (name) byName.set(name, byName.has(name) ? null : program);
+    if (name) byName.set(name, [...(byName.get(name) ?? []), program]);
   }
+  // key: name, and the part's index when the face has several parts
   const groups = new Map<string, FontCopy[]>();
+  const sources = new Map<string, { name: string; program: Uint8Array }>();
   const lookup = (o: PDFObject | undefined) => (o instanceof PDFRef ? doc.context.lookup(o) : o);
   for (const copy of fontCopies(doc)) {
     const name = stripTag(copy.dict.get(N('BaseFont'))?.toString() ?? '');
-    const source = byName.get(name);
-    if (!source) continue;
+    const parts = byName.get(name);
+    if (!parts) continue;
     // A tab PDF from the layout cache may have been laid out with another book's subset (other
-    // glyph ids): it keeps its own font (correct, if not shared).
+    // glyph ids): it keeps its own font (correct, if not shared). Of a face's parts, the copy
+    // is the one whose outlines it carries.
     const embedded = streamBytes(lookup(copy.descriptor.get(N('FontFile2'))));
-    if (!embedded || !outlinesMatch(embedded, source)) continue;
-    groups.set(name, [...(groups.get(name) ?? []), copy]);
+    const part = embedded ? parts.findIndex((program) => outlinesMatch(embedded, program)) : -1;
+    if (part < 0) continue;
+    const key = parts.length > 1 ? `${name}\u0000${part}` : name;
+    sources.set(key, { name, program: parts[part]! });
+    groups.set(key, [...(groups.get(key) ?? []), copy]);
   }
   const to = new Map<PDFRef, PDFRef>();
   const dead: PDFRef[] = [];
   const faces: string[] = [];
   // Each face's new program and ToUnicode map, compressed in parallel and registered in face order (the same object numbers every build).
   const streams: Array<{ keep: FontCopy; program: Promise<PDFRawStream>; cmap: Promise<PDFRawStream> }> = [];
-  for (const name of [...groups.keys()].sort()) {
-    const copies = groups.get(name)!;
+  for (const key of [...groups.keys()].sort()) {
+    const copies = groups.get(key)!;
+    const { name, program: source } = sources.get(key)!;
     // The outlines every copy used (Skia keeps glyph ids: a copy's non-empty glyphs are its used ones).
     const used = new Set<number>();
     for (const copy of copies) {
       const embedded = streamBytes(lookup(copy.descriptor.get(N('FontFile2'))));
       if (embedded) for (const g of glyphsWithOutlines(embedded)) used.add(g);
     }
-    const program = keepGlyphs(byName.get(name)!, used);
+    const program = keepGlyphs(source, used);
     const advance = advanceWidths(program);
     const [keep, ...others] = copies as [FontCopy, ...FontCopy[]];
     const widths = new Map<number, number>();
