@@ -248,13 +248,9 @@ const FURNITURE_PAGES = `([css, pages]) => {
   for (const f of pages) {
     const page = template.cloneNode(true);
     page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
-    // on the margin groups, where the handlers set them on a laid-out page (paged-handlers.js
-    // setOnMargins): the template's groups still carry the copied page's own values
-    for (const group of page.querySelector('.pagedjs_pagebox').children) {
-      if (!/^pagedjs_margin-(top|bottom|left|right)$/.test(group.className)) continue;
-      group.style.setProperty('--juan-folio', JSON.stringify(f.folio));
-      group.style.setProperty('--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
-    }
+    // on the margin groups, as on a laid-out page: the template's groups still carry the copied page's own values
+    window.__juan.setOnMargins(page, '--juan-folio', JSON.stringify(f.folio));
+    window.__juan.setOnMargins(page, '--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
     wrapper.appendChild(page);
   }
   container.appendChild(wrapper);

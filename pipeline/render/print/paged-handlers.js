@@ -159,6 +159,8 @@
   function setOnMargins(/** @type {HTMLElement} */ pageElement, /** @type {string} */ name, /** @type {string} */ value, priority = '') {
     for (const el of marginGroups(pageElement)) el.style.setProperty(name, value, priority);
   }
+  // layout-tab.ts's stamp pages set their folio and head the same way
+  juan.setOnMargins = setOnMargins;
 
   /**
    * After each page is laid out (after Paged.js's StringSets, which sets the running strings of

@@ -69,6 +69,8 @@ export interface JuanApi {
   adopt(index: number, html: string, styles: string[] | null): number;
   /** Give each run its first folio (null: the front matter keeps its own) → their page counts. */
   stamp(list: Array<[number, number | null]>): number[];
+  /** Set a custom property on a page's margin groups, where the folio and running head are read (not on the page: it would restyle the whole page). */
+  setOnMargins(page: HTMLElement, name: string, value: string, priority?: string): void;
   setFonts(css: string): void;
   /** Show run `index` alone, or (null) every run. */
   show(index: number | null): void;
