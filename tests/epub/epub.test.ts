@@ -334,6 +334,16 @@ describe('content documents', () => {
     expect(heading.length).toBe(2);
     for (const face of heading) expect(face, face).toMatch(/unicode-range: U\+20[,-]/);
     expect(faces.some((f) => /font-family: "LXGW WenKai"/.test(f))).toBe(true);
+    // the run-in （一） heads are set in bold Hei too (shared.css): every character of them is in
+    // the bold heading subset, or the reader shows a gap (「（一）工业　　不断」 before the fix)
+    const inRange = (range: string) => {
+      const spans = [...range.matchAll(/U\+([0-9A-F]+)(?:-([0-9A-F]+))?/gi)].map((m) => [parseInt(m[1]!, 16), parseInt(m[2] ?? m[1]!, 16)] as const);
+      return (cp: number) => spans.some(([a, b]) => cp >= a && cp <= b);
+    };
+    const bold = faces.filter((f) => /heading-700-\d+\.ttf/.test(f)).map((f) => inRange(/unicode-range:([^;]*)/.exec(f)?.[1] ?? ''));
+    const runIn = xhtmlNames().flatMap((name) => selectAll('p.numbering-2 > strong', xml(book.text(name))).map((el) => textContent(el)));
+    expect(runIn.length).toBeGreaterThan(0);
+    for (const head of runIn) for (const ch of head.replace(/\s/g, '')) expect(bold.some((covers) => covers(ch.codePointAt(0)!)), `${ch} in 「${head}」`).toBe(true);
     for (const name of xhtmlNames()) {
       for (const link of selectAll('link[rel="stylesheet"]', xml(book.text(name)))) {
         expect(book.names, `${name} → ${link.attribs.href}`).toContain(`OEBPS/${link.attribs.href}`);
