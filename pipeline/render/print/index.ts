@@ -218,6 +218,12 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
       doc.catch(() => {}); // the merge meets it again
       loadedPdfs.set(pdf, doc);
     },
+    // The cached PDFs the book's pages come from are parsed while the tabs lay out and print, not after.
+    onCachedPdf: (pdf) => {
+      const doc = new Promise<void>((resolve) => setImmediate(resolve)).then(() => import('./merge.ts')).then(({ loadPdf }) => loadPdf(pdf, true));
+      doc.catch(() => {}); // the merge meets it again
+      loadedPdfs.set(pdf, doc);
+    },
   });
   layout.catch(() => {});
   const fonts = await fontsReady.catch(async (error: unknown) => {

@@ -89,6 +89,8 @@ export interface ChunkedOptions {
   inspect?: (page: Page) => Promise<void>;
   /** Each PDF a tab prints, as soon as it is printed. */
   onPdf?: (pdf: Uint8Array) => void;
+  /** Each PDF read from the cache, as soon as it is read (the merge parses it while the tabs work). */
+  onCachedPdf?: (pdf: Uint8Array) => void;
 }
 
 export interface ChunkedResult {
@@ -197,7 +199,7 @@ class ChunkedLayout {
       first.catch(() => {});
       this.firsts.push(first);
     });
-    this.pdfCache = new PdfFiles(this.cache);
+    this.pdfCache = new PdfFiles(this.cache, options.onCachedPdf);
     this.placed = body.map(() => null);
     this.frontLayoutCached = this.cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
     if (this.frontLayoutCached) this.frontLayout.resolve(this.frontLayoutCached);
@@ -583,11 +585,13 @@ class BookProgress {
 /** PDFs of the cache, each read once. */
 class PdfFiles {
   private readonly files = new Map<string, Uint8Array | null>();
-  constructor(private readonly cache?: BuildCache) {}
+  constructor(private readonly cache?: BuildCache, private readonly onRead?: (pdf: Uint8Array) => void) {}
   get(name: string): Uint8Array | null {
     if (!this.files.has(name)) {
       const data = this.cache?.get('pdf', name, 'pdf');
-      this.files.set(name, data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null);
+      const pdf = data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      this.files.set(name, pdf);
+      if (pdf) this.onRead?.(pdf);
     }
     return this.files.get(name)!;
   }

@@ -11,6 +11,7 @@ import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-li
 import { JuanError } from '../../report/errors.ts';
 import type { Overlay } from './folios.ts';
 import { shareFonts } from './pdf/fonts.ts';
+import { debugTiming } from '../../report/debug-timing.ts';
 import { stampForms, stampPage } from './pdf/stamp.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
@@ -18,10 +19,12 @@ export interface PageLink { page: number; target: number; x: number; y: number; 
 
 /**
  * A PDF parsed in one go: pdf-lib's default parses 100 objects per macrotask (a setTimeout
- * after each, for pages that must stay responsive), which only adds waiting here.
+ * after each, for pages that must stay responsive), which only adds waiting here. `inTurns`:
+ * 250 objects per macrotask, for a PDF parsed ahead while the tabs still work (a cached one,
+ * ~1 MB: 0.2–0.3 s) — Node's replies to the tabs are not held up behind it.
  */
-export function loadPdf(pdf: Uint8Array): Promise<PDFDocument> {
-  return PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+export function loadPdf(pdf: Uint8Array, inTurns = false): Promise<PDFDocument> {
+  return PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: inTurns ? 250 : ParseSpeeds.Fastest });
 }
 
 /**
@@ -62,16 +65,24 @@ export async function mergePdfs(
       }
     }
   };
+  // JUAN_DEBUG_TIMING: each step of the merge on the timeline
+  let since = performance.now();
+  const lap = (step: string) => {
+    debugTiming('merge', step, since);
+    since = performance.now();
+  };
   for (const [n, part] of parts.entries()) {
     await want(part.pdf, part.pages, n);
     for (const o of part.over ?? []) for (const st of o?.stamps ?? []) await want(st.pdf, [st.page], n);
   }
+  lap('parse (what is not parsed yet)');
   for (const source of sources.values()) {
     const wanted = source.wanted.length ? source.wanted : [0];
     const copied = await out.copyPages(source.doc, wanted);
     source.copied = [];
     wanted.forEach((k, i) => (source!.copied[k] = copied[i]!));
   }
+  lap('copy pages');
   const used = new Set<PDFPage>();
   const forms = stampForms(out);
   for (const part of parts) {
@@ -109,6 +120,8 @@ export async function mergePdfs(
     });
     page.node.addAnnot(out.context.register(annot));
   }
+  lap('stamps, links');
   if (fontPrograms.length) await shareFonts(out, fontPrograms);
+  lap('fonts');
   return out;
 }
