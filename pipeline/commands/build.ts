@@ -145,6 +145,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
         onPage: callbacks.onPage,
         onPaper: callbacks.onPaper,
         onPageMap: options.onPrinted ? undefined : startWriters,
+        onBrowserDone: () => void closeBrowser(), // closes while the PDFs are merged
         timings: stageTimings,
       }),
     );

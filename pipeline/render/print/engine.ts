@@ -38,6 +38,8 @@ export interface LayoutCallbacks {
   onPageMap?: (map: PageMap) => void;
   /** Sub-stage timings (print:html, print:layout, print:merge, print:postprocess), ms, added to. */
   timings?: Record<string, number>;
+  /** Every PDF is printed (the merge is still to come): the browser may close. */
+  onBrowserDone?: () => void;
 }
 
 export interface LayoutResult {
@@ -104,6 +106,7 @@ export class LayoutEngine {
       onPage: callbacks.onPage,
       onPaper: callbacks.onPaper,
       onPageMap: callbacks.onPageMap,
+      onBrowserDone: callbacks.onBrowserDone,
       postprocess: { printReady, bleedMm: volume.meta.page.bleed, trimMm: TRIM_PRESETS[volume.meta.page.trim] },
     });
     mark('');

@@ -97,6 +97,8 @@ export interface RenderPrintOptions {
    * is saved — once, instead of saving it here and loading it again there.
    */
   postprocess?: PostprocessOptions;
+  /** Every PDF is printed: the browser has nothing more to do in this build (it may close while the PDFs are merged). */
+  onBrowserDone?: () => void;
 }
 
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
@@ -234,6 +236,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const uncovered = await findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
   const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
+  options.onBrowserDone?.();
   const pageMap = result.pageMap;
   completeTargets(volume, pageMap);
 
