@@ -1,10 +1,12 @@
 /**
  * Fonts as a printer's preflight sees them (poppler's pdffonts, an independent reader): each
- * face once, under its real name; and a cold and a cached build give the same bytes.
+ * face once, under its real name; and a cold and a cached build give the same bytes (the
+ * cached one takes the faces' compressed streams from the cache).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runBuild } from '../../pipeline/commands/build.ts';
 import { pdffonts } from './helpers.ts';
@@ -32,5 +34,14 @@ describe('seed build: fonts a printer trusts', () => {
     const cached = readFileSync(join(temp, 'cached', 'book.pdf'));
     expect(cached.equals(cold)).toBe(true);
     expect(pdffonts(join(temp, 'cached', 'book.pdf'))).toHaveLength(5);
+    // Each face's compressed program and ToUnicode map were taken from the cache (pdf/fonts.ts
+    // FlateCache), not compressed again — the same bytes. That they really are taken from
+    // there: entries replaced by other (valid) streams change the next build's PDF.
+    const flate = join(cacheDir, 'flate');
+    const entries = readdirSync(flate);
+    expect(entries).toHaveLength(10);
+    for (const name of entries) writeFileSync(join(flate, name), deflateSync(Buffer.from('planted')));
+    await runBuild({ cwd: ROOT, out: join(temp, 'planted'), cacheDir, epub: false, browser: true });
+    expect(readFileSync(join(temp, 'planted', 'book.pdf')).equals(cold)).toBe(false);
   }, 600_000);
 });

@@ -12,6 +12,8 @@
  *   pages   a chunk's pages as laid out ← its layout key (HTML before stamping: printed again without a
  *           layout when its cached PDF is gone)
  *   pagestyles  the styles Paged.js generated, which those pages need ← their hash
+ *   flate   a face's compressed program or ToUnicode map in the merged PDF (pdf/fonts.ts) ← the
+ *           uncompressed bytes and zlib's version
  *
  * The engine key covers everything outside a chunk's document that decides its layout and PDF
  * bytes; bump ENGINE_VERSION when the layout code changes in a way the hashed sources do not show.
@@ -104,4 +106,9 @@ export function pdfName(layouts: string[], front: string | null, pages: number, 
  */
 export function pageStylesKey(styles: string[]): string {
   return hashKey('pagestyles', ...styles.map((s) => s.replace(/following-[0-9a-f-]{36}/g, 'following-*')));
+}
+
+/** Key of `data` compressed (pdf/fonts.ts flateStream): a cached stream has the bytes zlib would give now. */
+export function flateKey(data: Uint8Array): string {
+  return hashKey('flate', process.versions.zlib, data);
 }

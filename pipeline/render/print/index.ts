@@ -22,7 +22,7 @@ import { rectoHeads, versoHead } from '../running-head.ts';
 import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
-import { engineKey, layoutKey } from './cache-keys.ts';
+import { engineKey, flateKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
 import { pageGeometry } from './page-css.ts';
@@ -245,7 +245,12 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     .filter((l) => pageMap.targets[l.id])
     .map((l) => ({ ...l, target: pageMap.targets[l.id]!.page - 1 }));
   const { mergePdfs } = await import('./merge.ts'); // pdf-lib: loaded when the main thread is idle, not at start
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data));
+  const cache = options.cache;
+  const flateCache = cache && {
+    get: (data: Uint8Array) => cache.get('flate', flateKey(data), 'bin'),
+    put: (data: Uint8Array, compressed: Uint8Array) => cache.put('flate', flateKey(data), 'bin', compressed),
+  };
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data), flateCache);
   if (options.postprocess) {
     onStage?.('postprocess');
     const { postprocessDocument } = await import('./postprocess.ts');

@@ -10,7 +10,7 @@
 import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
 import type { Overlay } from './folios.ts';
-import { shareFonts } from './pdf/fonts.ts';
+import { shareFonts, type FlateCache } from './pdf/fonts.ts';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { stampForms, stampPage } from './pdf/stamp.ts';
 
@@ -37,6 +37,8 @@ export async function mergePdfs(
   loaded = new Map<Uint8Array, Promise<PDFDocument>>(),
   /** The font subsets the tabs loaded: each face's copies (one per tab PDF) become one (pdf/fonts.ts). */
   fontPrograms: Uint8Array[] = [],
+  /** The faces' compressed programs and maps from earlier builds (pdf/fonts.ts). */
+  flateCache?: FlateCache,
 ): Promise<PDFDocument> {
   const out = await PDFDocument.create({ updateMetadata: false });
   // Each distinct source PDF is parsed once and copied from in ONE copyPages call, so the
@@ -121,7 +123,7 @@ export async function mergePdfs(
     page.node.addAnnot(out.context.register(annot));
   }
   lap('stamps, links');
-  if (fontPrograms.length) await shareFonts(out, fontPrograms);
+  if (fontPrograms.length) await shareFonts(out, fontPrograms, flateCache);
   lap('fonts');
   return out;
 }

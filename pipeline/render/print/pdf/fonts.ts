@@ -150,11 +150,28 @@ function streamBytes(stream: PDFObject | undefined): Uint8Array | null {
 const deflateAsync = promisify(deflate);
 
 /**
- * A Flate-compressed stream of `data` (zlib, see streamBytes), compressed in libuv's thread
- * pool: the faces' programs (~0.1 s each) compress in parallel, off the main thread.
+ * Compressed streams kept from earlier builds (the build cache): an edit seldom changes the
+ * glyphs a face keeps, so the same programs and maps are compressed build after build. Keyed
+ * by what it compresses (cache-keys.ts flateKey).
  */
-async function flateStream(doc: PDFDocument, data: Uint8Array | string, dict: Record<string, number> = {}): Promise<PDFRawStream> {
-  const compressed = await deflateAsync(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+export interface FlateCache {
+  /** `data` compressed, when an earlier build compressed the same bytes. */
+  get(data: Uint8Array): Uint8Array | null;
+  put(data: Uint8Array, compressed: Uint8Array): void;
+}
+
+/**
+ * A Flate-compressed stream of `data` (zlib, see streamBytes), compressed in libuv's thread
+ * pool: the faces' programs (~0.1 s each) compress in parallel, off the main thread — or taken
+ * from `cache` (in a warm build the thread pool is busy with the EPUB's zip too).
+ */
+async function flateStream(doc: PDFDocument, data: Uint8Array | string, dict: Record<string, number> = {}, cache?: FlateCache): Promise<PDFRawStream> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  let compressed = cache?.get(bytes) ?? null;
+  if (!compressed) {
+    compressed = await deflateAsync(bytes);
+    cache?.put(bytes, compressed);
+  }
   return doc.context.stream(compressed, { ...dict, Filter: 'FlateDecode' });
 }
 
@@ -210,9 +227,9 @@ export interface SharedFontsReport {
  * One font dict per face whose program is one of `programs` (our subsets, matched by
  * PostScript name, then by outlines: a face loaded as several subset parts under one name — a
  * book with many glyphs — gives one dict per part). Faces with no program given are left as
- * they are.
+ * they are. `cache`: compressed programs and maps of earlier builds.
  */
-export async function shareFonts(doc: PDFDocument, programs: Uint8Array[]): Promise<SharedFontsReport> {
+export async function shareFonts(doc: PDFDocument, programs: Uint8Array[], cache?: FlateCache): Promise<SharedFontsReport> {
   const byName = new Map<string, Uint8Array[]>();
   for (const program of programs) {
     const name = fontNames(program).postscript;
@@ -281,7 +298,7 @@ export async function shareFonts(doc: PDFDocument, programs: Uint8Array[]): Prom
     for (const [g, w] of widths) if (w === 1000) widths.delete(g);
     keep.descendant.set(N('DW'), PDFNumber.of(1000));
     keep.descendant.set(N('W'), doc.context.obj(widthsArray(widths)));
-    streams.push({ keep, program: flateStream(doc, program, { Length1: program.length }), cmap: flateStream(doc, toUnicodeCmap(unicode)) });
+    streams.push({ keep, program: flateStream(doc, program, { Length1: program.length }, cache), cmap: flateStream(doc, toUnicodeCmap(unicode), {}, cache) });
     faces.push(name);
   }
   const compressed = await Promise.all(streams.map((s) => Promise.all([s.program, s.cmap])));
