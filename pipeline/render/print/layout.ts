@@ -29,13 +29,13 @@
 import type { ElementContent } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PageMap } from '../../model/types.ts';
-import type { BuildCache } from '../../cache/store.ts';
+import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import { frontKey, furnitureKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
 import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
-import { LayoutTab } from './layout-tab.ts';
+import { LayoutTab, stampPagesSource } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
 import { LAYOUT_TABS, nextGroup, shareStamps, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
@@ -252,9 +252,10 @@ class ChunkedLayout {
     const layouts = await this.allLayouts();
     const pages = bodyFurniture(layouts, this.blanks, this.body.map((j) => j.plan.papers), this.options.heads);
     const stamps = new Map<string, Stamp>();
+    const base = hashKey(this.options.furnitureBase, stampPagesSource());
     const perPage = pages.map((f) =>
       pageStamps(f, this.options.marks).map((stamp) => {
-        const key = furnitureKey(this.options.furnitureBase, [stamp]);
+        const key = furnitureKey(base, [stamp]);
         stamps.set(key, stamp);
         return key;
       }),
