@@ -1,6 +1,6 @@
 /** Scheduling of the chunked layout: groups, worker count, cached prefix. */
 import { describe, expect, it } from 'vitest';
-import { cachedPrefix, earlyTabs, nextGroup, uncachedFrom, workerCount, type QueueChunk } from '../../pipeline/render/print/schedule.ts';
+import { cachedPrefix, earlyTabs, nextGroup, shareStamps, uncachedFrom, workerCount, type QueueChunk } from '../../pipeline/render/print/schedule.ts';
 import type { BuildCache } from '../../pipeline/cache/store.ts';
 
 const c = (size: number, over: Partial<QueueChunk> = {}): QueueChunk => ({ size, cached: false, rectoStart: false, ...over });
@@ -51,5 +51,26 @@ describe('cachedPrefix / workerCount / earlyTabs', () => {
     expect(earlyTabs(undefined)).toBe(2);
     expect(earlyTabs({ holds: (ns: string) => ns === 'layout' } as unknown as BuildCache)).toBe(1);
     expect(earlyTabs({ holds: () => false } as unknown as BuildCache)).toBe(2);
+  });
+});
+
+describe('shareStamps', () => {
+  it('gives the tab with fewer pages more stamps, so that both finish printing together', () => {
+    // the bench volume: the front matter's host prints 8 + 150 pages, the other 170; 370 stamps at 0.4 a page
+    const shares = shareStamps(370, [158, 170], 0.4);
+    expect(shares[0]! + shares[1]!).toBe(370);
+    expect(shares).toEqual([200, 170]); // loads 158 + 80 = 238 and 170 + 68 = 238
+  });
+
+  it('gives a tab so far ahead none, and shares evenly between equal tabs', () => {
+    expect(shareStamps(10, [100, 20], 0.5)).toEqual([0, 10]);
+    expect(shareStamps(10, [50, 50], 0.5)).toEqual([5, 5]);
+    expect(shareStamps(0, [50, 10])).toEqual([0, 0]);
+  });
+
+  it('gives none to a tab with no page to copy the stamps from, all to the first when no tab has one', () => {
+    expect(shareStamps(7, [null, 30])).toEqual([0, 7]);
+    expect(shareStamps(7, [null, null])).toEqual([7, 0]);
+    expect(shareStamps(7, [12])).toEqual([7]);
   });
 });

@@ -202,24 +202,27 @@ export class LayoutTab {
   }
 }
 
+/** What decides a stamp page's bytes besides the stamp and the tab's styles: part of its cache key (layout.ts). */
+export const stampPagesSource = (): string => BARE_CSS + FURNITURE_PAGES;
+
 /**
  * Body pages are printed bare: what depends on where a page lands (folio, running head and its
  * rule, and with --print-ready the crop marks, which must not move with the content) is hidden,
- * and printed instead on the furniture pages, whose type area is hidden.
+ * and printed instead on the furniture pages, which have no type area.
  */
 const BARE_CSS = [
   '.juan-run:not([data-chunk="-1"]):not(.juan-furniture) :is(.pagedjs_margin-top-center, .pagedjs_margin-bottom-center, .pagedjs_bleed) { visibility: hidden !important; }',
-  '.juan-furniture .pagedjs_area { visibility: hidden !important; }',
   '.juan-furniture .juan-no-marks .pagedjs_bleed { visibility: hidden !important; }',
 ].join('\n');
 
 /**
  * Runs in the tab (as source text: tsx would wrap a function with its __name helper, which the
  * page does not have), given [css, pages]: the bare-page styles, and (with `pages`) a run of
- * stamp pages (folios.ts Stamp), each a copy of a page of this tab with its type area emptied,
- * on its side, with a folio, a running head or the crop marks, set as the handlers and Paged.js
- * set them on a laid-out page (--juan-folio and the juan-running-title string on the margin
- * groups, the juan-no-* classes); the generated page styles do the rest.
+ * stamp pages (folios.ts Stamp), each a copy of a page of this tab with only the margin group it
+ * prints (no type area; the sheet alone for the crop marks), on its side, with a folio, a
+ * running head or the crop marks, set as the handlers and Paged.js set them on a laid-out page
+ * (--juan-folio and the juan-running-title string on the margin groups, the juan-no-* classes);
+ * the generated page styles do the rest.
  */
 const FURNITURE_PAGES = `([css, pages]) => {
   if (!document.getElementById('juan-bare')) {
@@ -240,13 +243,25 @@ const FURNITURE_PAGES = `([css, pages]) => {
   }
   for (const el of template.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom')) el.style.gridTemplateColumns = '0px 1fr 0px';
   for (const name of template.getAttributeNames()) if (name !== 'class') template.removeAttribute(name);
+  // Each stamp keeps only the part of the page box it prints: printing styles and lays out every
+  // element of the document three times over, and a whole empty page box per stamp was most of
+  // what the stamps cost. The margin groups and the area sit in the page box's grid by name, and
+  // a margin group's boxes in fixed columns: what is left stays where it was.
+  const only = (keep) => {
+    const t = template.cloneNode(true);
+    for (const el of t.querySelectorAll('.pagedjs_area, .pagedjs_margin-left, .pagedjs_margin-right, .pagedjs_margin-top, .pagedjs_margin-bottom')) {
+      if (!keep || !el.classList.contains(keep)) el.remove();
+    }
+    return t;
+  };
+  const templates = { head: only('pagedjs_margin-top'), folio: only('pagedjs_margin-bottom'), marks: only(null) };
   const container = document.createElement('div');
   container.className = 'juan-run juan-furniture';
   container.dataset.chunk = 'furniture';
   const wrapper = document.createElement('div');
   wrapper.className = 'pagedjs_pages';
   for (const f of pages) {
-    const page = template.cloneNode(true);
+    const page = templates[f.marks ? 'marks' : f.head != null ? 'head' : 'folio'].cloneNode(true);
     page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
     // on the margin groups, as on a laid-out page: the template's groups still carry the copied page's own values
     window.__juan.setOnMargins(page, '--juan-folio', JSON.stringify(f.folio));

@@ -11,9 +11,10 @@
  *           one Paged.js flow, cut back into each chunk's own layout (folios.ts splitGroup)
  *   pdf     each tab prints once, its body pages bare — no folio, no running head, on the side
  *           they were laid out on; the tab hosting the front matter fills its 目录 from the
- *           assembled page map first (unless a PDF for these 目录 numbers is cached); the first
- *           tab also prints the furniture: one page per body page with only its folio, running
- *           head (and crop marks), on its real side (folios.ts bodyFurniture), unless cached
+ *           assembled page map first (unless a PDF for these 目录 numbers is cached); the tabs
+ *           also print the furniture not cached: one page per stamp — a folio, a running head
+ *           (or the crop marks), on its side (folios.ts bodyFurniture, pageStamps) — shared out
+ *           so that they finish printing together (schedule.ts shareStamps)
  *   merge   (merge.ts) each body page is its bare page, moved across by the margin difference
  *           when it lands on the other side, under its furniture page
  *
@@ -28,16 +29,17 @@
 import type { ElementContent } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PageMap } from '../../model/types.ts';
-import type { BuildCache } from '../../cache/store.ts';
+import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import { frontKey, furnitureKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
 import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
-import { LayoutTab } from './layout-tab.ts';
+import { LayoutTab, stampPagesSource } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
-import { LAYOUT_TABS, nextGroup, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
+import { LAYOUT_TABS, nextGroup, shareStamps, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
+import { debugTiming } from '../../report/debug-timing.ts';
 import type { ShellTab } from './shell-tab.ts';
 
 export interface ChunkJob {
@@ -177,6 +179,11 @@ class ChunkedLayout {
   private readonly laidOutPapers: string[] = [];
   /** Generated styles written to the cache in this build. */
   private readonly savedStyles = new Set<string>();
+  /** Tabs run in this build (runTabs). */
+  private workers = 0;
+  /** Each tab's pages to print besides stamps (null: none), as it becomes ready; the stamps are shared once all are. */
+  private readonly readyPages = new Map<number, number | null>();
+  private readonly stampShares = deferred<number[]>();
 
   constructor(private readonly front: ChunkJob, private readonly body: ChunkJob[], private readonly options: ChunkedOptions) {
     this.cache = options.cache;
@@ -247,9 +254,10 @@ class ChunkedLayout {
     const layouts = await this.allLayouts();
     const pages = bodyFurniture(layouts, this.blanks, this.body.map((j) => j.plan.papers), this.options.heads);
     const stamps = new Map<string, Stamp>();
+    const base = hashKey(this.options.furnitureBase, stampPagesSource());
     const perPage = pages.map((f) =>
       pageStamps(f, this.options.marks).map((stamp) => {
-        const key = furnitureKey(this.options.furnitureBase, [stamp]);
+        const key = furnitureKey(base, [stamp]);
         stamps.set(key, stamp);
         return key;
       }),
@@ -341,8 +349,10 @@ class ChunkedLayout {
   /** Tabs lay out the queue in book order; the first hosts the front matter unless its pages are cached. */
   async runTabs(frontReady: FrontDone | null): Promise<void> {
     const workers = workerCount(this.tabs, this.hits.filter((h) => !h).length, !frontReady);
+    this.workers = workers;
     this.waitingToPrint = workers;
     await Promise.all(Array.from({ length: workers }, (_, w) => this.worker(w, w === 0 && !frontReady)));
+    if (workers) this.furnitureTask.resolve((await this.furniture()).found); // every tab printed its share
   }
 
   private async worker(w: number, hostsFront: boolean): Promise<void> {
@@ -352,16 +362,17 @@ class ChunkedLayout {
       if (hostsFront && !this.frontLayoutCached) await this.layOutFront(state);
       await this.layOutQueue(state);
       const frontKeyNow = hostsFront ? await this.frontToPrint(state) : null;
-      const furniture = w === 0 ? await this.furnitureToPrint(state) : null;
+      const stamps = await this.stampsToPrint(w, state);
       if (!state.tab) return;
       printing = true; // the tab says when its request is sent (onPrintRequested)
-      await this.printTab(w, state.tab, frontKeyNow, furniture);
+      await this.printTab(w, state.tab, frontKeyNow, stamps);
     } catch (error) {
       // Unblock everyone waiting for a layout this worker will never publish.
       for (const d of this.layouts) d.reject(error);
       this.frontLayout.reject(error);
       this.frontTask.reject(error);
       this.furnitureTask.reject(error);
+      this.stampShares.reject(error);
       throw error;
     } finally {
       if (!printing) this.printRequested(); // this worker prints nothing: nobody waits for it
@@ -472,21 +483,37 @@ class ChunkedLayout {
   }
 
   /**
-   * The stamps the cache does not have, printed by the first tab (→ null when there are none).
-   * The tab needs a page laid out in it to copy them from: the front matter when it has none.
+   * This tab's share of the stamps the cache does not have (→ [] when there are none): once
+   * every tab has laid out all it will, each prints a share sized to finish printing with the
+   * others (schedule.ts shareStamps: the front matter's host has more pages, the other more
+   * stamps). A tab needs a page laid out in it to copy them from: a tab with none gets none,
+   * unless no tab has one — then the first lays out the front matter to copy from.
    */
-  private async furnitureToPrint(state: { tab: LayoutTab | null }): Promise<FurnitureNeeded | null> {
-    const furniture = await this.furniture();
-    if (!furniture.missing.length) {
-      this.furnitureTask.resolve(furniture.found);
-      return null;
+  private async stampsToPrint(w: number, state: { tab: LayoutTab | null }): Promise<FurnitureNeeded['missing']> {
+    const { missing } = await this.furniture();
+    if (!missing.length) return [];
+    this.readyPages.set(w, state.tab?.groups.length ? await this.tabPages(state.tab) : null);
+    if (this.readyPages.size === this.workers) {
+      const pages = Array.from({ length: this.workers }, (_, k) => this.readyPages.get(k) ?? null);
+      const shares = shareStamps(missing.length, pages);
+      debugTiming('tab', `stamps ${shares.join(' + ')} of ${missing.length} (pages ${pages.join(' + ')})`, performance.now());
+      this.stampShares.resolve(shares);
     }
-    if (!state.tab?.groups.length) await this.layOutFront(state);
-    return furniture;
+    const shares = await this.stampShares.promise;
+    const from = shares.slice(0, w).reduce((a, b) => a + b, 0);
+    if (shares[w] && !state.tab?.groups.length) await this.layOutFront(state);
+    return missing.slice(from, from + shares[w]!);
   }
 
-  /** Every group of the tab ready, the 目录 when it holds it, the furniture when given, one print; then remember where every chunk's pages are. */
-  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null, furniture: FurnitureNeeded | null): Promise<void> {
+  /** The pages a tab prints besides stamps: its groups' (the front matter's and body chunks'). */
+  private async tabPages(tab: LayoutTab): Promise<number> {
+    let n = 0;
+    for (const g of tab.groups) n += g.members[0] === -1 ? (await this.frontLayout.promise).pages.length : g.members.reduce((a, m) => a + this.pagesOf(m), 0);
+    return n;
+  }
+
+  /** Every group of the tab ready, the 目录 when it holds it, its share of the stamps, one print; then remember where every chunk's pages are. */
+  private async printTab(w: number, tab: LayoutTab, frontKeyNow: string | null, stamps: FurnitureNeeded['missing']): Promise<void> {
     const { counts, sides } = await tab.stamp();
     let links: TocLink[] = [];
     if (frontKeyNow) {
@@ -503,7 +530,6 @@ class ChunkedLayout {
       }
     });
     for (const m of members) this.printedBy.set(m, { tab: w, from: ranges.from.get(m)! });
-    const stamps = furniture?.missing ?? [];
     const pdf = await tab.print(stamps.length ? stamps.map((s) => s.stamp) : null);
     this.options.onPdf?.(pdf);
     this.printed++;
@@ -513,12 +539,12 @@ class ChunkedLayout {
     members.forEach((i) => {
       this.cache?.putJson('place', placeKey(this.body[i]!.key), { pdf: name, from: ranges.from.get(i)!, count: this.pagesOf(i), sides: this.printedSides.get(i)! } satisfies Placement);
     });
-    if (furniture) {
+    if (stamps.length) {
+      const { found } = await this.furniture();
       stamps.forEach((s, k) => {
         this.cache?.putJson('place', s.key, { pdf: name, from: ranges.total + k, count: 1 } satisfies Placement);
-        furniture.found.set(s.key, { pdf, page: ranges.total + k });
+        found.set(s.key, { pdf, page: ranges.total + k });
       });
-      this.furnitureTask.resolve(furniture.found);
     }
     if (frontKeyNow && ranges.front) {
       this.cache?.putJson('place', frontKeyNow, { pdf: name, from: ranges.front.from, count: ranges.front.count } satisfies Placement);
