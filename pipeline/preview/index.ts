@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFFlateStream, PDFName, PDFRawStream } from 'pdf-lib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BuildCacheReport, BuildCallbacks, BuildResult } from '../commands/build.ts';
 import { resolveInputs, type CommonOptions } from '../commands/inputs.ts';
@@ -62,10 +62,19 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   const cwd = resolve(options.cwd ?? process.cwd());
   const inputs = resolveInputs(options); // a missing manuscript is a usage error before anything starts
   const cacheDir = resolve(cwd, options.cacheDir ?? join('.cache', 'juan'));
-  const { runBuild } = await import('../commands/build.ts');
 
   // One Chromium for the whole session; launched again if it died (a crash fails one build).
+  // The first one starts before the build's modules load and the server listens, as `juan
+  // build` starts its own (it takes ~1–2 s to come up, the first view waits for it).
   let session: Promise<BrowserSession> | null = null;
+  try {
+    findChromium();
+    session = BrowserSession.launch({ timeoutMs: 120_000 });
+    session.catch(() => {});
+  } catch {
+    /* no browser: the first build says so */
+  }
+  const { runBuild } = await import('../commands/build.ts');
   const browser = async (): Promise<LaunchingBrowser | false> => {
     const alive = session && (await session.catch(() => null));
     if (!alive || !alive.browser.connected) {
@@ -80,7 +89,13 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
     return { session: session!, setTimeLimit: () => {} };
   };
 
-  const server = await PreviewServer.start({ port: options.port ?? 4170, fallback: options.port === undefined, out: inputs.out });
+  let server: PreviewServer;
+  try {
+    server = await PreviewServer.start({ port: options.port ?? 4170, fallback: options.port === undefined, out: inputs.out });
+  } catch (error) {
+    await session?.then((s) => s.close(), () => {}); // a port taken: no Chromium left behind
+    throw error;
+  }
   let version = 0;
   /** The last build shown: its PDF (read by pdf-lib) and its pages' fingerprints. */
   let last: { doc: PDFDocument; fingerprints: string[] } | null = null;
@@ -113,12 +128,11 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       const result: BuildResult = await runBuild(
         { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined,
           // The pages go to the open page as soon as the PDF is made; the other outputs follow.
-          onPrinted: async ({ pdf, pageMap, volume }) => {
+          onPrinted: async ({ pdf, pageMap, volume, doc }) => {
             if (closed) return;
             debugTiming('preview', 'printed', started);
             const t1 = performance.now();
-            const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-            debugTiming('preview', 'load pdf', t1);
+            // The document book.pdf was saved from: read, never changed (pagesPdf leaves it as it was).
             const t2 = performance.now();
             const fingerprints = pageFingerprintsOf(doc);
             const changedPages = last ? changedRange(last.fingerprints, fingerprints) : { first: 1, last: fingerprints.length };
@@ -266,6 +280,7 @@ export function pageFingerprintsOf(doc: PDFDocument): string[] {
     const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
     for (const stream of streams) {
       if (stream instanceof PDFRawStream) hash.update(stream.contents);
+      else if (stream instanceof PDFFlateStream) hash.update(stream.getUnencodedContents());
       else hash.update(String(stream));
     }
     const fonts = page.node.Resources()?.lookup(PDFName.of('Font'));

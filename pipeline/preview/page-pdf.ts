@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFFlateStream, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { keepGlyphs } from '../render/fonts/glyphs.ts';
 
 /** A page's text as glyphs: `font:hex` per string shown (the font by its name without the subset tag), in drawing order. */
@@ -32,6 +32,8 @@ export interface PageGlyphs {
 
 /** The bytes of a content stream, decoded (FlateDecode or none; anything else: null). */
 function streamBytes(stream: unknown): Uint8Array | null {
+  // A stream pdf-lib made in this build (PDFContentStream, PDFFlateStream) still has its bytes unencoded.
+  if (stream instanceof PDFFlateStream) return stream.getUnencodedContents();
   if (!(stream instanceof PDFRawStream)) return null;
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   if (filter === undefined) return stream.contents;

@@ -203,6 +203,7 @@ async function showBuild(state, arrived) {
   timings.push(t);
   status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
   document.body.dataset.version = String(state.version);
+  document.body.dataset.sentPages = state.pages.join(','); // which pages came in the small PDF (tests)
   await Promise.all([...visible].sort((a, b) => a - b).map((n) => render(n)));
   void old.pages?.destroy();
   void old.loaded?.()?.then((d) => d.destroy(), () => {});
