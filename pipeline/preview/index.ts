@@ -184,6 +184,10 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
             };
             server.publish(shown, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), pages && Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength));
             debugTiming('preview', 'published', t1);
+            // The other files are written once the open page has drawn the change (it says so).
+            const t4 = performance.now();
+            await server.shown(shown.version, 3000);
+            debugTiming('preview', 'shown', t4);
           } },
         { onStage: callbacks.onStage, onPage: callbacks.onPage, onPaper: callbacks.onPaper, onWarning: callbacks.onWarning },
       );

@@ -65,6 +65,8 @@ export class PreviewServer {
   private failure: string | null = null;
   private building = false;
   private readonly clients = new Set<ServerResponse>();
+  /** Builds published and not yet reported drawn by an open page: version → resolve. */
+  private readonly waiting = new Map<number, () => void>();
   private readonly keepAlive: NodeJS.Timeout;
 
   private constructor(
@@ -121,6 +123,25 @@ export class PreviewServer {
     this.broadcast('build', state);
   }
 
+  /**
+   * Settles when an open page reports the build's changed page drawn (`/shown?v=`), at once when
+   * no page is open, or after `limitMs`: the build's other files wait for it, so that the
+   * editor's page does not share the cores with writing them.
+   */
+  shown(version: number, limitMs: number): Promise<void> {
+    if (!this.clients.size) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, limitMs);
+      const waiting = this.waiting;
+      function done() {
+        clearTimeout(timer);
+        waiting.delete(version);
+        resolve();
+      }
+      waiting.set(version, done);
+    });
+  }
+
   /** The build's other outputs are written (they follow the pages) and the next build's tab is open: the report link; the preview is idle. */
   written(outputs: { report: boolean }): void {
     if (this.state) this.state = { ...this.state, report: outputs.report };
@@ -167,6 +188,13 @@ export class PreviewServer {
       res.end(req.method === 'HEAD' ? undefined : this.pdf);
       return;
     }
+    if (url.pathname === '/shown') {
+      // Any version up to this one: a page that skipped a build (a newer one came) never reports it.
+      const v = Number(url.searchParams.get('v'));
+      for (const [version, done] of [...this.waiting]) if (version <= v) done();
+      res.writeHead(204, headers).end();
+      return;
+    }
     if (url.pathname === '/pages.pdf') {
       const pages = this.pagePdfs.get(Number(url.searchParams.get('v')));
       if (!pages) {
@@ -206,6 +234,7 @@ export class PreviewServer {
 
   async close(): Promise<void> {
     clearInterval(this.keepAlive);
+    for (const done of [...this.waiting.values()]) done();
     for (const c of this.clients) c.end();
     this.clients.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -58,6 +58,9 @@ function layoutPages(count, size, folios) {
   }
   for (const el of pagesEl.children) {
     const n = Number(el.dataset.page);
+    // Unchanged sizes and labels are not set again: each setting restyles the page element.
+    if (el.dataset.size === `${size.width}x${size.height}` && el.dataset.folio === (folios[n - 1] ?? '')) continue;
+    el.dataset.size = `${size.width}x${size.height}`;
     el.style.width = `${size.width}px`;
     el.style.height = `${size.height}px`;
     el.style.setProperty('--scale-factor', String(SCALE));
@@ -92,10 +95,13 @@ async function render(n) {
     const canvas = document.createElement('canvas');
     canvas.width = Math.floor(viewport.width * ratio);
     canvas.height = Math.floor(viewport.height * ratio);
-    await page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport, transform: ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0] }).promise;
     const text = document.createElement('div');
     text.className = 'textLayer';
-    await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+    // Both asked of the worker at once: the text comes while the canvas is painted.
+    await Promise.all([
+      page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport, transform: ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0] }).promise,
+      new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render(),
+    ]);
     if (shown.version !== version) return; // a newer build arrived meanwhile
     const label = el.querySelector('.label');
     el.replaceChildren(canvas, text, ...(label ? [label] : []));
@@ -113,7 +119,11 @@ function goTo(n, smooth = false) {
   if (el) el.scrollIntoView({ behavior: smooth ? 'smooth' : 'instant', block: 'start' });
 }
 
+let tocShown = '';
 function showToc(entries) {
+  const json = JSON.stringify(entries);
+  if (json === tocShown) return; // the same 目录: its links stay
+  tocShown = json;
   const toc = $('toc');
   toc.replaceChildren();
   for (const e of entries) {
@@ -204,6 +214,8 @@ async function showBuild(state, arrived) {
   status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
   document.body.dataset.version = String(state.version);
   document.body.dataset.sentPages = state.pages.join(','); // which pages came in the small PDF (tests)
+  // The server writes the build's other files after this: they do not compete with drawing the page.
+  void fetch(`/shown?v=${state.version}`).catch(() => {});
   await Promise.all([...visible].sort((a, b) => a - b).map((n) => render(n)));
   void old.pages?.destroy();
   void old.loaded?.()?.then((d) => d.destroy(), () => {});
