@@ -67,15 +67,23 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   // The first one starts before the build's modules load and the server listens, as `juan
   // build` starts its own (it takes ~1–2 s to come up, the first view waits for it).
   let session: Promise<BrowserSession> | null = null;
+  /** Whether `session` has settled: a launch still under way is handed to the build as it is (the build reads the manuscript meanwhile). */
+  let settled = false;
+  const launch = () => {
+    settled = false;
+    const launching = BrowserSession.launch({ timeoutMs: 120_000 });
+    launching.then(() => (settled = true), () => (settled = true));
+    return launching;
+  };
   try {
     findChromium();
-    session = BrowserSession.launch({ timeoutMs: 120_000 });
-    session.catch(() => {});
+    session = launch();
   } catch {
     /* no browser: the first build says so */
   }
   const { runBuild } = await import('../commands/build.ts');
   const browser = async (): Promise<LaunchingBrowser | false> => {
+    if (session && !settled) return { session, setTimeLimit: () => {} };
     const alive = session && (await session.catch(() => null));
     if (!alive || !alive.browser.connected) {
       try {
@@ -83,8 +91,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       } catch {
         return false; // the print writer says so in the build's error
       }
-      session = BrowserSession.launch({ timeoutMs: 120_000 });
-      session.catch(() => {});
+      session = launch();
     }
     return { session: session!, setTimeLimit: () => {} };
   };

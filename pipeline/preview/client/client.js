@@ -196,7 +196,7 @@ async function showBuild(state, arrived) {
     $('error').hidden = true;
     showToc(state.toc);
     for (const el of pagesEl.querySelectorAll('.page.changed')) el.classList.remove('changed');
-    lap('compare');
+    lap('frames');
     if (changed) {
       pageEl(changed)?.classList.add('changed');
       goTo(changed);
