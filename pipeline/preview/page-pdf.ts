@@ -46,6 +46,12 @@ export type Operand = { kind: 'name'; value: string } | { kind: 'string'; value:
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 const OTHER: Operand = { kind: 'other' };
+/** Value of a hex digit byte; 255 for anything else. */
+const HEX_DIGIT = new Uint8Array(256).fill(255);
+for (let d = 0; d < 16; d++) {
+  HEX_DIGIT['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX_DIGIT['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
 /** Byte classes: 1 white space, 2 delimiter. */
 const CLASS = new Uint8Array(256);
 for (const b of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASS[b] = 1;
@@ -110,11 +116,23 @@ export function readOperators(bytes: Uint8Array, op: (name: string, operands: Op
       push({ kind: 'other' });
       i += 2;
     } else if (c === 0x3c) {
+      // A hex string, decoded here (the pages show ~1000 of them each): white space skipped, an odd last digit is followed by 0.
       let j = i + 1;
       while (j < n && bytes[j] !== 0x3e) j++;
-      let hex = Buffer.from(bytes.subarray(i + 1, j)).toString('latin1').replace(/\s+/g, '');
-      if (hex.length % 2) hex += '0';
-      push({ kind: 'string', value: Uint8Array.from(Buffer.from(hex, 'hex')) });
+      const value = new Uint8Array((j - i) >> 1);
+      let count = 0;
+      let high = -1;
+      for (let k = i + 1; k < j; k++) {
+        const d = HEX_DIGIT[bytes[k]!]!;
+        if (d === 255) continue;
+        if (high < 0) high = d;
+        else {
+          value[count++] = (high << 4) | d;
+          high = -1;
+        }
+      }
+      if (high >= 0) value[count++] = high << 4;
+      push({ kind: 'string', value: value.subarray(0, count) });
       i = j + 1;
     } else if (c === 0x5b /* [ */) {
       stack.push([]);
@@ -134,7 +152,8 @@ export function readOperators(bytes: Uint8Array, op: (name: string, operands: Op
         push(OTHER);
         continue;
       }
-      const word = String.fromCharCode(...bytes.subarray(start, j));
+      const len = j - start;
+      const word = len === 1 ? String.fromCharCode(c) : len === 2 ? String.fromCharCode(c, bytes[start + 1]!) : String.fromCharCode(...bytes.subarray(start, j));
       if (word === 'true' || word === 'false' || word === 'null') push(OTHER);
       else {
         if (word === 'BI') return false; // inline image data is binary: not read

@@ -92,6 +92,8 @@ describe('juan preview', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.version === '1', { timeout: 120_000 });
+    // The output folder (book.pdf, toc.json) is written after the page has drawn the first pages.
+    await page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 120_000 });
   }, 300_000);
 
   afterAll(async () => {
