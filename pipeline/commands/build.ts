@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { PageMap, Volume } from '../model/types.ts';
+import type { PDFDocument } from 'pdf-lib';
 import { BuildCache } from '../cache/store.ts';
 import { parseCacheFor } from '../normalize/parse.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
@@ -46,7 +47,7 @@ export interface BuildOptions extends CommonOptions {
    * outputs are published after them — the editor's page is not kept waiting for files it
    * does not show.
    */
-  onPrinted?: (printed: { pdf: Uint8Array; pageMap: PageMap; volume: Volume }) => Promise<void> | void;
+  onPrinted?: (printed: { pdf: Uint8Array; pageMap: PageMap; volume: Volume; doc: PDFDocument }) => Promise<void> | void;
 }
 
 export interface BuildResult extends ReadResult {
@@ -151,7 +152,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
     );
     if (options.onPrinted) {
       const pdf = layout.files.find((f) => f.path === 'book.pdf')!.data as Uint8Array;
-      await options.onPrinted({ pdf, pageMap: layout.pageMap, volume });
+      await options.onPrinted({ pdf, pageMap: layout.pageMap, volume, doc: layout.pdfDoc });
     }
     // Once the PDFs are in, the browser is done: it closes while the writers finish and the
     // outputs are published (the finally above waits for it).

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFFlateStream, PDFName, PDFRawStream } from 'pdf-lib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BuildCacheReport, BuildCallbacks, BuildResult } from '../commands/build.ts';
 import { resolveInputs, type CommonOptions } from '../commands/inputs.ts';
@@ -19,6 +19,7 @@ import { startPrintPrelude, type PrintPrelude } from '../render/print/prelude.ts
 import { volumeToToc } from '../render/toc-json.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { debugTiming } from '../report/debug-timing.ts';
+import { pagesPdf, pageTextKey } from './page-pdf.ts';
 
 export interface PreviewOptions extends CommonOptions {
   /** Layout cache folder; default `.cache/juan` under the project (as for `juan build`). */
@@ -61,11 +62,28 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   const cwd = resolve(options.cwd ?? process.cwd());
   const inputs = resolveInputs(options); // a missing manuscript is a usage error before anything starts
   const cacheDir = resolve(cwd, options.cacheDir ?? join('.cache', 'juan'));
-  const { runBuild } = await import('../commands/build.ts');
 
   // One Chromium for the whole session; launched again if it died (a crash fails one build).
+  // The first one starts before the build's modules load and the server listens, as `juan
+  // build` starts its own (it takes ~1–2 s to come up, the first view waits for it).
   let session: Promise<BrowserSession> | null = null;
+  /** Whether `session` has settled: a launch still under way is handed to the build as it is (the build reads the manuscript meanwhile). */
+  let settled = false;
+  const launch = () => {
+    settled = false;
+    const launching = BrowserSession.launch({ timeoutMs: 120_000 });
+    launching.then(() => (settled = true), () => (settled = true));
+    return launching;
+  };
+  try {
+    findChromium();
+    session = launch();
+  } catch {
+    /* no browser: the first build says so */
+  }
+  const { runBuild } = await import('../commands/build.ts');
   const browser = async (): Promise<LaunchingBrowser | false> => {
+    if (session && !settled) return { session, setTimeLimit: () => {} };
     const alive = session && (await session.catch(() => null));
     if (!alive || !alive.browser.connected) {
       try {
@@ -73,15 +91,23 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       } catch {
         return false; // the print writer says so in the build's error
       }
-      session = BrowserSession.launch({ timeoutMs: 120_000 });
-      session.catch(() => {});
+      session = launch();
     }
     return { session: session!, setTimeLimit: () => {} };
   };
 
-  const server = await PreviewServer.start({ port: options.port ?? 4170, fallback: options.port === undefined, out: inputs.out });
+  let server: PreviewServer;
+  try {
+    server = await PreviewServer.start({ port: options.port ?? 4170, fallback: options.port === undefined, out: inputs.out });
+  } catch (error) {
+    await session?.then((s) => s.close(), () => {}); // a port taken: no Chromium left behind
+    throw error;
+  }
   let version = 0;
-  let lastPages: string[] | null = null;
+  /** The last build shown: its PDF (read by pdf-lib) and its pages' fingerprints. */
+  let last: { doc: PDFDocument; fingerprints: string[] } | null = null;
+  /** Text (as glyphs) of pages by fingerprint: a page unchanged since the build before is not read again. */
+  let textKeys = new Map<string, string>();
   let building = false;
   let pending: Set<string> | null = null;
   let closed = false;
@@ -109,27 +135,66 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       const result: BuildResult = await runBuild(
         { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined,
           // The pages go to the open page as soon as the PDF is made; the other outputs follow.
-          onPrinted: async ({ pdf, pageMap, volume }) => {
+          onPrinted: async ({ pdf, pageMap, volume, doc }) => {
             if (closed) return;
             debugTiming('preview', 'printed', started);
             const t1 = performance.now();
-            const fingerprints = await pageFingerprints(pdf);
-            const changedPages = lastPages ? changedRange(lastPages, fingerprints) : { first: 1, last: fingerprints.length };
-            lastPages = fingerprints;
+            // The document book.pdf was saved from: read, never changed (pagesPdf leaves it as it was).
+            const t2 = performance.now();
+            const fingerprints = pageFingerprintsOf(doc);
+            const changedPages = last ? changedRange(last.fingerprints, fingerprints) : { first: 1, last: fingerprints.length };
+            // The page the edit is on: the first page of that range whose text differs (a paper
+            // laid out again differs in bytes from its first page on); a change of look alone
+            // keeps the range's first page.
+            const keyOf = (d: PDFDocument, fps: string[], n: number) => {
+              const fp = fps[n - 1]!;
+              let key = textKeys.get(fp);
+              if (key === undefined) textKeys.set(fp, (key = pageTextKey(d.getPage(n - 1))));
+              return key;
+            };
+            let changed = changedPages?.first ?? null;
+            if (last && changedPages) {
+              const before = last;
+              const to = Math.min(changedPages.last, changedPages.first + 60, before.fingerprints.length);
+              for (let n = changedPages.first; n <= to; n++) {
+                if (keyOf(before.doc, before.fingerprints, n) !== keyOf(doc, fingerprints, n)) {
+                  changed = n;
+                  break;
+                }
+              }
+            }
+            debugTiming('preview', 'changed page', t2);
+            const t3 = performance.now();
+            textKeys = new Map(fingerprints.flatMap((fp) => (textKeys.has(fp) ? [[fp, textKeys.get(fp)!] as const] : [])));
+            // The pages the open page will draw first — the changed page and its neighbours in
+            // view (the first pages for the first build) that are not already on show — as a
+            // small PDF of their own; the page takes the rest from book.pdf as it scrolls.
+            const around = last ? (changed ? [changed - 1, changed, changed + 1] : []) : [1, 2, 3];
+            const shownPages = around.filter((n) => n >= 1 && n <= fingerprints.length && last?.fingerprints[n - 1] !== fingerprints[n - 1]);
+            const pages = shownPages.length ? await pagesPdf(doc, shownPages.map((n) => n - 1)) : null;
+            debugTiming('preview', `pages ${shownPages.join(',') || '-'} (${pages?.length ?? 0} bytes)`, t3);
+            last = { doc, fingerprints };
             meta = volume.meta;
             shown = {
               version: ++version,
               pageCount: pageMap.pageCount,
               firstChanged: changedPages?.first ?? null,
               lastChanged: changedPages?.last ?? null,
+              changed,
+              pages: shownPages,
+              fingerprints: fingerprints.map((f) => f.slice(0, 16)),
               folios: pageMap.pages.map((p) => p.folio),
               toc: volumeToToc(volume, pageMap),
               title: volume.meta.title,
               report: existsSync(join(inputs.out, 'report.html')),
               seconds: (performance.now() - started) / 1000,
             };
-            server.publish(shown, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+            server.publish(shown, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), pages && Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength));
             debugTiming('preview', 'published', t1);
+            // The other files are written once the open page has drawn the change (it says so).
+            const t4 = performance.now();
+            await server.shown(shown.version, 3000);
+            debugTiming('preview', 'shown', t4);
           } },
         { onStage: callbacks.onStage, onPage: callbacks.onPage, onPaper: callbacks.onPaper, onWarning: callbacks.onWarning },
       );
@@ -212,14 +277,29 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
  * an edit undone, or made before, finds its layout in the cache.)
  */
 export async function pageFingerprints(pdf: Uint8Array): Promise<string[]> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  return pageFingerprintsOf(await PDFDocument.load(pdf, { updateMetadata: false }));
+}
+
+/**
+ * pageFingerprints of a loaded PDF. The fonts the page's resource names stand for are hashed
+ * too (by name, without the subset tag): the same content drawn with other faces is another page.
+ */
+export function pageFingerprintsOf(doc: PDFDocument): string[] {
   return doc.getPages().map((page) => {
     const hash = createHash('sha1');
     const contents = page.node.Contents();
     const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
     for (const stream of streams) {
       if (stream instanceof PDFRawStream) hash.update(stream.contents);
+      else if (stream instanceof PDFFlateStream) hash.update(stream.getUnencodedContents());
       else hash.update(String(stream));
+    }
+    const fonts = page.node.Resources()?.lookup(PDFName.of('Font'));
+    if (fonts instanceof PDFDict) {
+      for (const key of fonts.keys()) {
+        const base = (fonts.lookup(key) as PDFDict | undefined)?.lookup?.(PDFName.of('BaseFont'));
+        hash.update(`\n${key.asString()}=${String(base ?? '').replace(/^\/[A-Z]{6}\+/, '/')}`);
+      }
     }
     return hash.digest('hex');
   });

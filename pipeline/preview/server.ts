@@ -20,6 +20,12 @@ export interface PreviewState {
   firstChanged: number | null;
   /** Last page whose bytes changed (null when none did): the open page looks for the edit's text between the two. */
   lastChanged: number | null;
+  /** The page the edit is on: the first page between those two whose text differs (firstChanged when none does); null when nothing changed. */
+  changed: number | null;
+  /** Pages (1-based) served as a small PDF of their own (`/pages.pdf?v=`), for the page to draw before it loads book.pdf. */
+  pages: number[];
+  /** A fingerprint of every page's content: a page whose fingerprint is unchanged is not drawn again. */
+  fingerprints: string[];
   /** Folio label of every physical page (`i`, `1`…), for jump-to-page by the printed number. */
   folios: string[];
   /** toc.json: the 目录 with folios and physical pages. */
@@ -54,9 +60,13 @@ const STATIC: Record<string, [file: string, type: string]> = {
 export class PreviewServer {
   private state: PreviewState | null = null;
   private pdf: Buffer | null = null;
+  /** The last builds' small PDFs of their changed pages, by version (a page still busy with one build may ask for it late). */
+  private readonly pagePdfs = new Map<number, Buffer>();
   private failure: string | null = null;
   private building = false;
   private readonly clients = new Set<ServerResponse>();
+  /** Builds published and not yet reported drawn by an open page: version → resolve. */
+  private readonly waiting = new Map<number, () => void>();
   private readonly keepAlive: NodeJS.Timeout;
 
   private constructor(
@@ -104,11 +114,32 @@ export class PreviewServer {
   }
 
   /** A good build: its PDF replaces the one on show. */
-  publish(state: PreviewState, pdf: Buffer): void {
+  publish(state: PreviewState, pdf: Buffer, pages: Buffer | null = null): void {
     this.state = state;
     this.pdf = pdf;
+    if (pages) this.pagePdfs.set(state.version, pages);
+    for (const v of this.pagePdfs.keys()) if (v < state.version - 2) this.pagePdfs.delete(v);
     this.failure = null;
     this.broadcast('build', state);
+  }
+
+  /**
+   * Settles when an open page reports the build's changed page drawn (`/shown?v=`), at once when
+   * no page is open, or after `limitMs`: the build's other files wait for it, so that the
+   * editor's page does not share the cores with writing them.
+   */
+  shown(version: number, limitMs: number): Promise<void> {
+    if (!this.clients.size) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, limitMs);
+      const waiting = this.waiting;
+      function done() {
+        clearTimeout(timer);
+        waiting.delete(version);
+        resolve();
+      }
+      waiting.set(version, done);
+    });
   }
 
   /** The build's other outputs are written (they follow the pages) and the next build's tab is open: the report link; the preview is idle. */
@@ -157,6 +188,23 @@ export class PreviewServer {
       res.end(req.method === 'HEAD' ? undefined : this.pdf);
       return;
     }
+    if (url.pathname === '/shown') {
+      // Any version up to this one: a page that skipped a build (a newer one came) never reports it.
+      const v = Number(url.searchParams.get('v'));
+      for (const [version, done] of [...this.waiting]) if (version <= v) done();
+      res.writeHead(204, headers).end();
+      return;
+    }
+    if (url.pathname === '/pages.pdf') {
+      const pages = this.pagePdfs.get(Number(url.searchParams.get('v')));
+      if (!pages) {
+        res.writeHead(404, headers).end();
+        return;
+      }
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/pdf', 'Content-Length': pages.length });
+      res.end(req.method === 'HEAD' ? undefined : pages);
+      return;
+    }
     if (url.pathname === '/report.html') {
       const file = join(this.out, 'report.html');
       if (!existsSync(file)) {
@@ -186,6 +234,7 @@ export class PreviewServer {
 
   async close(): Promise<void> {
     clearInterval(this.keepAlive);
+    for (const done of [...this.waiting.values()]) done();
     for (const c of this.clients) c.end();
     this.clients.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -5,7 +5,7 @@
  * loopback; stopping (SIGINT, as Ctrl-C) leaves no Chromium of the preview's behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -23,6 +23,12 @@ const NEW = `当前经济转型主要有两条${pick()}${pick()}`;
 function pdfPages(pdf: string): string[] {
   const run = spawnSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
   return run.stdout.split('\f').map((t) => t.replace(/\s+/g, ''));
+}
+
+/** Page n of a PDF drawn by poppler at 50 dpi (PPM bytes). */
+function pixels(pdf: string, n: number): Buffer {
+  const run = spawnSync('pdftoppm', ['-r', '50', '-f', String(n), '-l', String(n), '-singlefile', pdf], { maxBuffer: 1 << 26 });
+  return run.stdout;
 }
 
 /** Every process below `root` (pid → command name), from ps. */
@@ -86,6 +92,8 @@ describe('juan preview', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.version === '1', { timeout: 120_000 });
+    // The output folder (book.pdf, toc.json) is written after the page has drawn the first pages.
+    await page.waitForFunction(() => document.body.dataset.idle === 'true', { timeout: 120_000 });
   }, 300_000);
 
   afterAll(async () => {
@@ -166,6 +174,18 @@ describe('juan preview', () => {
     const served = Buffer.from(await (await fetch(new URL('book.pdf', url))).arrayBuffer());
     expect(served.equals(readFileSync(join(out, 'book.pdf')))).toBe(true);
     expect(pdfPages(join(out, 'book.pdf'))[n - 1]).toContain(NEW);
+    // The changed page came first in a small PDF of its own (fonts cut to its glyphs): poppler
+    // reads each of its pages as the same text and draws the same pixels as that page of book.pdf.
+    const sent = (await page.evaluate(() => document.body.dataset.sentPages!)).split(',').map(Number);
+    expect(sent).toContain(n);
+    const small = join(mkdtempSync(join(tmpdir(), 'juan-pages-')), 'pages-v2.pdf'); // not in the watched folder
+    writeFileSync(small, Buffer.from(await (await fetch(new URL('pages.pdf?v=2', url))).arrayBuffer()));
+    const smallTexts = pdfPages(small);
+    for (const [i, p] of sent.entries()) {
+      expect(smallTexts[i]).toBe(pdfPages(join(out, 'book.pdf'))[p - 1]);
+      expect(pixels(small, i + 1).equals(pixels(join(out, 'book.pdf'), p))).toBe(true);
+    }
+    expect(statSync(small).size).toBeLessThan(statSync(join(out, 'book.pdf')).size / 2);
     const line = /第 2 版：\d+ 页，[\d.]+ 秒；版面：2 篇取自缓存，重排 1 篇；从第 (\d+) 面起有改变/.exec(stderr);
     expect(line, stderr).not.toBeNull();
     expect(Number(line![1])).toBeLessThanOrEqual(n);

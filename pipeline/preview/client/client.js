@@ -13,8 +13,12 @@ const $ = (id) => document.getElementById(id);
 const pagesEl = $('pages');
 const SCALE = 1.3;
 
-/** The book on show: pdf.js document, version, folio per page. */
-let shown = { doc: null, version: 0, folios: [], size: null };
+/**
+ * The book on show: its version, folio and fingerprint per page, and where its pages come from —
+ * `pages`, a small PDF of the pages the server sent first (page number → its index there), and
+ * `book()`, the whole book.pdf, loaded when a page outside those is drawn.
+ */
+let shown = { version: 0, folios: [], fingerprints: [], size: null, pages: null, pageIndex: new Map(), book: null, loaded: null };
 /** Pages in or near the viewport: rendered first, and again after each build. */
 const visible = new Set();
 /** While a new build's changed page is drawn, other pages wait for it (one worker, one core). */
@@ -54,6 +58,9 @@ function layoutPages(count, size, folios) {
   }
   for (const el of pagesEl.children) {
     const n = Number(el.dataset.page);
+    // Unchanged sizes and labels are not set again: each setting restyles the page element.
+    if (el.dataset.size === `${size.width}x${size.height}` && el.dataset.folio === (folios[n - 1] ?? '')) continue;
+    el.dataset.size = `${size.width}x${size.height}`;
     el.style.width = `${size.width}px`;
     el.style.height = `${size.height}px`;
     el.style.setProperty('--scale-factor', String(SCALE));
@@ -69,27 +76,37 @@ function layoutPages(count, size, folios) {
   }
 }
 
+/** The pdf.js page for page n of the book on show: from the small PDF when it has it, else from book.pdf. */
+function pdfPage(n) {
+  const i = shown.pageIndex.get(n);
+  return i ? shown.pages.getPage(i) : shown.book().then((doc) => doc.getPage(n));
+}
+
 /** Render page n of the book on show (canvas and text layer), replacing what was there in one step. */
 async function render(n) {
-  const { doc, version } = shown;
+  const { version } = shown;
   const el = pageEl(n);
-  if (!doc || !el || el.dataset.version === String(version) || el.dataset.rendering === String(version)) return;
+  if (!shown.size || !el || el.dataset.version === String(version) || el.dataset.rendering === String(version)) return;
   el.dataset.rendering = String(version);
   try {
-    const page = await doc.getPage(n);
+    const page = await pdfPage(n);
     const viewport = page.getViewport({ scale: SCALE });
     const ratio = window.devicePixelRatio || 1;
     const canvas = document.createElement('canvas');
     canvas.width = Math.floor(viewport.width * ratio);
     canvas.height = Math.floor(viewport.height * ratio);
-    await page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport, transform: ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0] }).promise;
     const text = document.createElement('div');
     text.className = 'textLayer';
-    await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+    // Both asked of the worker at once: the text comes while the canvas is painted.
+    await Promise.all([
+      page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport, transform: ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0] }).promise,
+      new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render(),
+    ]);
     if (shown.version !== version) return; // a newer build arrived meanwhile
     const label = el.querySelector('.label');
     el.replaceChildren(canvas, text, ...(label ? [label] : []));
     el.dataset.version = String(version);
+    el.dataset.fingerprint = shown.fingerprints[n - 1] ?? '';
   } catch (error) {
     if (shown.version === version) console.error(`page ${n}:`, error);
   } finally {
@@ -102,7 +119,11 @@ function goTo(n, smooth = false) {
   if (el) el.scrollIntoView({ behavior: smooth ? 'smooth' : 'instant', block: 'start' });
 }
 
+let tocShown = '';
 function showToc(entries) {
+  const json = JSON.stringify(entries);
+  if (json === tocShown) return; // the same 目录: its links stay
+  tocShown = json;
   const toc = $('toc');
   toc.replaceChildren();
   for (const e of entries) {
@@ -124,41 +145,22 @@ function showToc(entries) {
   }
 }
 
-/** Text of each page asked for, per document: the build after this one compares against it again. */
-const pageTexts = new WeakMap();
-
-function pageText(doc, n) {
-  if (!pageTexts.has(doc)) pageTexts.set(doc, new Map());
-  const texts = pageTexts.get(doc);
-  if (!texts.has(n)) texts.set(n, doc.getPage(n).then((page) => page.getTextContent()).then((c) => c.items.map((i) => i.str ?? '').join('')));
-  return texts.get(n);
-}
-
-/**
- * The server names the pages whose bytes changed; a paper laid out again may differ in bytes
- * from its first page on (fonts, resources) while the edit is pages later. The first page of
- * that range whose text differs is where the editor's change is (a change of style alone keeps
- * the server's first page). All pages of the range are asked for at once: the worker answers
- * them in turn without a round trip between pages.
- */
-async function firstTextChange(before, after, from, to) {
-  const last = Math.min(before.numPages, after.numPages, to ?? from + 60, from + 60);
-  if (last <= from) return from; // one page changed: it is the one
-  const pages = Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => from + i);
-  const texts = pages.map((n) => Promise.all([pageText(before, n), pageText(after, n)]));
-  for (const [i, pair] of texts.entries()) {
-    const [a, b] = await pair;
-    if (a !== b) return pages[i];
-  }
-  return from;
-}
-
 function status(text, building = false) {
   $('status').textContent = text;
   $('status').classList.toggle('building', building);
 }
 
-/** A build finished: load its PDF, swap the pages in place, show the page that changed. */
+/** A PDF from the server, parsed by the shared worker. */
+function loadPdf(url) {
+  return pdfjs.getDocument({ url, isEvalSupported: false, worker }).promise;
+}
+
+/**
+ * A build finished: swap the pages in place and show the page that changed. The server sends
+ * that page (and its neighbours in view) as a small PDF of their own: drawing it parses a few
+ * kilobytes of fonts, not the whole book's. Pages whose content did not change keep what is
+ * drawn; book.pdf is loaded only when a page outside the small PDF is drawn (scrolling, a jump).
+ */
 async function showBuild(state, arrived) {
   if (state.version <= shown.version) return;
   const t = { version: state.version, queued: performance.now() - arrived };
@@ -168,42 +170,55 @@ async function showBuild(state, arrived) {
     t[name] = Math.round(now - mark);
     mark = now;
   };
-  const doc = await pdfjs.getDocument({ url: `/book.pdf?v=${state.version}`, isEvalSupported: false, worker }).promise;
-  const first = await doc.getPage(1);
-  const size = first.getViewport({ scale: SCALE });
+  const pages = state.pages.length ? await loadPdf(`/pages.pdf?v=${state.version}`).catch(() => null) : null;
+  let book = null;
+  const bookDoc = () => (book ??= loadPdf(`/book.pdf?v=${state.version}`));
+  const size = pages ? (await pages.getPage(1)).getViewport({ scale: SCALE }) : shown.size ?? (await (await bookDoc()).getPage(1)).getViewport({ scale: SCALE });
   lap('load');
-  const old = shown.doc;
+  const old = shown;
   let drawn;
   changedDrawn = new Promise((resolve) => (drawn = resolve));
-  let changed;
+  const changed = state.version > 1 ? state.changed : null;
   try {
-    shown = { doc, version: state.version, folios: state.folios, size };
+    shown = {
+      version: state.version, folios: state.folios, fingerprints: state.fingerprints, size,
+      pages, pageIndex: new Map(pages ? state.pages.map((n, i) => [n, i + 1]) : []), book: bookDoc, loaded: () => book,
+    };
     layoutPages(state.pageCount, size, state.folios);
+    // A page drawn from the same content stays as it is: it belongs to this build too.
+    for (const el of pagesEl.children) {
+      const n = Number(el.dataset.page);
+      if (el.dataset.fingerprint && el.dataset.fingerprint === state.fingerprints[n - 1] && !shown.pageIndex.has(n)) el.dataset.version = String(state.version);
+    }
     document.title = `${state.title} · juan 预览`;
     $('title').textContent = state.title;
     $('report').hidden = !state.report;
     $('error').hidden = true;
     showToc(state.toc);
     for (const el of pagesEl.querySelectorAll('.page.changed')) el.classList.remove('changed');
-    changed = old && state.firstChanged ? await firstTextChange(old, doc, state.firstChanged, state.lastChanged) : state.firstChanged;
-    lap('compare');
-    if (changed && state.version > 1) {
+    lap('frames');
+    if (changed) {
       pageEl(changed)?.classList.add('changed');
       goTo(changed);
     }
     // The changed page first and alone (it is what the editor waits for), then whatever else is
     // in view; the rest as it scrolls into view.
-    if (changed) await render(changed);
+    const first = changed ?? (state.version === 1 ? 1 : null);
+    if (first && shown.pageIndex.has(first)) await render(first);
   } finally {
     drawn();
   }
   lap('render');
   t.total = Math.round(performance.now() - arrived);
   timings.push(t);
-  status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed && state.version > 1 ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
+  status(`第 ${state.version} 版 · ${state.pageCount} 页 · ${state.seconds.toFixed(1)} 秒${changed ? ` · 第 ${changed} 面有改动` : state.version > 1 ? ' · 版面没有变化' : ''}`);
   document.body.dataset.version = String(state.version);
+  document.body.dataset.sentPages = state.pages.join(','); // which pages came in the small PDF (tests)
+  // The server writes the build's other files after this: they do not compete with drawing the page.
+  void fetch(`/shown?v=${state.version}`).catch(() => {});
   await Promise.all([...visible].sort((a, b) => a - b).map((n) => render(n)));
-  void old?.destroy();
+  void old.pages?.destroy();
+  void old.loaded?.()?.then((d) => d.destroy(), () => {});
 }
 
 /** How long each step of showing a build took, ms (performance.now), for bench/preview.ts. */

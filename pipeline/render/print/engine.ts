@@ -17,6 +17,7 @@ import type { OutputFile } from '../../output/atomic.ts';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { prefetchFaces } from '../fonts/subset.ts';
 import type { BrowserSession } from './browser.ts';
+import type { PDFDocument } from 'pdf-lib';
 import { printFaces } from './fonts.ts';
 import { startPrintPrelude, type PrintPrelude } from './prelude.ts';
 import { earlyTabs } from './schedule.ts';
@@ -50,6 +51,8 @@ export interface LayoutResult {
   warnings: string[];
   /** Layout chunks (front matter + one per paper) and what the browser laid out / printed in this build. */
   chunks: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
+  /** The document book.pdf was saved from (juan preview reads its pages from it). */
+  pdfDoc: PDFDocument;
 }
 
 export class LayoutEngine {
@@ -120,6 +123,7 @@ export class LayoutEngine {
         ...evenPageWarning(printReady, result.pageMap.pageCount),
       ],
       chunks: result.chunks,
+      pdfDoc: result.doc,
     };
   }
 

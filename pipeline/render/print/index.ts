@@ -57,6 +57,8 @@ export interface PrintResult {
   assets: Array<{ path: string; data: Uint8Array }>;
   /** Chunks (front matter + one per paper) and how many of them the browser laid out / printed in this build. */
   chunks: { total: number; laidOut: number; printed: number; laidOutPapers: string[] };
+  /** The document `pdf` was saved from: juan preview reads its pages without parsing `pdf` again. */
+  doc: PDFDocument;
 }
 
 export interface RenderPrintOptions {
@@ -265,6 +267,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     uncovered,
     assets,
     chunks: { total: jobs.length, laidOut: result.laidOut, printed: result.printed, laidOutPapers: result.laidOutPapers },
+    doc: merged,
   };
 }
 
