@@ -108,7 +108,7 @@ export function headLineEm(page: BookConfig['page'], headPt = headFontSizePt()):
 
 /** Advance width of `text` in ems, set in the face the head uses (the body Song, regular). */
 export async function advanceEm(meta: BookConfig, text: string): Promise<number> {
-  return (await shapeLine(meta.fonts.body, 400, text)).width / 1000;
+  return (await shapeLine(meta.fonts.body, 400, text, { outlines: false })).width / 1000;
 }
 
 /**
