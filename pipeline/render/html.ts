@@ -15,7 +15,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Root as MdastRoot, RootContent } from 'mdast';
 import type { Handler, State } from 'mdast-util-to-hast';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
 import remarkRehype from 'remark-rehype';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -325,12 +325,16 @@ export function frontToHast(front: FrontSection, math: 'html' | 'mathml'): HastR
 
 /** Serialise hast to HTML (or XHTML for the EPUB: self-closing void elements, no character references for CJK). */
 export function stringifyHast(tree: HastRoot, options: { xhtml?: boolean } = {}): string {
-  const processor = unified().use(rehypeStringify, {
-    ...(options.xhtml ? { closeSelfClosing: true, closeEmptyElements: true, tightSelfClosing: false } : {}),
-    characterReferences: { useNamedReferences: false },
-  });
+  // one frozen processor per flavour: the EPUB serialises every page-break marker on its own (hundreds of calls)
+  const processor = (stringifiers[options.xhtml ? 'xhtml' : 'html'] ??= unified()
+    .use(rehypeStringify, {
+      ...(options.xhtml ? { closeSelfClosing: true, closeEmptyElements: true, tightSelfClosing: false } : {}),
+      characterReferences: { useNamedReferences: false },
+    })
+    .freeze());
   return processor.stringify(tree);
 }
+const stringifiers: { html?: Processor<undefined, undefined, undefined, HastRoot, string>; xhtml?: Processor<undefined, undefined, undefined, HastRoot, string> } = {};
 
 /** The parts of `Part` a heading shows, for writers that lay out 目录 lines. */
 export function partHeading(part: Part): string {
