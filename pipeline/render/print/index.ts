@@ -104,11 +104,14 @@ const GENERATED_TEXT = '0123456789ivxlcdm()·…';
 
 async function findUncovered(volume: Volume, book: PrintBook, uncovered: number[]): Promise<UncoveredChar[]> {
   if (!uncovered.length) return [];
-  // unicode-name is 2.4 MB of tables: compiled (~0.15 s) only for a book with characters its fonts lack
-  const { unicodeLabel, unicodeName } = await import('unicode-name');
   const missing = new Set(uncovered);
   // text of the book by paper (null = 扉页/目录/part titles), then the title the stylesheets print
   const chunks = [...book.textByPaper(missing), { paperId: null, text: volume.meta.title }];
+  // The subsets also cover the stylesheets' text, and a character only there (print.css has a ⅛ in a
+  // comment) is no character of the book: nothing to report, so the name tables are not loaded.
+  if (!chunks.some(({ text }) => [...missing].some((cp) => text.includes(String.fromCodePoint(cp))))) return [];
+  // unicode-name is 2.4 MB of tables: compiled (~0.15 s) only for a book with characters its fonts lack
+  const { unicodeLabel, unicodeName } = await import('unicode-name');
   const found = new Map<number, UncoveredChar>();
   for (const { paperId, text } of chunks) {
     for (const ch of text) {
