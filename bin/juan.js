@@ -16,11 +16,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const SOURCES = ['pipeline', 'templates'];
+const SOURCES = ['pipeline', 'templates', 'bin/stubs'];
 /** Packages that load files relative to their own modules (harfbuzz's wasm, pdf.js's worker), or are never imported by the CLI (the font worker's, the tools). */
 const EXTERNAL = ['harfbuzzjs', 'subset-font', 'fontverter', 'pdfjs-dist', 'pagedjs', 'epub-gen-memory', 'esbuild', 'tsx'];
-/** The installed packages, as npm last wrote them. */
-const INSTALLED = ['node_modules/.package-lock.json', 'package-lock.json'];
+/**
+ * Packages replaced by a stub (bin/stubs/): proxy-agent is imported by puppeteer-core's browser
+ * downloader only, and brings ~1.7 MB of code (a JavaScript engine for PAC files, a JS parser,
+ * FTP and SOCKS clients) that every start would parse (~0.2 s CPU) and never run.
+ */
+const STUBS = { 'proxy-agent': path.join(root, 'bin', 'stubs', 'proxy-agent.js') };
+/** The installed packages, as npm last wrote them, and this launcher (its bundle options). */
+const INSTALLED = ['node_modules/.package-lock.json', 'package-lock.json', 'bin/juan.js'];
 
 function sourceKey() {
   const hash = createHash('sha256');
@@ -58,6 +64,7 @@ async function bundledCli() {
       platform: 'node',
       target: 'node20',
       external: EXTERNAL,
+      alias: STUBS,
       // CommonJS packages in an ES module bundle call require() for Node's built-ins.
       banner: { js: "import { createRequire as __juanRequire } from 'node:module'; const require = __juanRequire(import.meta.url);" },
       outdir: tmp,

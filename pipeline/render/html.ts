@@ -15,7 +15,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Root as MdastRoot, RootContent } from 'mdast';
 import type { Handler, State } from 'mdast-util-to-hast';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
 import remarkRehype from 'remark-rehype';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -28,6 +28,8 @@ export interface JuanPartNode { type: 'juanPart'; part: Part; children: RootCont
 export interface JuanChapterNode { type: 'juanChapter'; chapter: Chapter; children: RootContent[] }
 export interface JuanPaperNode { type: 'juanPaper'; paper: Paper; chapter: Chapter | null; children: RootContent[] }
 export interface JuanFrontNode { type: 'juanFront'; front: FrontSection; children: RootContent[] }
+/** Where a paper goes in the body's skeleton (volumeSkeletonHast): a comment `juan-paper:<id>`. */
+export interface JuanPaperSlotNode { type: 'juanPaperSlot'; paper: Paper }
 
 declare module 'mdast' {
   interface RootContentMap {
@@ -35,6 +37,7 @@ declare module 'mdast' {
     juanChapter: JuanChapterNode;
     juanPaper: JuanPaperNode;
     juanFront: JuanFrontNode;
+    juanPaperSlot: JuanPaperSlotNode;
   }
 }
 
@@ -176,6 +179,9 @@ const handlers: Record<string, Handler> = {
       [paperHeader(paper, node.chapter), h('div', { className: ['paper-body'] }, body)],
     );
   },
+  juanPaperSlot(_state: State, node: JuanPaperSlotNode) {
+    return { type: 'comment', value: paperSlot(node.paper.id) };
+  },
   // Front text (序, 前言…): a section of its own, its title as the paper titles are set, blocks numbered like a paper's.
   juanFront(state: State, node: JuanFrontNode): Element {
     const { front } = node;
@@ -225,8 +231,13 @@ function paperNode(paper: Paper, chapter: Chapter | null): JuanPaperNode {
   return { type: 'juanPaper', paper, chapter, children: prepareBody(paper.body, paper.id) };
 }
 
+/** The comment that stands for a paper in the body's skeleton. */
+export function paperSlot(id: string): string {
+  return `juan-paper:${id}`;
+}
+
 /** mdast of the whole body: parts → chapters → papers. A chapter's title heads its first paper. */
-export function volumeToMdast(volume: Volume): MdastRoot {
+export function volumeToMdast(volume: Volume, paper: (paper: Paper, chapter: Chapter | null) => RootContent = paperNode): MdastRoot {
   return {
     type: 'root',
     children: volume.parts.map(
@@ -237,7 +248,7 @@ export function volumeToMdast(volume: Volume): MdastRoot {
           (chapter): JuanChapterNode => ({
             type: 'juanChapter',
             chapter,
-            children: chapter.papers.map((paper, i) => paperNode(paper, i === 0 ? chapter : null)),
+            children: chapter.papers.map((p, i) => paper(p, i === 0 ? chapter : null)),
           }),
         ),
       }),
@@ -252,6 +263,49 @@ export function volumeToHast(volume: Volume): HastRoot {
   const tree = toHast.runSync(volumeToMdast(volume)) as HastRoot;
   keepMath(tree, 'html'); // print: KaTeX's HTML; its MathML (with the TeX) would be text in the PDF
   return tree;
+}
+
+/**
+ * The body as volumeToHast makes it, but every paper a comment `paperSlot(id)`: parts, chapters
+ * and the whitespace between them, for writers that put each paper's HTML in on their own
+ * (print/document.ts, which takes unchanged papers from the cache).
+ */
+export function volumeSkeletonHast(volume: Volume): HastRoot {
+  return toHast.runSync(volumeToMdast(volume, (paper): JuanPaperSlotNode => ({ type: 'juanPaperSlot', paper }))) as HastRoot;
+}
+
+/**
+ * Link definitions (`[x]: url`) of every paper, in book order. In volumeToHast the whole body is
+ * one tree, so a reference resolves to the first definition of its label anywhere in the book;
+ * paperSectionHast gives them to each paper's tree for the same result.
+ */
+export function bookDefinitions(volume: Volume): RootContent[] {
+  const papers = volume.parts.flatMap((part) => part.chapters.flatMap((chapter) => chapter.papers));
+  const find = (nodes: RootContent[], out: RootContent[]) => {
+    for (const n of nodes) {
+      if (n.type === 'definition') out.push(n);
+      else if ('children' in n) find(n.children as RootContent[], out);
+    }
+    return out;
+  };
+  // Most books have none: the raw bodies hold every definition the prepared ones do.
+  if (!papers.some((paper) => find(paper.body, []).length)) return [];
+  // The whole tree's definitions are those of the prepared bodies (a definition inside a footnote
+  // is out of its reach there: prepareBody moves notes out of `children`).
+  return papers.flatMap((paper) => find(prepareBody(paper.body, paper.id), []));
+}
+
+/**
+ * One paper's `<section class="paper">` exactly as volumeToHast makes it (print: `math` 'html'),
+ * `definitions`: bookDefinitions(volume), which come before the paper so that the first
+ * definition of a label in the book wins, as in the whole tree. They print nothing.
+ */
+export function paperSectionHast(paper: Paper, chapter: Chapter | null, definitions: RootContent[]): Element {
+  const tree = toHast.runSync({ type: 'root', children: [...definitions, paperNode(paper, chapter)] }) as HastRoot;
+  keepMath(tree, 'html');
+  const section = tree.children.find((c): c is Element => c.type === 'element');
+  if (!section || tree.children.length !== 1) throw new Error(`paperSectionHast: one section expected for ${paper.id}`);
+  return section;
 }
 
 /** One paper as hast (for the EPUB, one file per paper). `chapter` when the paper opens a chapter. */
@@ -271,12 +325,16 @@ export function frontToHast(front: FrontSection, math: 'html' | 'mathml'): HastR
 
 /** Serialise hast to HTML (or XHTML for the EPUB: self-closing void elements, no character references for CJK). */
 export function stringifyHast(tree: HastRoot, options: { xhtml?: boolean } = {}): string {
-  const processor = unified().use(rehypeStringify, {
-    ...(options.xhtml ? { closeSelfClosing: true, closeEmptyElements: true, tightSelfClosing: false } : {}),
-    characterReferences: { useNamedReferences: false },
-  });
+  // one frozen processor per flavour: the EPUB serialises every page-break marker on its own (hundreds of calls)
+  const processor = (stringifiers[options.xhtml ? 'xhtml' : 'html'] ??= unified()
+    .use(rehypeStringify, {
+      ...(options.xhtml ? { closeSelfClosing: true, closeEmptyElements: true, tightSelfClosing: false } : {}),
+      characterReferences: { useNamedReferences: false },
+    })
+    .freeze());
   return processor.stringify(tree);
 }
+const stringifiers: { html?: Processor<undefined, undefined, undefined, HastRoot, string>; xhtml?: Processor<undefined, undefined, undefined, HastRoot, string> } = {};
 
 /** The parts of `Part` a heading shows, for writers that lay out 目录 lines. */
 export function partHeading(part: Part): string {

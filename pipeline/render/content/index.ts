@@ -15,7 +15,8 @@ import type { Image, Paragraph, PhrasingContent, Root as MdastRoot, RootContent,
 import type { Handler, State } from 'mdast-util-to-hast';
 import { toString } from 'mdast-util-to-string';
 import { fromHtml } from 'hast-util-from-html';
-import katex from 'katex';
+import type Katex from 'katex';
+import { createRequire } from 'node:module';
 import type { JuanImage } from '../../normalize/rules/image-source.ts';
 
 export interface JuanTableNode { type: 'juanTable'; label: string | null; caption: PhrasingContent[]; table: Table }
@@ -219,10 +220,18 @@ function precomposeAccents(node: HastRoot | Element): void {
   }) as typeof node.children;
 }
 
+/**
+ * KaTeX, loaded when the first formula is set: its ~0.5 MB of code was parsed and run at every
+ * start of the CLI, also for the books without math (most). Loaded through Node's require from
+ * the project's node_modules (the bundled CLI leaves it out of its bundle so).
+ */
+let katexModule: typeof Katex | null = null;
+const katex = (): typeof Katex => (katexModule ??= createRequire(import.meta.url)('katex') as typeof Katex);
+
 export function mathHast(tex: string, display: boolean): Element {
   // `htmlAndMathml`: the print edition shows the HTML (html.ts drops the MathML, whose TeX
   // annotation would be text in the PDF); the EPUB keeps the MathML and drops the HTML.
-  const html = katex.renderToString(tex, { displayMode: display, output: 'htmlAndMathml', throwOnError: false, strict: 'ignore', trust: false });
+  const html = katex().renderToString(tex, { displayMode: display, output: 'htmlAndMathml', throwOnError: false, strict: 'ignore', trust: false });
   const tree = fromHtml(html, { fragment: true });
   precomposeAccents(tree);
   const root = tree.children.find((c): c is Element => c.type === 'element');

@@ -17,11 +17,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ejs from 'ejs';
 import type { Chapter as EpubChapter } from 'epub-gen-memory';
-import type { Element as HastElement } from 'hast';
+import type { Element as HastElement, Root as HastRoot } from 'hast';
+import { visit } from 'unist-util-visit';
 import { isUntitledPart, type Chapter, type Paper, type PageMap, type Volume } from '../../model/types.ts';
 import { chapterHeading, frontToHast, paperToHast, partHeading, stringifyHast } from '../html.ts';
 import { JuanError } from '../../report/errors.ts';
-import { assertAllPlaced, insertPageBreaks, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
+import { assertAllPlaced, insertPageBreaks, pageBreakElement, pageBreakXhtml, planPageBreaks, type PageBreak } from './page-breaks.ts';
 import { COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
 import { chineseDate, organiserLabel } from '../book-text.ts';
 import { fontsourceFamily, fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
@@ -30,6 +31,7 @@ import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 import { projectPath } from '../../paths.ts';
 import { hasMathml, packageImages, type PackagedImage } from '../content/epub.ts';
+import { paperContentKey, renderCodeKey } from '../paper-key.ts';
 
 const TEMPLATES = pathToFileURL(projectPath('templates', 'epub') + '/');
 const STYLES = pathToFileURL(projectPath('styles') + '/');
@@ -205,6 +207,13 @@ function unwrapNestedMo(node: { children?: unknown[] }): void {
 
 /** One paper as XHTML body content, with its page breaks. */
 function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>): string {
+  const tree = paperTree(paper, opensChapter, images);
+  for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+  return paperFinish(tree, paper);
+}
+
+/** A paper's tree as its file has it, before the page breaks go in. */
+function paperTree(paper: Paper, opensChapter: Chapter | null, images: Map<string, PackagedImage>): HastRoot {
   const tree = paperToHast(paper, opensChapter);
   unwrapNestedMo(tree);
   for (const image of packageImages(tree)) images.set(image.path, image);
@@ -218,7 +227,11 @@ function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBrea
     // the paper opens a chapter (then the paper title h2), else the paper title — sections below.
     outlineFromH1(section, opensChapter ? 1 : 2);
   }
-  for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+  return tree;
+}
+
+/** The tree (page breaks in) serialised, links to other papers pointing to their files. */
+function paperFinish(tree: HastRoot, paper: Paper): string {
   // links to another paper (`#p03-…`, see buildVolume) point to that paper's file
   const relink = (node: { type: string; tagName?: string; properties?: Record<string, unknown>; children?: unknown[] }) => {
     if (node.type === 'element' && node.tagName === 'a' && typeof node.properties?.href === 'string' && node.properties.href.startsWith('#') && PAPER_ID.test(node.properties.href.slice(1)))
@@ -227,6 +240,55 @@ function paperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBrea
   };
   relink(tree as never);
   return stringifyHast(tree, { xhtml: true });
+}
+
+/** Serialised page-break marker of a placeholder `juan-pb-<k>` (cachedPaperXhtml). */
+const PLACEHOLDER = /<span epub:type="pagebreak" role="doc-pagebreak" id="juan-pb-(\d+)" aria-label="juan-pb-\1"><\/span>/g;
+
+interface CachedPaper { xhtml: string; images: Array<{ path: string; mediaType: string; data: string }> }
+
+/**
+ * paperXhtml through the cache. A paper's file depends on its content, the chapter it opens and
+ * where in it the printed pages begin — not on the folios, which move when an earlier paper
+ * grows: the file is kept with placeholder markers (`juan-pb-<k>`, the paper's k-th page break),
+ * keyed by the paper's content (paper-key.ts) and its breaks' places (target, offset), and the
+ * real markers are put in on the way out. The breaks that land in a paper are those whose
+ * target is the paper, the chapter heading it opens or one of its own ids (`<paper id>-…`):
+ * a paper is kept only when every id in its tree is one of these and each of its breaks found
+ * its place, so a kept file can hold no other break. Byte for byte paperXhtml
+ * (tests/epub/epub-cache.test.ts).
+ */
+function cachedPaperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>, cache: BuildCache): string {
+  const own = (id: string) => id === paper.id || id.startsWith(`${paper.id}-`) || id === opensChapter?.id;
+  const mine = breaks.filter((pb) => own(pb.targetId));
+  const key = hashKey('epub-paper', renderCodeKey(), paperContentKey(paper), JSON.stringify(opensChapter && [opensChapter.id, opensChapter.label, opensChapter.title]), JSON.stringify(mine.map((pb) => [pb.targetId, pb.offset])));
+  const markers = mine.map((pb) => stringifyHast({ type: 'root', children: [pageBreakElement(pb)] }, { xhtml: true }));
+  const fill = (xhtml: string) => xhtml.replace(PLACEHOLDER, (_all, k: string) => markers[Number(k)]!);
+  const kept = cache.getJson<CachedPaper>('epubpaper', key);
+  if (kept) {
+    for (const img of kept.images) images.set(img.path, { path: img.path, mediaType: img.mediaType, data: Buffer.from(img.data, 'base64') });
+    for (const pb of mine) placed.add(pb.id);
+    return fill(kept.xhtml);
+  }
+  const own_images = new Map<string, PackagedImage>();
+  const tree = paperTree(paper, opensChapter, own_images);
+  const ids: string[] = [];
+  visit(tree, 'element', (el) => void (typeof el.properties.id === 'string' && ids.push(el.properties.id)));
+  const placeholders = mine.map((pb, k) => ({ ...pb, id: `juan-pb-${k}`, label: `juan-pb-${k}` }));
+  if (!ids.every(own)) {
+    // an id the rule does not foresee: any break may land here, as in paperXhtml; not kept
+    for (const [path, img] of own_images) images.set(path, img);
+    for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
+    return paperFinish(tree, paper);
+  }
+  const inserted = insertPageBreaks(tree, placeholders);
+  const xhtml = paperFinish(tree, paper);
+  for (const [path, img] of own_images) images.set(path, img);
+  mine.forEach((pb, k) => inserted.has(`juan-pb-${k}`) && placed.add(pb.id));
+  if (inserted.size === mine.length) {
+    cache.putJson('epubpaper', key, { xhtml, images: [...own_images.values()].map((img) => ({ path: img.path, mediaType: img.mediaType, data: Buffer.from(img.data).toString('base64') })) } satisfies CachedPaper);
+  }
+  return fill(xhtml);
 }
 
 /** Visible text of the generated XHTML (for the font subset). */
@@ -333,7 +395,9 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
         files.push({
           filename: `${paper.id}.xhtml`,
           title: paper.title,
-          body: paperXhtml(paper, i === 0 ? chapter : null, breaks, placed, images),
+          body: options.cache
+            ? cachedPaperXhtml(paper, i === 0 ? chapter : null, breaks, placed, images, options.cache)
+            : paperXhtml(paper, i === 0 ? chapter : null, breaks, placed, images),
           bodyClass: 'paper-page',
           epubType: 'bodymatter',
           beforeToc: false,

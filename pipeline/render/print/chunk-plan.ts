@@ -19,6 +19,7 @@ import { toHtml } from 'hast-util-to-html';
 import { projectPath } from '../../paths.ts';
 import type { Volume } from '../../model/types.ts';
 import { h } from './hast.ts';
+import { paperSlot } from '../html.ts';
 
 export interface ChunkPlan {
   /** 0 = front matter; body chunks from 1, in book order. */
@@ -28,8 +29,10 @@ export interface ChunkPlan {
   papers: string[];
   /** The chunk begins with a 篇 title page (or is the first body chunk): it must start on a recto. */
   rectoStart: boolean;
-  /** The <body> content of the chunk's document. */
+  /** The <body> content of the chunk's document (built when first read, when the plan has a skeleton). */
   content: Element[];
+  /** The same with each paper a comment `juan-paper:<id>` (html.ts paperSlot), when planned from a skeleton. */
+  skeleton: ElementContent[];
 }
 
 /** The layout tabs' document (EJS). */
@@ -44,22 +47,34 @@ export const CHUNK_CSS = [
 
 const cls = (el: Element): string[] => (el.properties?.className as string[] | undefined) ?? [];
 
+/** A chunk plan whose `content` is its skeleton with the papers put in (resolve), made when first read. */
+function plan(fields: Omit<ChunkPlan, 'content'>, resolve?: (id: string) => Element): ChunkPlan {
+  if (!resolve) return { ...fields, content: fields.skeleton as Element[] };
+  let content: Element[] | null = null;
+  const put = (node: ElementContent): ElementContent =>
+    node.type === 'comment' && node.value.startsWith(paperSlot('')) ? resolve(node.value.slice(paperSlot('').length))
+      : node.type === 'element' ? { ...node, children: node.children.map(put) } : node;
+  return Object.defineProperty({ ...fields }, 'content', { enumerable: true, get: () => (content ??= fields.skeleton.map(put) as Element[]) }) as ChunkPlan;
+}
+
 /**
  * Split printBody(volume) (title page, 目录, main.book-body) into chunks. The elements are
- * shared with `body`, not copied: serialise, do not mutate.
+ * shared with `body`, not copied: serialise, do not mutate. `body` may be a skeleton whose
+ * papers are comments (html.ts paperSlot, print/document.ts printBook): `resolve` gives a
+ * paper's element for `content`.
  */
-export function planChunks(volume: Volume, body: Element[]): ChunkPlan[] {
+export function planChunks(volume: Volume, body: Element[], resolve?: (id: string) => Element): ChunkPlan[] {
   const main = body.find((el) => el.tagName === 'main' && cls(el).includes('book-body'));
   if (!main) throw new Error('print body without main.book-body');
   const front = body.filter((el) => el !== main);
   const chunks: ChunkPlan[] = [
-    {
+    plan({
       index: 0,
       kind: 'front',
       papers: [],
       rectoStart: true,
-      content: [...front, h('div', { className: ['juan-sentinel'] }, ['\u00a0'])],
-    },
+      skeleton: [...front, h('div', { className: ['juan-sentinel'] }, ['\u00a0'])],
+    }),
   ];
   const mainFor = (first: boolean, children: ElementContent[]) =>
     h('main', first ? { ...main.properties } : { className: ['book-body', 'juan-cont'] }, children);
@@ -71,16 +86,17 @@ export function planChunks(volume: Volume, body: Element[]): ChunkPlan[] {
     let firstOfPart = true;
     for (const chapter of chapters) {
       for (const paper of chapter.children) {
-        if (paper.type !== 'element') continue;
+        const slot = paper.type === 'comment' && paper.value.startsWith(paperSlot('')) ? paper.value.slice(paperSlot('').length) : null;
+        if (paper.type !== 'element' && slot === null) continue;
         const chapterEl = h('div', { ...chapter.properties }, [paper]);
         const inner = firstOfPart ? [h('section', { ...part.properties }, [title, chapterEl])] : [chapterEl];
-        chunks.push({
+        chunks.push(plan({
           index: chunks.length,
           kind: 'body',
-          papers: [String(paper.properties!.id)],
+          papers: [slot ?? String((paper as Element).properties!.id)],
           rectoStart: firstOfPart || chunks.length === 1,
-          content: [mainFor(chunks.length === 1, inner)],
-        });
+          skeleton: [mainFor(chunks.length === 1, inner)],
+        }, resolve));
         firstOfPart = false;
       }
     }

@@ -3,15 +3,20 @@
  * stylesheets inlined. Paged.js is NOT part of it; the renderer injects it. The @font-face
  * rules sit in their own <style data-pagedjs-ignore> so Paged.js leaves the loaded faces alone.
  */
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent, Root } from 'hast';
+import type { RootContent } from 'mdast';
 import { toHtml } from 'hast-util-to-html';
-import type { Volume } from '../../model/types.ts';
+import type { Chapter, Paper, Volume } from '../../model/types.ts';
 import { visit } from 'unist-util-visit';
-import { frontToHast, volumeToHast } from '../html.ts';
+import { bookDefinitions, frontToHast, paperSectionHast, paperSlot, volumeSkeletonHast, volumeToHast } from '../html.ts';
 import { h } from './hast.ts';
 import { titlePage } from './title-page.ts';
 import { tocNav } from './toc-page.ts';
 import { compressPunctuation } from './punctuation.ts';
+import { planChunks, type ChunkPlan } from './chunk-plan.ts';
+import { hashKey, type BuildCache } from '../../cache/store.ts';
+import { paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
+import { mathLetters } from '../content/index.ts';
 
 export interface PrintStyles {
   /** @font-face rules (relative URLs to assets/fonts/). */
@@ -43,6 +48,107 @@ export function printBody(volume: Volume, heads: Map<string, string>): Element[]
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
   ].map((el) => compressPunctuation(el));
+}
+
+/** One paper's `<section class="paper">` as printBody has it: running head set, punctuation marked. */
+export function paperSection(paper: Paper, chapter: Chapter | null, head: string | undefined, definitions: RootContent[]): Element {
+  const section = paperSectionHast(paper, chapter, definitions);
+  if (head != null) section.properties.dataRunningTitle = head;
+  return compressPunctuation(section);
+}
+
+const HTML_OPTIONS = { characterReferences: { useNamedReferences: false } } as const;
+const SLOT = /<!--juan-paper:([^>]*?)-->/g;
+
+/** The print book's HTML, each paper's part of it built once or taken from the cache (printBook). */
+export interface PrintBook {
+  /** The chunks (front matter, then one per paper); a plan's `content` is built when read. */
+  plans: ChunkPlan[];
+  /** Each chunk's body HTML, as chunkBodyHtml(plan) gives it. */
+  bodies: string[];
+  /** print.html (printDocument of the whole book). */
+  document(styles: PrintStyles): string;
+  /**
+   * The book's text by paper, in book order (null: 扉页, 目录, part titles), as far as it holds a
+   * character of `chars`: a paper without any of them is given as '' (its tree is not rebuilt).
+   */
+  textByPaper(chars: Set<number>): Array<{ paperId: string | null; text: string }>;
+  /** Papers whose HTML was taken from the cache / built in this call. */
+  reused: number;
+  built: number;
+}
+
+/**
+ * The print HTML of the book (printBody, printDocument, the chunks of chunk-plan.ts) built from
+ * pieces: every paper's `<section>` is serialised on its own — or taken from the cache, keyed by
+ * its content and what else shapes it (paper-key.ts: never its place in the book) — and put into
+ * the serialised skeleton of the rest (volumeSkeletonHast: 扉页, 目录, parts, chapters). The
+ * result is byte for byte the serialisation of printBody (tests/print/print-html.test.ts).
+ */
+export function printBook(volume: Volume, heads: Map<string, string>, cache?: BuildCache): PrintBook {
+  const definitions = bookDefinitions(volume);
+  const base = hashKey('print-paper-html', renderCodeKey(), definitions.length ? JSON.stringify(definitions, placeFree) : '');
+  const sections = new Map<string, string>();
+  const trees = new Map<string, () => Element>();
+  let reused = 0;
+  for (const part of volume.parts) {
+    for (const chapter of part.chapters) {
+      chapter.papers.forEach((paper, i) => {
+        const opens = i === 0 ? chapter : null;
+        const head = heads.get(paper.id);
+        let tree: Element | null = null;
+        const build = () => (tree ??= paperSection(paper, opens, head, definitions));
+        trees.set(paper.id, build);
+        const key = hashKey(base, paperContentKey(paper), JSON.stringify(opens && [opens.id, opens.label, opens.title]), JSON.stringify(head ?? null));
+        let html = cache?.get('paperhtml', key, 'html')?.toString('utf8');
+        if (html == null) {
+          html = toHtml(build(), HTML_OPTIONS);
+          cache?.put('paperhtml', key, 'html', html);
+        } else {
+          reused++;
+          // precomposed math letters (content/index.ts) are noted while a formula is set: a paper from the cache notes its own
+          for (const m of html.matchAll(/<span class="mord juan-accented">([^<]*)<\/span>/g)) for (const ch of m[1]!) mathLetters.add(ch.codePointAt(0)!);
+        }
+        sections.set(paper.id, html);
+      });
+    }
+  }
+  const fill = (html: string) => html.replace(SLOT, (_all, id: string) => sections.get(id)!);
+  const front = (volume.front ?? []).flatMap((f) => frontToHast(f, 'html').children as Element[]);
+  const body = [
+    titlePage(volume.meta),
+    ...front,
+    tocNav(volume),
+    h('main', { className: ['book-body'], id: 'book-body' }, volumeSkeletonHast(volume).children as Element[]),
+  ].map((el) => compressPunctuation(el));
+  const plans = planChunks(volume, body, (id) => trees.get(id)!());
+  return {
+    plans,
+    bodies: plans.map((plan) => fill(toHtml({ type: 'root', children: plan.skeleton }, HTML_OPTIONS))),
+    document: (styles) => fill(printDocument(volume, styles, body)),
+    textByPaper(chars) {
+      const out: Array<{ paperId: string | null; text: string }> = [];
+      const holds = (html: string) => [...chars].some((cp) => html.includes(String.fromCodePoint(cp)));
+      const walk = (node: ElementContent) => {
+        if (node.type === 'text') return void out.push({ paperId: null, text: node.value });
+        if (node.type === 'comment' && node.value.startsWith(paperSlot(''))) {
+          const id = node.value.slice(paperSlot('').length);
+          return void out.push({ paperId: id, text: holds(sections.get(id)!) ? hastText(trees.get(id)!()) : '' });
+        }
+        if (node.type === 'element') node.children.forEach(walk);
+      };
+      body.forEach(walk);
+      return out;
+    },
+    reused,
+    built: sections.size - reused,
+  };
+}
+
+function hastText(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(hastText).join('');
+  return '';
 }
 
 /** `body`: printBody(volume, heads), built once by renderPrint. */

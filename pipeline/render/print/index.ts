@@ -11,20 +11,20 @@
  *   merge   pdf-lib copies the tabs' pages into one PDF in book order (merge.ts), then
  *           post-processing (outline, labels, metadata, boxes: postprocess.ts) before one save
  */
-import type { Element, ElementContent, Root } from 'hast';
+import type { Element } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PostprocessOptions } from './postprocess.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { isUntitledPart, type PageMap, type Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
-import { printBody, printDocument } from './document.ts';
+import { printBook, type PrintBook } from './document.ts';
 import { rectoHeads, versoHead } from '../running-head.ts';
 import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
 import { engineKey, flateKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
-import { CHUNK_CSS, chunkBodyHtml, planChunks } from './chunk-plan.ts';
+import { CHUNK_CSS } from './chunk-plan.ts';
 import { pageGeometry } from './page-css.ts';
 import { sideShiftPt } from './pdf/stamp.ts';
 import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
@@ -106,35 +106,16 @@ export interface RenderPrintOptions {
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
 const GENERATED_TEXT = '0123456789ivxlcdm()·…';
 
-function hastText(node: Root | ElementContent): string {
-  if (node.type === 'text') return node.value;
-  if ('children' in node) return (node.children as ElementContent[]).map(hastText).join('');
-  return '';
-}
-
-/** Text of the book by paper (null = 扉页/目录/part and chapter titles). */
-function textByPaper(volume: Volume, body: Element[]): Array<{ paperId: string | null; text: string }> {
-  const out: Array<{ paperId: string | null; text: string }> = [];
-  const visit = (node: ElementContent) => {
-    if (node.type !== 'element') return void (node.type === 'text' && out.push({ paperId: null, text: node.value }));
-    const cls = (node.properties?.className as string[] | undefined) ?? [];
-    if (node.tagName === 'section' && cls.includes('paper')) {
-      out.push({ paperId: String(node.properties!.id), text: hastText(node) });
-      return;
-    }
-    node.children.forEach(visit);
-  };
-  body.forEach(visit);
-  out.push({ paperId: null, text: volume.meta.title });
-  return out;
-}
-
-async function findUncovered(volume: Volume, body: Element[], uncovered: number[]): Promise<UncoveredChar[]> {
+async function findUncovered(volume: Volume, book: PrintBook, uncovered: number[]): Promise<UncoveredChar[]> {
   if (!uncovered.length) return [];
+  const missing = new Set(uncovered);
+  // text of the book by paper (null = 扉页/目录/part titles), then the title the stylesheets print
+  const chunks = [...book.textByPaper(missing), { paperId: null, text: volume.meta.title }];
+  // The subsets also cover the stylesheets' text, and a character only there (print.css has a ⅛ in a
+  // comment) is no character of the book: nothing to report, so the name tables are not loaded.
+  if (!chunks.some(({ text }) => [...missing].some((cp) => text.includes(String.fromCodePoint(cp))))) return [];
   // unicode-name is 2.4 MB of tables: compiled (~0.15 s) only for a book with characters its fonts lack
   const { unicodeLabel, unicodeName } = await import('unicode-name');
-  const chunks = textByPaper(volume, body);
-  const missing = new Set(uncovered);
   const found = new Map<number, UncoveredChar>();
   for (const { paperId, text } of chunks) {
     for (const ch of text) {
@@ -163,10 +144,11 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const prelude = options.prelude?.shell === shell ? options.prelude : null;
   if (options.prelude && !prelude) await options.prelude.close();
   const files = prelude?.files ?? ownFiles;
-  const heads = await rectoHeads(volume);
-  const body = printBody(volume, heads);
-  const plans = planChunks(volume, body);
-  const bodies = plans.map(chunkBodyHtml);
+  const heads = await rectoHeads(volume, options.cache);
+  // each paper's HTML built or taken from the cache (document.ts printBook)
+  const book = printBook(volume, heads, options.cache);
+  const plans = book.plans;
+  const bodies = book.bodies;
   // What the stylesheets print besides the text: folios, leaders, the verso running head.
   const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + versoHead(volume.meta);
   const used = usedCodePoints(bodies.join('') + generated + contentGeneratedText(bodies.join('')));
@@ -234,8 +216,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     await layout.catch(() => {}); // let the tabs close before the error goes up
     throw error;
   });
-  const html = printDocument(volume, { ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') }, body);
-  const uncovered = await findUncovered(volume, body, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
+  const html = book.document({ ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') });
+  const uncovered = await findUncovered(volume, book, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
   const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   options.onBrowserDone?.();

@@ -149,12 +149,21 @@ function pageOf(paper: Paper, node: RootContent | undefined, pageMap?: PageMap |
   let page = start.page;
   const n = node ? blockIndex(paper, node) : -1;
   if (n >= 0)
-    for (const s of pageMap.pageStarts) {
-      if (!s.blockId.startsWith(`${paper.id}-b`)) continue;
+    for (const s of paperStarts(pageMap, paper.id)) {
       if (Number(s.blockId.slice(paper.id.length + 2)) <= n && s.page > page) page = s.page;
     }
   const folio = pageMap.pages[page - 1]?.folio ?? start.folio;
   return { page, folio };
+}
+
+/** The page starts in a paper's blocks, looked up once per paper (a book has hundreds of messages and pages). */
+const startsByPaper = new WeakMap<PageMap, Map<string, PageMap['pageStarts']>>();
+function paperStarts(pageMap: PageMap, paperId: string): PageMap['pageStarts'] {
+  let byPaper = startsByPaper.get(pageMap);
+  if (!byPaper) startsByPaper.set(pageMap, (byPaper = new Map()));
+  let starts = byPaper.get(paperId);
+  if (!starts) byPaper.set(paperId, (starts = pageMap.pageStarts.filter((s) => s.blockId.startsWith(`${paperId}-b`))));
+  return starts;
 }
 
 /** Index of a body node among the paper's printed blocks (html.ts blockId: raw HTML and definitions print nothing). */
