@@ -37,7 +37,7 @@ import type { ChunkPlan } from './chunk-plan.ts';
 import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
 import { LayoutTab, stampPagesSource } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
-import { LAYOUT_TABS, nextGroup, shareStamps, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
+import { layoutTabs, nextGroup, shareStamps, uncachedFrom, workerCount, type QueueChunk } from './schedule.ts';
 import { serveBook, type BookServer, type Served } from './server.ts';
 import { debugTiming } from '../../report/debug-timing.ts';
 import type { ShellTab } from './shell-tab.ts';
@@ -187,7 +187,7 @@ class ChunkedLayout {
 
   constructor(private readonly front: ChunkJob, private readonly body: ChunkJob[], private readonly options: ChunkedOptions) {
     this.cache = options.cache;
-    this.tabs = Math.max(1, options.tabs ?? LAYOUT_TABS);
+    this.tabs = Math.max(1, options.tabs ?? layoutTabs(body.map((j) => j.body.length)));
     this.progress = new BookProgress(body, options);
     this.layouts = body.map(() => deferred<ChunkLayout>());
     this.cachedLayout = body.map((job) => this.cache?.getJson<ChunkLayout>('layout', job.key) ?? null);

@@ -8,6 +8,23 @@ import type { BuildCache } from '../../cache/store.ts';
 export const LAYOUT_TABS = 2;
 
 /**
+ * Below this much body HTML (the chunks' <body> text, ~60 pages of a 正16开 book) one tab lays
+ * out the whole book: a second tab's start-up (its first Paged.js flow runs cold, one more print)
+ * costs more than sharing saves. Measured cold, alternately, on an idle 2-core machine:
+ * kaiyuanshe-2023-data (46 pages, 167 kB) 6.3–6.4 s with two tabs, 5.4–5.6 s with one; a
+ * generated volume of 109 pages (285 kB) even (6.3–6.6 vs 6.3–6.8 s); 139 pages: two tabs
+ * 0.4–1.2 s faster. `JUAN_LAYOUT_TABS=N` forces N tabs (tests of the several-tab path).
+ */
+export const ONE_TAB_BELOW = 200_000;
+
+/** Tabs to lay out a book whose body chunks have these HTML sizes. */
+export function layoutTabs(chunkSizes: number[], tabs = LAYOUT_TABS): number {
+  const forced = Number(process.env.JUAN_LAYOUT_TABS);
+  if (Number.isInteger(forced) && forced > 0) return forced;
+  return chunkSizes.reduce((a, b) => a + b, 0) < ONE_TAB_BELOW ? 1 : tabs;
+}
+
+/**
  * Layout tabs worth opening before the book is read: a book built with this cache before
  * probably has a paper or two to lay out — one tab then (a second opens if needed).
  */
