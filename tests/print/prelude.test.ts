@@ -34,12 +34,14 @@ describe('print prelude', () => {
 
   it('lays the book out in the tabs opened before the manuscript was read', async () => {
     const prelude = startPrintPrelude(config, false, session, 2);
+    process.env.JUAN_LAYOUT_TABS = '2'; // the seed alone fits one tab (schedule.ts layoutTabs)
     try {
       const result = await renderPrint(volume, { session, prelude });
       expect(result.pageMap.pageCount).toBeGreaterThan(20);
       expect(result.chunks.laidOut).toBe(result.chunks.total);
       expect(prelude.tabs).toHaveLength(0); // both taken by the layout workers
     } finally {
+      delete process.env.JUAN_LAYOUT_TABS;
       await prelude.close();
     }
   });
