@@ -14,9 +14,10 @@
  * a graphics state, an unknown font kind) keeps its font whole.
  */
 import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFFlateStream, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { keepGlyphs } from '../render/fonts/glyphs.ts';
+import { joinContent, streamBytes } from '../render/print/pdf/streams.ts';
 
 /** A page's text as glyphs: `font:hex` per string shown (the font by its name without the subset tag), in drawing order. */
 export interface PageGlyphs {
@@ -28,18 +29,6 @@ export interface PageGlyphs {
   text: string[];
   /** Something on the page could not be read (inline image, font in a graphics state): every font of the page is kept whole. */
   unsure: boolean;
-}
-
-/** The bytes of a content stream, decoded (FlateDecode or none; anything else: null). */
-function streamBytes(stream: unknown): Uint8Array | null {
-  // A stream pdf-lib made in this build (PDFContentStream, PDFFlateStream) still has its bytes unencoded.
-  if (stream instanceof PDFFlateStream) return stream.getUnencodedContents();
-  if (!(stream instanceof PDFRawStream)) return null;
-  const filter = stream.dict.lookup(PDFName.of('Filter'));
-  if (filter === undefined) return stream.contents;
-  const name = filter instanceof PDFArray ? (filter.size() === 1 ? filter.lookup(0) : null) : filter;
-  if (name instanceof PDFName && name.asString() === '/FlateDecode') return inflateSync(stream.contents);
-  return null;
 }
 
 export type Operand = { kind: 'name'; value: string } | { kind: 'string'; value: Uint8Array } | { kind: 'array'; value: Operand[] } | { kind: 'other' };
@@ -237,7 +226,7 @@ export function pageGlyphs(page: PDFPage): PageGlyphs {
       result.unsure = true;
       return;
     }
-    const joined = Buffer.concat(parts.flatMap((p) => [p!, Buffer.from('\n')]));
+    const joined = joinContent(parts as Uint8Array[]);
     const ok = readOperators(joined, (name, operands) => {
       if (name === 'Tf') {
         const key = operands[0];

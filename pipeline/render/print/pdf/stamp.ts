@@ -7,9 +7,9 @@
  * by pdf/fonts.ts like any other copy).
  */
 import { createHash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFDocument, type PDFObject, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../../report/errors.ts';
+import { joinContent, streamBytes } from './streams.ts';
 
 const N = (name: string) => PDFName.of(name);
 
@@ -42,8 +42,8 @@ function furnitureForm(doc: PDFDocument, furniture: PDFPage): { ref: PDFRef; dig
     stream = PDFRawStream.of(doc.context.obj({ ...form, ...(filter ? { Filter: filter } : {}) }) as PDFDict, one.contents);
   } else {
     // Several streams (Chromium writes one): joined, as a page's are (rare, so not compressed).
-    const parts = streams.map((s) => (s.dict.get(N('Filter')) === N('FlateDecode') ? inflateSync(s.contents) : Buffer.from(s.contents)));
-    stream = PDFRawStream.of(doc.context.obj(form) as PDFDict, Buffer.concat(parts.flatMap((p) => [p, Buffer.from('\n')])));
+    const parts = streams.map((s) => streamBytes(s) ?? s.contents);
+    stream = PDFRawStream.of(doc.context.obj(form) as PDFDict, joinContent(parts));
   }
   for (const r of refs) doc.context.delete(r);
   doc.context.delete(furniture.ref);
