@@ -171,6 +171,13 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   };
   onStage?.('layout');
   const loadedPdfs = new Map<Uint8Array, Promise<PDFDocument>>();
+  /** Parse a source PDF of the merge ahead (`inTurns`: a cached one, while the tabs still need Node's answers). */
+  const parseAhead = (pdf: Uint8Array, inTurns: boolean): void => {
+    const start = inTurns ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve();
+    const doc = start.then(() => import('./merge.ts')).then(({ loadPdf }) => loadPdf(pdf, inTurns));
+    doc.catch(() => {}); // the merge meets it again
+    loadedPdfs.set(pdf, doc);
+  };
   const layout = renderChunks(jobs[0]!, jobs.slice(1), {
     session: options.session,
     timeoutMs,
@@ -199,17 +206,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     },
     inspect: options.inspect,
     // Each tab's PDF is parsed for the merge as soon as it is printed, while others still print.
-    onPdf: (pdf) => {
-      const doc = import('./merge.ts').then(({ loadPdf }) => loadPdf(pdf));
-      doc.catch(() => {}); // the merge meets it again
-      loadedPdfs.set(pdf, doc);
-    },
+    onPdf: (pdf) => parseAhead(pdf, false),
     // The cached PDFs the book's pages come from are parsed while the tabs lay out and print, not after.
-    onCachedPdf: (pdf) => {
-      const doc = new Promise<void>((resolve) => setImmediate(resolve)).then(() => import('./merge.ts')).then(({ loadPdf }) => loadPdf(pdf, true));
-      doc.catch(() => {}); // the merge meets it again
-      loadedPdfs.set(pdf, doc);
-    },
+    onCachedPdf: (pdf) => parseAhead(pdf, true),
   });
   layout.catch(() => {});
   const fonts = await fontsReady.catch(async (error: unknown) => {
