@@ -16,7 +16,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Paper } from '../model/types.ts';
+import type { Chapter, Paper } from '../model/types.ts';
 import { hashKey } from '../cache/store.ts';
 import { projectPath } from '../paths.ts';
 
@@ -37,6 +37,11 @@ export function paperContentKey(paper: Paper): string {
     contentKeys.set(paper, key);
   }
   return key;
+}
+
+/** The chapter a paper opens (its heading is in the paper's HTML), or null. */
+export function opensChapterKey(chapter: Chapter | null): string {
+  return JSON.stringify(chapter && [chapter.id, chapter.label, chapter.title]);
 }
 
 let codeKey: string | null = null;

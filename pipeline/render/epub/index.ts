@@ -31,7 +31,7 @@ import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 import { projectPath } from '../../paths.ts';
 import { hasMathml, packageImages, type PackagedImage } from '../content/epub.ts';
-import { paperContentKey, renderCodeKey } from '../paper-key.ts';
+import { opensChapterKey, paperContentKey, renderCodeKey } from '../paper-key.ts';
 
 const TEMPLATES = pathToFileURL(projectPath('templates', 'epub') + '/');
 const STYLES = pathToFileURL(projectPath('styles') + '/');
@@ -261,7 +261,7 @@ interface CachedPaper { xhtml: string; images: Array<{ path: string; mediaType: 
 function cachedPaperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: PageBreak[], placed: Set<string>, images: Map<string, PackagedImage>, cache: BuildCache): string {
   const own = (id: string) => id === paper.id || id.startsWith(`${paper.id}-`) || id === opensChapter?.id;
   const mine = breaks.filter((pb) => own(pb.targetId));
-  const key = hashKey('epub-paper', renderCodeKey(), paperContentKey(paper), JSON.stringify(opensChapter && [opensChapter.id, opensChapter.label, opensChapter.title]), JSON.stringify(mine.map((pb) => [pb.targetId, pb.offset])));
+  const key = hashKey('epub-paper', renderCodeKey(), paperContentKey(paper), opensChapterKey(opensChapter), JSON.stringify(mine.map((pb) => [pb.targetId, pb.offset])));
   const markers = mine.map((pb) => stringifyHast({ type: 'root', children: [pageBreakElement(pb)] }, { xhtml: true }));
   const fill = (xhtml: string) => xhtml.replace(PLACEHOLDER, (_all, k: string) => markers[Number(k)]!);
   const kept = cache.getJson<CachedPaper>('epubpaper', key);
@@ -270,23 +270,23 @@ function cachedPaperXhtml(paper: Paper, opensChapter: Chapter | null, breaks: Pa
     for (const pb of mine) placed.add(pb.id);
     return fill(kept.xhtml);
   }
-  const own_images = new Map<string, PackagedImage>();
-  const tree = paperTree(paper, opensChapter, own_images);
+  const ownImages = new Map<string, PackagedImage>();
+  const tree = paperTree(paper, opensChapter, ownImages);
   const ids: string[] = [];
   visit(tree, 'element', (el) => void (typeof el.properties.id === 'string' && ids.push(el.properties.id)));
   const placeholders = mine.map((pb, k) => ({ ...pb, id: `juan-pb-${k}`, label: `juan-pb-${k}` }));
   if (!ids.every(own)) {
     // an id the rule does not foresee: any break may land here, as in paperXhtml; not kept
-    for (const [path, img] of own_images) images.set(path, img);
+    for (const [path, img] of ownImages) images.set(path, img);
     for (const id of insertPageBreaks(tree, breaks)) placed.add(id);
     return paperFinish(tree, paper);
   }
   const inserted = insertPageBreaks(tree, placeholders);
   const xhtml = paperFinish(tree, paper);
-  for (const [path, img] of own_images) images.set(path, img);
+  for (const [path, img] of ownImages) images.set(path, img);
   mine.forEach((pb, k) => inserted.has(`juan-pb-${k}`) && placed.add(pb.id));
   if (inserted.size === mine.length) {
-    cache.putJson('epubpaper', key, { xhtml, images: [...own_images.values()].map((img) => ({ path: img.path, mediaType: img.mediaType, data: Buffer.from(img.data).toString('base64') })) } satisfies CachedPaper);
+    cache.putJson('epubpaper', key, { xhtml, images: [...ownImages.values()].map((img) => ({ path: img.path, mediaType: img.mediaType, data: Buffer.from(img.data).toString('base64') })) } satisfies CachedPaper);
   }
   return fill(xhtml);
 }

@@ -15,7 +15,7 @@ import { tocNav } from './toc-page.ts';
 import { compressPunctuation } from './punctuation.ts';
 import { planChunks, type ChunkPlan } from './chunk-plan.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
-import { paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
+import { opensChapterKey, paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
 import { mathLetters } from '../content/index.ts';
 
 export interface PrintStyles {
@@ -99,7 +99,7 @@ export function printBook(volume: Volume, heads: Map<string, string>, cache?: Bu
         let tree: Element | null = null;
         const build = () => (tree ??= paperSection(paper, opens, head, definitions));
         trees.set(paper.id, build);
-        const key = hashKey(base, paperContentKey(paper), JSON.stringify(opens && [opens.id, opens.label, opens.title]), JSON.stringify(head ?? null));
+        const key = hashKey(base, paperContentKey(paper), opensChapterKey(opens), JSON.stringify(head ?? null));
         let html = cache?.get('paperhtml', key, 'html')?.toString('utf8');
         if (html == null) {
           html = toHtml(build(), HTML_OPTIONS);
