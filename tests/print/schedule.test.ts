@@ -78,16 +78,9 @@ describe('shareStamps', () => {
 describe('layoutTabs', () => {
   it('lays out a small book in one tab and a large one in all', async () => {
     const { layoutTabs, ONE_TAB_BELOW, LAYOUT_TABS } = await import('../../pipeline/render/print/schedule.ts');
-    const saved = process.env.JUAN_LAYOUT_TABS;
-    delete process.env.JUAN_LAYOUT_TABS;
-    try {
-      expect(layoutTabs([ONE_TAB_BELOW / 2 - 1, ONE_TAB_BELOW / 2 - 1])).toBe(1);
-      expect(layoutTabs([ONE_TAB_BELOW / 2, ONE_TAB_BELOW / 2])).toBe(LAYOUT_TABS);
-      process.env.JUAN_LAYOUT_TABS = '3';
-      expect(layoutTabs([10])).toBe(3);
-    } finally {
-      if (saved === undefined) delete process.env.JUAN_LAYOUT_TABS;
-      else process.env.JUAN_LAYOUT_TABS = saved;
-    }
+    expect(layoutTabs([ONE_TAB_BELOW / 2 - 1, ONE_TAB_BELOW / 2 - 1])).toBe(1);
+    expect(layoutTabs([ONE_TAB_BELOW / 2, ONE_TAB_BELOW / 2])).toBe(LAYOUT_TABS);
+    expect(layoutTabs([10], LAYOUT_TABS, 3)).toBe(3); // JUAN_LAYOUT_TABS=3
+    expect(layoutTabs([10], LAYOUT_TABS, NaN)).toBe(1); // unset or not a number: not forced
   });
 });

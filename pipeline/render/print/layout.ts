@@ -187,7 +187,7 @@ class ChunkedLayout {
 
   constructor(private readonly front: ChunkJob, private readonly body: ChunkJob[], private readonly options: ChunkedOptions) {
     this.cache = options.cache;
-    this.tabs = Math.max(1, options.tabs ?? layoutTabs(body.map((j) => j.body.length)));
+    this.tabs = Math.max(1, options.tabs ?? layoutTabs(body.map((j) => j.body.length), undefined, Number(process.env.JUAN_LAYOUT_TABS)));
     this.progress = new BookProgress(body, options);
     this.layouts = body.map(() => deferred<ChunkLayout>());
     this.cachedLayout = body.map((job) => this.cache?.getJson<ChunkLayout>('layout', job.key) ?? null);

@@ -13,14 +13,13 @@ export const LAYOUT_TABS = 2;
  * costs more than sharing saves. Measured cold, alternately, on an idle 2-core machine:
  * kaiyuanshe-2023-data (46 pages, 167 kB) 6.3–6.4 s with two tabs, 5.4–5.6 s with one; a
  * generated volume of 109 pages (285 kB) even (6.3–6.6 vs 6.3–6.8 s); 139 pages: two tabs
- * 0.4–1.2 s faster. `JUAN_LAYOUT_TABS=N` forces N tabs (tests of the several-tab path).
+ * 0.4–1.2 s faster. `JUAN_LAYOUT_TABS=N` (read by layout.ts) forces N tabs, for tests of the several-tab path.
  */
 export const ONE_TAB_BELOW = 200_000;
 
-/** Tabs to lay out a book whose body chunks have these HTML sizes. */
-export function layoutTabs(chunkSizes: number[], tabs = LAYOUT_TABS): number {
-  const forced = Number(process.env.JUAN_LAYOUT_TABS);
-  if (Number.isInteger(forced) && forced > 0) return forced;
+/** Tabs to lay out a book whose body chunks have these HTML sizes; `forced` (JUAN_LAYOUT_TABS, read by layout.ts) wins when it is a count. */
+export function layoutTabs(chunkSizes: number[], tabs = LAYOUT_TABS, forced?: number): number {
+  if (forced !== undefined && Number.isInteger(forced) && forced > 0) return forced;
   return chunkSizes.reduce((a, b) => a + b, 0) < ONE_TAB_BELOW ? 1 : tabs;
 }
 
