@@ -72,7 +72,7 @@ const BODY_SCHEMA: Schema = {
     ol: [...(defaultSchema.attributes?.ol ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')), 'className'],
     table: ['className', 'dataTableLabel'],
   },
-  tagNames: [...(defaultSchema.tagNames ?? []), 'caption'],
+  tagNames: [...(defaultSchema.tagNames ?? []), 'caption', 'wbr'],
   // `src`: no protocol at all (relative only) — an empty list would mean "anything goes".
   protocols: { href: ['http', 'https', 'mailto'], cite: ['http', 'https'], src: ['relative-only'] },
 };

@@ -10,7 +10,7 @@ import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export interface SpreadWord { page: number; word: string; /** smallest extra gap inside the word, in em */ gap: number }
 
-interface Glyph { ch: string; x: number; y: number; adv: number; size: number }
+export interface Glyph { ch: string; x: number; y: number; adv: number; size: number }
 
 /** A gap wider than this (in em of the font size) between every pair of a word's glyphs is letter-spacing. */
 export const SPREAD_EM = 0.04;
@@ -18,7 +18,7 @@ const ALNUM = /^[A-Za-z0-9]$/;
 const MAX_SPREAD_EM = 0.5;
 
 /** Every glyph of a page with its position and advance in text space (one unit per point of font size). */
-async function glyphs(page: Awaited<ReturnType<Awaited<ReturnType<typeof getDocument>['promise']>['getPage']>>): Promise<Glyph[]> {
+export async function glyphs(page: Awaited<ReturnType<Awaited<ReturnType<typeof getDocument>['promise']>['getPage']>>): Promise<Glyph[]> {
   const ops = await page.getOperatorList();
   const out: Glyph[] = [];
   let size = 0;

@@ -3,7 +3,10 @@
  * each built as a new user would give it (no book.yaml, PDF only): no 孤字, no wrapped heading ending
  * in ≤ 2 characters, no heading at a page foot with fewer than two lines after it
  * (layout-quality.ts, shown failing in layout-quality.test.ts), and no Latin word or number spread
- * apart by justification (layout-quality-latin.ts, shown failing in layout-quality-latin.test.ts).
+ * apart by justification (layout-quality-latin.ts, shown failing in layout-quality-latin.test.ts), and no
+ * line spread letter by letter (layout-quality-loose.ts, shown failing in layout-quality-loose.test.ts)
+ * unless the next line starts with a Latin word too long to join it: without hyphenation (Chromium has no
+ * dictionary offline) such a line is spread or the word overflows; those are counted, not asserted.
  * Widows and orphans are counted but not asserted here: lists and link lists of these books make
  * short lines the counter cannot tell from a paragraph's.
  */
@@ -14,6 +17,7 @@ import { ROOT, juan } from '../support/cli.ts';
 import { manuscriptOf } from '../normalize/real-corpus.ts';
 import { countFindings, layoutFindings } from './layout-quality.ts';
 import { latinSpread } from './layout-quality-latin.ts';
+import { looseHanLines } from './layout-quality-loose.ts';
 
 const REAL = join(ROOT, 'tests', 'fixtures', 'real');
 const FIXTURES = readdirSync(REAL).filter((name) => statSync(join(REAL, name)).isDirectory()).sort();
@@ -43,5 +47,12 @@ describe.each(FIXTURES)('real manuscript %s, printed', (name) => {
     const { spread, words } = await latinSpread(build());
     expect(words).toBeGreaterThan(10);
     expect(spread).toEqual([]);
+  }, 600_000);
+
+  it('spreads no line letter by letter, except before an unbreakable Latin word, URL or formula', async () => {
+    const { loose, lines } = await looseHanLines(build());
+    expect(lines).toBeGreaterThan(100);
+    // half an em between every two characters: a line a reader sees as letter-spaced (LOOSE_EM and up are counted)
+    expect(loose.filter((l) => l.gap > 0.5 && !l.beforeWord)).toEqual([]);
   }, 600_000);
 });

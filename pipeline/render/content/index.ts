@@ -12,7 +12,7 @@
  */
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Image, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
-import type { Handler, State } from 'mdast-util-to-hast';
+import { defaultHandlers, type Handler, type State } from 'mdast-util-to-hast';
 import { toString } from 'mdast-util-to-string';
 import { fromHtml } from 'hast-util-from-html';
 import type Katex from 'katex';
@@ -190,6 +190,19 @@ export function tableWidthClass(table: Table): string | null {
   return 'juan-table-smaller';
 }
 
+/**
+ * Where a line may end inside inline code: after `::` and `//`, and before a single `/`, `.`, `_`,
+ * `(`, `?`, `#` or `=` that follows a letter or digit (Chicago's places to break a URL). A long
+ * identifier or URL in backticks (`std::backtrace::Backtrace`) then starts on the line where it
+ * is met instead of leaving that line spread letter by letter. The text is unchanged: the pieces
+ * join with <wbr>, which has no glyph, so the PDF and the EPUB copy out the same characters.
+ */
+const CODE_BREAK = /(?<=::|\/\/)(?=[\p{L}\p{N}])|(?<=[\p{L}\p{N}])(?=\/(?!\/)|[._(?#=])/gu;
+export function codeBreaks(value: string): string[] {
+  return value.split(CODE_BREAK).filter(Boolean);
+}
+const withCodeBreaks = (value: string): ElementContent[] => codeBreaks(value).flatMap((part, i) => (i === 0 ? [text(part)] : [h('wbr', {}, []), text(part)]));
+
 const NUMERIC = /^[-+−]?[\d,，.]+%?$|^[-—–]$/;
 
 /** KaTeX's accent glyphs → the combining marks a copied formula should carry. */
@@ -292,6 +305,17 @@ export const contentHandlers: Record<string, Handler> = {
       return trust(h('aside', { 'epub:type': 'footnote', role: 'doc-footnote', id, className: ['footnote'] }, body));
     });
     return h('div', { className: ['footnotes'] }, asides);
+  },
+  /** Inline code with break opportunities (codeBreaks): never spread the line before a long identifier or URL. */
+  inlineCode(_state: State, node: { value: string }): Element {
+    return h('code', {}, withCodeBreaks(node.value.replace(/\r?\n|\r/g, ' ')));
+  },
+  /** A link written as its own address breaks like code (a URL is one long word otherwise). */
+  link(state: State, node: Parameters<typeof defaultHandlers.link>[1]): Element {
+    const el = defaultHandlers.link(state, node);
+    const only = el.children.length === 1 ? el.children[0] : undefined;
+    if (only?.type === 'text' && /^\s*(?:https?:\/\/|www\.)\S+\s*$/.test(only.value)) el.children = withCodeBreaks(only.value);
+    return el;
   },
   code(_state: State, node: { value: string; lang?: string | null }): Element {
     // one block per source line: a line too long for the measure wraps under a hanging indent
