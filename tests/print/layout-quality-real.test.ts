@@ -14,6 +14,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, juan } from '../support/cli.ts';
+import { pageLines, readPdf } from './helpers.ts';
 import { manuscriptOf } from '../normalize/real-corpus.ts';
 import { countFindings, layoutFindings } from './layout-quality.ts';
 import { latinSpread } from './layout-quality-latin.ts';
@@ -54,5 +55,22 @@ describe.each(FIXTURES)('real manuscript %s, printed', (name) => {
     expect(lines).toBeGreaterThan(100);
     // half an em between every two characters: a line a reader sees as letter-spaced (LOOSE_EM and up are counted)
     expect(loose.filter((l) => l.gap > 0.5 && !l.beforeWord)).toEqual([]);
+  }, 600_000);
+
+  it('keeps at least two rows of a split table on its continued part (续表)', async () => {
+    // the part after a 「续表N」 caption and the header row: its rows are the lines that open with a
+    // rank or serial number (every table of these books that splits has one). On main before
+    // content-handlers.js OnOverflowTableRows, kaiyuanshe's 续表1.1 and 续表1.3 each held one row.
+    const parts = (await readPdf(build())).flatMap((page) => {
+      const lines = pageLines(page);
+      return lines.flatMap((line, i) => {
+        if (!/^续表\s*[\d.]+$/.test(line.trim())) return [];
+        let rows = 0;
+        while (/^\d+\s/.test(lines[i + 2 + rows]?.trim() ?? '')) rows++;
+        return [{ caption: line.trim(), rows }];
+      });
+    });
+    if (name === 'kaiyuanshe-2023-data') expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(parts.filter((p) => p.rows < 2)).toEqual([]);
   }, 600_000);
 });

@@ -81,6 +81,34 @@
   }
 
   /*
+   * A table split between pages keeps at least two body rows on each part: one row alone under
+   * the repeated header and 「续表N」 reads as an accident, as a widow line does (kaiyuanshe's 续表1.1
+   * had only its 15th row). When a page overflows at a row and the rest of that table is this one
+   * row, the overflow starts a row earlier — when that still leaves two rows of the table on this
+   * page (the same kind of range keep-with-next.js makes for a heading).
+   */
+  class OnOverflowTableRows extends Paged.Handler {
+    onOverflow(overflow, rendered) {
+      if (!overflow || !rendered || !this.chunker || !this.chunker.source) return;
+      const c = overflow.startContainer;
+      const at = c.nodeType === 1 && overflow.startOffset < c.childNodes.length ? c.childNodes[overflow.startOffset] : c;
+      const row = (at.nodeType === 1 ? at : at.parentElement)?.closest('tr');
+      const body = row && row.parentElement;
+      if (!body || body.nodeName !== 'TBODY' || !rendered.contains(row)) return;
+      const ref = row.getAttribute('data-ref');
+      const source = this.chunker.source;
+      const original = ref && ((source.indexOfRefs && source.indexOfRefs[ref]) || source.querySelector('[data-ref="' + ref + '"]'));
+      if (!original || original.nextElementSibling) return;
+      const before = row.previousElementSibling;
+      if (!before || !before.previousElementSibling || !before.previousElementSibling.previousElementSibling) return;
+      const moved = document.createRange();
+      moved.setStartBefore(before);
+      moved.setEnd(overflow.endContainer, overflow.endOffset);
+      return moved;
+    }
+  }
+
+  /*
    * Footnotes. The shared HTML has EPUB-style notes: `a.noteref` in the text, the notes as
    * `aside.footnote` in a `div.footnotes` at the end of the paper. For print each note's text
    * goes right after its (first) marker as a `span.juan-fn` (content.css: float: footnote) and
@@ -203,5 +231,5 @@
     }
   }
 
-  Paged.registerHandlers(RenderNodeTableContinued, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat, RenderNodeMathFit);
+  Paged.registerHandlers(RenderNodeTableContinued, OnOverflowTableRows, BeforeParsedFootnotesWhenNoted, RenderNodeFigureFloat, RenderNodeMathFit);
 })();
