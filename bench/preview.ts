@@ -47,8 +47,8 @@ function treeCpu(root: number, alone = false): number {
 export interface PreviewTimes {
   /** Seconds from starting `juan preview` to the first page drawn. */
   firstView: number;
-  /** CPU seconds from starting `juan preview` to the first page drawn: its process tree (Node, its Chromium) and the viewing browser's (launched before). */
-  firstViewCpu: { preview: number; viewer: number };
+  /** CPU seconds from starting `juan preview` to the first page drawn: its process tree (Node, its Chromium), its Node alone, and the viewing browser's (launched before). */
+  firstViewCpu: { preview: number; node: number; viewer: number };
   /** Seconds from each save to its text drawn on the page. */
   edits: number[];
   /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's; `node`: the preview's Node process alone; `round`: both trees, from the save until the preview has settled. */
@@ -104,7 +104,7 @@ export async function measurePreview(options: { dir: string; original: string; a
       );
     await shown(1, null);
     const firstView = (performance.now() - started) / 1000;
-    const firstViewCpu = { preview: treeCpu(child.pid!), viewer: treeCpu(viewerPid) - viewerCpu0 };
+    const firstViewCpu = { preview: treeCpu(child.pid!), node: treeCpu(child.pid!, true), viewer: treeCpu(viewerPid) - viewerCpu0 };
     const pages = await page.$$eval('.page', (els) => els.length);
     const edits: number[] = [];
     const editCpu: PreviewTimes['editCpu'] = [];
@@ -146,7 +146,7 @@ if (import.meta.filename === process.argv[1]) {
   const times = await measurePreview({ dir, original, at, edits: Number(values.edits), verbose: values.verbose });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   process.stdout.write(
-    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s (CPU: preview ${times.firstViewCpu.preview.toFixed(1)} s, viewer ${times.firstViewCpu.viewer.toFixed(1)} s); save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
+    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s (CPU: preview ${times.firstViewCpu.preview.toFixed(1)} s, its Node alone ${times.firstViewCpu.node.toFixed(1)} s, viewer ${times.firstViewCpu.viewer.toFixed(1)} s); save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
       `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s (its Node alone ${times.editCpu.map((c) => c.node.toFixed(2)).join(', ')} s), viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s; ` +
       `CPU save → settled (both): ${times.editCpu.map((c) => c.round.toFixed(2)).join(', ')} s\n`,
   );
