@@ -2,7 +2,8 @@
  * The editor's loop, measured as the editor lives it: `juan preview` on a volume, its page open
  * in a real browser (puppeteer-core, the project's Chromium flags), then one paragraph edited
  * and saved, several times. Two numbers:
- *   first view        from starting `juan preview` (cold cache) to page 1 drawn in the browser
+ *   first view        from starting `juan preview` (cold cache; the viewing browser already open,
+ *                     as the editor's is) to page 1 drawn in it
  *   save → page shown from writing the manuscript to the edited text drawn on its page
  * `npm run bench` runs it per volume (bench/run.ts); alone: `npx tsx bench/preview.ts [--scale 1] [--edits 3]`.
  */
@@ -46,6 +47,8 @@ function treeCpu(root: number, alone = false): number {
 export interface PreviewTimes {
   /** Seconds from starting `juan preview` to the first page drawn. */
   firstView: number;
+  /** CPU seconds from starting `juan preview` to the first page drawn: its process tree (Node, its Chromium), its Node alone, and the viewing browser's (launched before). */
+  firstViewCpu: { preview: number; node: number; viewer: number };
   /** Seconds from each save to its text drawn on the page. */
   edits: number[];
   /** CPU seconds from each save to its text drawn: `juan preview`'s process tree (Node, its Chromium) and the viewing browser's; `node`: the preview's Node process alone; `round`: both trees, from the save until the preview has settled. */
@@ -63,6 +66,13 @@ export async function measurePreview(options: { dir: string; original: string; a
   const cache = join(dir, 'preview-cache');
   rmSync(cache, { recursive: true, force: true });
   writeFileSync(manuscript, original);
+  // The editor's browser is open before the preview starts: the viewer is launched (and its
+  // tab opened) first, so that the first view does not count a Chromium start of the bench's own.
+  const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, pipe: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const viewerPid = browser.process()!.pid!;
+  const viewerCpu0 = treeCpu(viewerPid);
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'juan.js'), 'preview', '--manuscript', manuscript, '--out', join(dir, 'preview-dist'), '--cache', cache, '--port', '0', '--quiet'], { cwd: ROOT });
   let stderr = '';
@@ -70,7 +80,6 @@ export async function measurePreview(options: { dir: string; original: string; a
     stderr += d;
     if (options.verbose) process.stderr.write(d);
   });
-  const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, pipe: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let stdout = '';
@@ -81,8 +90,6 @@ export async function measurePreview(options: { dir: string; original: string; a
       });
       child.on('exit', (code) => reject(new Error(`juan preview exited (${code}): ${stderr}`)));
     });
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
     await page.goto(url);
     const shown = (version: number, text: string | null) =>
       page.waitForFunction(
@@ -97,10 +104,10 @@ export async function measurePreview(options: { dir: string; original: string; a
       );
     await shown(1, null);
     const firstView = (performance.now() - started) / 1000;
+    const firstViewCpu = { preview: treeCpu(child.pid!), node: treeCpu(child.pid!, true), viewer: treeCpu(viewerPid) - viewerCpu0 };
     const pages = await page.$$eval('.page', (els) => els.length);
     const edits: number[] = [];
     const editCpu: PreviewTimes['editCpu'] = [];
-    const viewerPid = browser.process()!.pid!;
     // An editor reads the page before the next save: each edit starts when the preview has
     // settled — the build before it has also written its other files (they follow the pages; a
     // save meanwhile waits for them) and opened the layout tab for the next build. The CPU of
@@ -119,7 +126,7 @@ export async function measurePreview(options: { dir: string; original: string; a
       editCpu.at(-1)!.round = treeCpu(child.pid!) - cpu0.preview + treeCpu(viewerPid) - cpu0.viewer;
       if (options.verbose) process.stderr.write(`edit ${n}: ${((performance.now() - t0) / 1000).toFixed(2)} s; page: ${await page.evaluate(() => JSON.stringify((window as unknown as { juanTimings?: unknown[] }).juanTimings?.at(-1)))}\n`);
     }
-    return { firstView, edits, editCpu, pages };
+    return { firstView, firstViewCpu, edits, editCpu, pages };
   } finally {
     await browser.close();
     child.kill('SIGINT');
@@ -139,7 +146,7 @@ if (import.meta.filename === process.argv[1]) {
   const times = await measurePreview({ dir, original, at, edits: Number(values.edits), verbose: values.verbose });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   process.stdout.write(
-    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s; save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
+    `volume x${scale}, ${times.pages} pages: first view ${times.firstView.toFixed(1)} s (CPU: preview ${times.firstViewCpu.preview.toFixed(1)} s, its Node alone ${times.firstViewCpu.node.toFixed(1)} s, viewer ${times.firstViewCpu.viewer.toFixed(1)} s); save → page shown ${times.edits.map((s) => s.toFixed(2)).join(', ')} s (median ${median(times.edits).toFixed(2)} s); ` +
       `CPU save → shown: preview ${times.editCpu.map((c) => c.preview.toFixed(2)).join(', ')} s (its Node alone ${times.editCpu.map((c) => c.node.toFixed(2)).join(', ')} s), viewer ${times.editCpu.map((c) => c.viewer.toFixed(2)).join(', ')} s; ` +
       `CPU save → settled (both): ${times.editCpu.map((c) => c.round.toFixed(2)).join(', ')} s\n`,
   );

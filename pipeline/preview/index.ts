@@ -7,7 +7,7 @@
  * into lines; `close()` stops the watchers, the server and Chromium.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, watch, type Dirent, type FSWatcher } from 'node:fs';
 import { PDFArray, PDFDict, PDFDocument, PDFFlateStream, PDFName, PDFRawStream } from 'pdf-lib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BuildCacheReport, BuildCallbacks, BuildResult } from '../commands/build.ts';
@@ -248,11 +248,9 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
         pending ??= new Set();
         for (const f of files) pending.add(f);
       } else void build(files);
-    }, options.debounceMs ?? 80);
+    }, options.debounceMs ?? 30);
   };
-  // Images may sit in subfolders; a folder with a project in it (node_modules) is watched flat.
-  const recursive = (dir: string) => !existsSync(join(dir, 'node_modules')) && !existsSync(join(dir, 'package.json'));
-  const watchers: FSWatcher[] = watched.map((dir) => watch(dir, { recursive: recursive(dir) }, (_event, name) => onChange(dir, name?.toString() ?? null)));
+  const watchers: FSWatcher[] = watchPlan(watched, outside).map(({ dir, recursive }) => watch(dir, { recursive }, (_event, name) => onChange(dir, name?.toString() ?? null)));
 
   const firstBuild = build([]);
   return {
@@ -267,6 +265,43 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
       if (session) await session.then((s) => s.close(), () => {});
     },
   };
+}
+
+/**
+ * The folders to watch and how. Images may sit in subfolders, so a folder is watched with its
+ * subfolders — but never a folder that holds the output or the cache: Node's recursive watch
+ * (on Linux, a watcher per folder kept in JavaScript) reads the whole tree again whenever a file
+ * is created in it, and a build writes hundreds of files there (a cache in the manuscript's
+ * folder cost the preview's Node ~1.5 s CPU per build). Such a folder is watched flat and its
+ * other subfolders each the same way; the output and cache folders not at all. A folder with a
+ * project in it (node_modules, package.json) is watched flat. Subfolders made later inside a
+ * flat-watched folder are not seen until the preview is started again.
+ */
+export function watchPlan(dirs: string[], outside: string[]): Array<{ dir: string; recursive: boolean }> {
+  const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + sep);
+  const plan: Array<{ dir: string; recursive: boolean }> = [];
+  const seen = new Set<string>();
+  const add = (dir: string) => {
+    if (seen.has(dir) || outside.some((o) => inside(dir, o))) return;
+    seen.add(dir);
+    if (existsSync(join(dir, 'node_modules')) || existsSync(join(dir, 'package.json'))) {
+      plan.push({ dir, recursive: false });
+      return;
+    }
+    if (!outside.some((o) => inside(o, dir))) {
+      plan.push({ dir, recursive: true });
+      return;
+    }
+    plan.push({ dir, recursive: false });
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch { /* gone meanwhile */ }
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) add(join(dir, e.name));
+  };
+  for (const dir of dirs) add(resolve(dir));
+  // A folder watched with its subfolders covers the folders in it.
+  return plan.filter((p) => !plan.some((q) => q !== p && q.recursive && p.dir.startsWith(q.dir + sep)));
 }
 
 /**
