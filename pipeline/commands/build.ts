@@ -12,6 +12,7 @@ import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/p
 import { earlyTabs } from '../render/print/schedule.ts';
 import { LayoutEngine } from '../render/print/engine.ts';
 import type { PrintPrelude } from '../render/print/prelude.ts';
+import type { KeptPdfs } from '../render/print/kept-pdfs.ts';
 import { publishOutputs, sweepStaleStaging, type OutputFile } from '../output/atomic.ts';
 import { writers, type Writer, type WriterName } from '../render/writers.ts';
 import { buildReport, type BuildReport } from '../render/report/report-json.ts';
@@ -41,6 +42,8 @@ export interface BuildOptions extends CommonOptions {
    * engine takes them instead of opening its own, and closes them with the build.
    */
   prelude?: PrintPrelude;
+  /** Preview builds: the cached PDFs the previous builds parsed, kept for this one (kept-pdfs.ts). */
+  keptPdfs?: KeptPdfs;
   /**
    * Preview builds: called with the PDF and page map as soon as they are made; the writers
    * (normalized Markdown, toc.json, report, EPUB) start only after it has settled, and the
@@ -89,7 +92,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
   const launching = typeof options.browser === 'object' ? options.browser : undefined;
   let session: Promise<BrowserSession> | undefined = launching?.session;
-  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache, prelude: options.prelude });
+  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache, prelude: options.prelude, keptPdfs: options.keptPdfs });
   // The layout tabs' windows open as soon as the browser is up, before book.yaml is read.
   if (!options.prelude) session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
   const start = (config: BookConfig | null) => {

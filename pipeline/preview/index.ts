@@ -16,6 +16,7 @@ import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/p
 import { projectPath } from '../paths.ts';
 import { PreviewServer, type PreviewState } from './server.ts';
 import { startPrintPrelude, type PrintPrelude } from '../render/print/prelude.ts';
+import { KeptPdfs } from '../render/print/kept-pdfs.ts';
 import { volumeToToc } from '../render/toc-json.ts';
 import type { BookConfig } from '../config/schema.ts';
 import { debugTiming } from '../report/debug-timing.ts';
@@ -116,6 +117,8 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   // types: a rebuild then lays its paper out at once. The build closes them with itself; a
   // changed book.yaml or stylesheet makes a different shell, and the build opens its own.
   let spare: PrintPrelude | null = null;
+  // the cached papers' PDFs stay parsed between builds: a save merges the book without parsing them again
+  const keptPdfs = new KeptPdfs();
   const openSpare = (meta: BookConfig) => {
     if (closed || spare || !session) return;
     spare = startPrintPrelude(meta, false, session, 1);
@@ -133,7 +136,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
     spare = null;
     try {
       const result: BuildResult = await runBuild(
-        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined,
+        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined, keptPdfs,
           // The pages go to the open page as soon as the PDF is made; the other outputs follow.
           onPrinted: async ({ pdf, pageMap, volume, doc }) => {
             if (closed) return;

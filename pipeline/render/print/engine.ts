@@ -20,6 +20,7 @@ import type { BrowserSession } from './browser.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { printFaces } from './fonts.ts';
 import { startPrintPrelude, type PrintPrelude } from './prelude.ts';
+import type { KeptPdfs } from './kept-pdfs.ts';
 import { earlyTabs } from './schedule.ts';
 
 export interface LayoutEngineOptions {
@@ -29,6 +30,8 @@ export interface LayoutEngineOptions {
   cache?: BuildCache;
   /** Tabs opened ahead by the caller (juan preview, between builds): used instead of opening new ones, closed by close(). */
   prelude?: PrintPrelude;
+  /** Cached PDFs kept parsed between builds (juan preview: kept-pdfs.ts). */
+  keptPdfs?: KeptPdfs;
 }
 
 export interface LayoutCallbacks {
@@ -95,9 +98,10 @@ export class LayoutEngine {
       since = now;
     };
     const prelude = (await this.prelude?.catch(() => undefined)) ?? undefined;
-    const { printReady, cache } = this.options;
+    const { printReady, cache, keptPdfs } = this.options;
     const result = await renderPrint(volume, {
       prelude,
+      keptPdfs,
       printReady,
       timeoutMs: volume.meta.build.timeoutSeconds * 1000,
       session,

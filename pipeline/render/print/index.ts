@@ -32,6 +32,7 @@ import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFontFaceCss } from '../fonts/subset.ts';
 import { contentAssets, contentGeneratedText, coveredByContentFonts } from '../content/assets.ts';
+import type { KeptPdfs } from './kept-pdfs.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
 
@@ -101,6 +102,8 @@ export interface RenderPrintOptions {
   postprocess?: PostprocessOptions;
   /** Every PDF is printed: the browser has nothing more to do in this build (it may close while the PDFs are merged). */
   onBrowserDone?: () => void;
+  /** Cached PDFs kept parsed between the builds of this process (juan preview: kept-pdfs.ts). */
+  keptPdfs?: KeptPdfs;
 }
 
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
@@ -173,8 +176,11 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const loadedPdfs = new Map<Uint8Array, Promise<PDFDocument>>();
   /** Parse a source PDF of the merge ahead (`inTurns`: a cached one, while the tabs still need Node's answers). */
   const parseAhead = (pdf: Uint8Array, inTurns: boolean): void => {
-    const start = inTurns ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve();
-    const doc = start.then(() => import('./merge.ts')).then(({ loadPdf }) => loadPdf(pdf, inTurns));
+    const parse = () => {
+      const start = inTurns ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve();
+      return start.then(() => import('./merge.ts')).then(({ loadPdf }) => loadPdf(pdf, inTurns));
+    };
+    const doc = inTurns && options.keptPdfs ? options.keptPdfs.parsed(pdf, parse) : parse();
     doc.catch(() => {}); // the merge meets it again
     loadedPdfs.set(pdf, doc);
   };
@@ -209,6 +215,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     onPdf: (pdf) => parseAhead(pdf, false),
     // The cached PDFs the book's pages come from are parsed while the tabs lay out and print, not after.
     onCachedPdf: (pdf) => parseAhead(pdf, true),
+    keptPdfs: options.keptPdfs,
   });
   layout.catch(() => {});
   const fonts = await fontsReady.catch(async (error: unknown) => {
@@ -234,6 +241,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     put: (data: Uint8Array, compressed: Uint8Array) => cache.put('flate', flateKey(data), 'bin', compressed),
   };
   const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data), flateCache);
+  options.keptPdfs?.endBuild();
   if (options.postprocess) {
     onStage?.('postprocess');
     const { postprocessDocument } = await import('./postprocess.ts');

@@ -41,6 +41,7 @@ import { layoutTabs, nextGroup, shareStamps, uncachedFrom, workerCount, type Que
 import { serveBook, type BookServer, type Served } from './server.ts';
 import { debugTiming } from '../../report/debug-timing.ts';
 import type { ShellTab } from './shell-tab.ts';
+import type { KeptPdfs } from './kept-pdfs.ts';
 
 export interface ChunkJob {
   plan: ChunkPlan;
@@ -93,6 +94,8 @@ export interface ChunkedOptions {
   onPdf?: (pdf: Uint8Array) => void;
   /** Each PDF read from the cache, as soon as it is read (the merge parses it while the tabs work). */
   onCachedPdf?: (pdf: Uint8Array) => void;
+  /** Cached PDFs read by earlier builds of this process (juan preview): their bytes are not read again. */
+  keptPdfs?: KeptPdfs;
 }
 
 export interface ChunkedResult {
@@ -206,7 +209,7 @@ class ChunkedLayout {
       first.catch(() => {});
       this.firsts.push(first);
     });
-    this.pdfCache = new PdfFiles(this.cache, options.onCachedPdf);
+    this.pdfCache = new PdfFiles(this.cache, options.onCachedPdf, options.keptPdfs);
     this.placed = body.map(() => null);
     this.frontLayoutCached = this.cache?.getJson<ChunkLayout>('layout', front.key) ?? null;
     if (this.frontLayoutCached) this.frontLayout.resolve(this.frontLayoutCached);
@@ -611,11 +614,13 @@ class BookProgress {
 /** PDFs of the cache, each read once. */
 class PdfFiles {
   private readonly files = new Map<string, Uint8Array | null>();
-  constructor(private readonly cache?: BuildCache, private readonly onRead?: (pdf: Uint8Array) => void) {}
+  constructor(private readonly cache?: BuildCache, private readonly onRead?: (pdf: Uint8Array) => void, private readonly kept?: KeptPdfs) {}
   get(name: string): Uint8Array | null {
     if (!this.files.has(name)) {
-      const data = this.cache?.get('pdf', name, 'pdf');
-      const pdf = data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      const known = this.kept?.read(name);
+      const data = known ?? this.cache?.get('pdf', name, 'pdf');
+      const pdf = known ?? (data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null);
+      if (pdf && !known) this.kept?.keep(name, pdf);
       this.files.set(name, pdf);
       if (pdf) this.onRead?.(pdf);
     }
