@@ -248,7 +248,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     postprocessDocument(merged, volume, pageMap, options.postprocess);
   }
   // In one go: pdf-lib's default writes 50 objects per macrotask, waiting a setTimeout after each.
-  const pdf = await merged.save({ objectsPerTick: Infinity, ...(options.postprocess ? {} : { useObjectStreams: false }) });
+  const pdf = options.postprocess
+    ? await (await import('./pdf/save.ts')).saveWithZlib(merged) // pdf-lib's save, its streams compressed by Node's zlib (pdf/save.ts)
+    : await merged.save({ objectsPerTick: Infinity, useObjectStreams: false });
   return {
     pdf,
     html,

@@ -64,8 +64,11 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
   }).sort((a, b) => a.pos.start.line - b.pos.start.line);
   const entries: ReviewEntry[] = [];
   // Several messages can fall in one block (a paragraph joined, its punctuation fixed…): each
-  // block is stringified and diffed once, not once per message.
-  const results = new Map<RootContent, string>();
+  // block is stringified and diffed once, not once per message — and all of them in one call.
+  const results = stringifyBlocks(file.messages.flatMap((m) => {
+    const n = m.line == null ? undefined : blockAt(blocks, m.line)?.n;
+    return n && n.type !== 'html' ? [n] : [];
+  }));
   const diffs = new Map<string, Change[]>();
   for (const m of file.messages) {
     const base: ReportMessage = { rule: m.ruleId ?? 'unknown', line: m.line ?? null, column: m.column ?? null, severity: severityOf(m), text: m.reason };
@@ -82,8 +85,7 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
     if (hit && node) {
       from = hit.pos.start.offset!;
       to = hit.pos.end.offset!;
-      result = results.get(node) ?? (node.type === 'html' ? original.slice(from, to) : stringifyMarkdown({ type: 'root', children: [node] }).replace(/\n$/, ''));
-      results.set(node, result);
+      result = node.type === 'html' ? original.slice(from, to) : results.get(node)!;
     } else {
       from = original.lastIndexOf('\n\n', offset - 1) + 1 || 0;
       if (from > 0) from += 1;
@@ -121,6 +123,31 @@ export function buildReview(volume: Volume, run: { file: VFile; tree: Root }, pa
   for (const e of entries) (byRule[e.rule] ??= { info: 0, warning: 0, error: 0 })[e.severity]++;
   const control = file.data.juanControl;
   return { manuscript: file.path ?? '', entries, groups, byRule, suppressed: { ...(control?.suppressed ?? {}) }, off: [...(control?.off ?? [])] };
+}
+
+/** Between the blocks of one stringifyBlocks call: a raw HTML block, written as is on lines of its own. */
+const SPLIT = '<!--juan-review-split-\u0001-->';
+
+/**
+ * Each block as the normalized manuscript writes it (stringifyMarkdown of the block alone), made in
+ * ONE call: a serialiser call costs ~0.3 ms of set-up (its handlers and unsafe patterns), and a
+ * book's report has hundreds of blocks. The blocks are written as siblings with a raw HTML
+ * separator between them, so each starts a fresh flow (no list marker carried over, no blocks
+ * joined) and the output splits back into the very strings single calls give (tests/render/report-blocks.test.ts).
+ */
+export function stringifyBlocks(nodes: RootContent[]): Map<RootContent, string> {
+  const distinct = [...new Set(nodes)];
+  const out = new Map<RootContent, string>();
+  if (!distinct.length) return out;
+  const children = distinct.flatMap((n, i): RootContent[] => (i ? [{ type: 'html', value: SPLIT }, n] : [n]));
+  const parts = stringifyMarkdown({ type: 'root', children }).replace(/\n$/, '').split(`\n\n${SPLIT}\n\n`);
+  if (parts.length !== distinct.length) {
+    // a block whose own text holds the separator (never written by hand): one call each
+    for (const n of distinct) out.set(n, stringifyMarkdown({ type: 'root', children: [n] }).replace(/\n$/, ''));
+    return out;
+  }
+  distinct.forEach((n, i) => out.set(n, parts[i]!));
+  return out;
 }
 
 /** Index of the last of `items` (in ascending `lineOf` order) at or before `line`, -1 if none. */
