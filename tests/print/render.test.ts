@@ -32,6 +32,16 @@ beforeAll(async () => {
     onPage: (n) => progress.push(n),
     // Called for every tab before it prints: the front matter's has no body paragraph.
     inspect: async (page) => {
+      // What each printed page carries (the print restyles, lays out and paints every element)
+      const census = await page.evaluate(() => ({
+        body: document.querySelectorAll('.juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_page').length,
+        bodyOutsideArea: document.querySelectorAll('.juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_page :is(.pagedjs_margin, .pagedjs_bleed)').length,
+        stamps: document.querySelectorAll('.juan-furniture .pagedjs_page').length,
+        stampBoxes: document.querySelectorAll('.juan-furniture .pagedjs_margin').length,
+        stampBleeds: document.querySelectorAll('.juan-furniture .pagedjs_bleed').length,
+        frontBoxes: document.querySelectorAll('.juan-run[data-chunk="-1"] .pagedjs_margin').length,
+      }));
+      for (const [k, v] of Object.entries(census)) measured[k] = (measured[k] ?? 0) + v;
       if (measured.em !== undefined || !(await page.$('.pagedjs_page .paper-body p:not([data-split-from])'))) return;
       Object.assign(
         measured,
@@ -67,6 +77,16 @@ describe('print PDF', () => {
       expect(Math.abs(page.width / PT_PER_MM - 185)).toBeLessThanOrEqual(0.5);
       expect(Math.abs(page.height / PT_PER_MM - 260)).toBeLessThanOrEqual(0.5);
     }
+  });
+
+  it('prints bare body pages without margin or bleed boxes, and each stamp page with its one box', () => {
+    expect(measured.body).toBeGreaterThan(10);
+    expect(measured.bodyOutsideArea).toBe(0);
+    expect(measured.stamps).toBeGreaterThan(10);
+    expect(measured.stampBoxes).toBe(measured.stamps);
+    expect(measured.stampBleeds).toBe(0);
+    // the front matter prints its own furniture: its margin boxes stay
+    expect(measured.frontBoxes).toBeGreaterThan(0);
   });
 
   it('sets the type area to 38 characters × 30 lines (book.yaml default) of the body size', () => {

@@ -231,7 +231,15 @@ const FURNITURE_PAGES = `([css, pages]) => {
     style.textContent = css;
     document.head.appendChild(style);
   }
-  if (!pages) return;
+  // Bare body pages print nothing outside their type area: their margin groups (the folio's and
+  // running head's boxes, hidden above, and the empty ones Paged.js makes) and bleed boxes go
+  // before printing, which restyles, lays out and paints every element again. Everything left
+  // sits in the page's grids by explicit name, so the type area does not move. Once, after the
+  // stamp template is copied from such a page.
+  const strip = () => {
+    for (const el of document.querySelectorAll('.juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_sheet > :not(.pagedjs_pagebox), .juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_pagebox > :not(.pagedjs_area)')) el.remove();
+  };
+  if (!pages) return strip();
   const source = document.querySelector('.juan-run .pagedjs_page.juan-body') || document.querySelector('.juan-run .pagedjs_page');
   if (!source) throw new Error('no laid-out page to copy the furniture pages from');
   // The same template whichever page it is copied from: only the page box, both margin boxes in use.
@@ -252,6 +260,12 @@ const FURNITURE_PAGES = `([css, pages]) => {
     for (const el of t.querySelectorAll('.pagedjs_area, .pagedjs_margin-left, .pagedjs_margin-right, .pagedjs_margin-top, .pagedjs_margin-bottom')) {
       if (!keep || !el.classList.contains(keep)) el.remove();
     }
+    if (keep) {
+      // and of its group only the centre box, in the column it had (the side boxes print nothing),
+      // and none of the sheet's bleed boxes (the crop marks have their own stamp)
+      for (const el of t.querySelectorAll('.' + keep + ' > .pagedjs_margin:not(.' + keep + '-center), .pagedjs_sheet > :not(.pagedjs_pagebox)')) el.remove();
+      t.querySelector('.' + keep + '-center').style.gridColumn = '2';
+    }
     return t;
   };
   const templates = { head: only('pagedjs_margin-top'), folio: only('pagedjs_margin-bottom'), marks: only(null) };
@@ -270,4 +284,5 @@ const FURNITURE_PAGES = `([css, pages]) => {
   }
   container.appendChild(wrapper);
   document.body.appendChild(container);
+  strip();
 }`;
