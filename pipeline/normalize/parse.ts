@@ -174,10 +174,11 @@ function parsePiece(parser: Parser, text: string, cache: ParseCache, parserId: s
   const own = alone?.own ?? (lookups.own ? [...new Set([...lookups.own.defined.map((l) => `l${l}`), ...lookups.own.footnotes.map((l) => `f${l}`)])] : text.includes('[') ? undefined : []);
   // a footnote definition asks whether its label is known before adding it: not a lookup of a reference
   for (const label of own ?? []) delete lookups.asked[label];
-  const json = JSON.stringify({ tree, own, asked: lookups.asked } satisfies Piece);
-  cache.put(key, json);
-  // the tree handed out is a fresh copy, like a hit's: the rules change it in place
-  return JSON.parse(json) as Piece;
+  const piece: Piece = { tree, own, asked: lookups.asked };
+  cache.put(key, JSON.stringify(piece));
+  // the rules change the tree in place: the cache keeps its text, and mdast-util-from-markdown's nodes are
+  // plain objects that share nothing and hold no undefined, so the tree is what a hit's JSON.parse gives
+  return piece;
 }
 
 /** The parse under way in parsePiece: the labels it may know beyond its own, and what it recorded. */
