@@ -18,7 +18,7 @@ import { preset } from './preset.ts';
 import { extractFrontMatter, readManuscript } from './read-manuscript.ts';
 import { readControl } from './control.ts';
 import { recordSources, settleSources } from './source.ts';
-import { parseInPieces, type ParseCache } from './parse.ts';
+import { labelLookups, parseInPieces, type ParseCache } from './parse.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -40,7 +40,7 @@ export interface NormalizeResult {
 }
 
 /** The parser alone (no rules): its trees do not depend on book.yaml, so they are kept between builds (parse.ts). */
-const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath).freeze();
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath).use(labelLookups).freeze();
 
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>, parseCache?: ParseCache): Root {

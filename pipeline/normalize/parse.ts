@@ -13,7 +13,11 @@
  *   open (fenced code, `$$` math, `<!--`/`<script>` HTML): a piece whose last block could be such
  *   a block (code, math or html ending where the piece's text ends) is parsed together with the next;
  * - definitions (`[x]: url`, `[^1]: …`) are document-wide — a reference is read as one only if its
- *   label is defined anywhere — so a text with `]:` in it is parsed whole;
+ *   label is defined anywhere. micromark registers every definition while it reads the blocks and
+ *   looks labels up only afterwards, when it reads the inline text; so each piece's parse records
+ *   the labels it defines and the labels it looked up in vain (labelLookups below). A piece that
+ *   looked up a label another piece defines is parsed again with the whole text's labels known,
+ *   which is what the whole text's parse sees at that moment;
  * - front matter is only read at the very start: a text that opens with `---` and whose first piece
  *   has no front matter (it may have been cut inside it, at a YAML `# ` comment) is parsed whole.
  */
@@ -31,7 +35,8 @@ type Parser = Processor<any, any, any, any, any>; // eslint-disable-line @typesc
 export class ParseCache {
   private memory = new Map<string, string>();
   private used = new Set<string>();
-  constructor(private readonly disk?: BuildCache) {}
+  /** `pieces: false`: always parse the whole text — the reference the pieces are tested against. */
+  constructor(private readonly disk?: BuildCache, readonly pieces = true) {}
 
   get(key: string): string | null {
     this.used.add(key);
@@ -80,53 +85,152 @@ export function pieceStarts(text: string): number[] {
 /** Parse `text` with `parser` (a processor with the parse plugins only), reusing unchanged pieces. */
 export function parseInPieces(parser: Parser, text: string, cache: ParseCache = processCache): Root {
   const whole = () => parser.parse(text) as Root;
-  if (text.includes(']:')) return whole();
   const starts = pieceStarts(text);
-  if (starts.length < 2) return whole();
+  if (starts.length < 2 || !cache.pieces) return whole();
   const id = parserIdOf(parser);
-  const children: RootContent[] = [];
-  let first: Root | undefined;
-  let piece!: Root;
-  let line = 0; // lines before the current piece
-  let lastLine = 0;
-  let lastOffset = 0;
+  const groups: Array<{ slice: string; offset: number; end: number; piece: Piece }> = [];
   for (let i = 0; i < starts.length; ) {
     // a piece, grown by the next while its last block may be a block left open
     let j = i + 1;
+    let slice: string;
+    let piece: Piece;
     for (;;) {
-      const slice = text.slice(starts[i], j < starts.length ? starts[j] : text.length);
+      slice = text.slice(starts[i], j < starts.length ? starts[j] : text.length);
       piece = parsePiece(parser, slice, cache, id);
-      if (j >= starts.length || !mayRunOn(piece, slice)) break;
+      if (j >= starts.length || !mayRunOn(piece.tree, slice)) break;
       j++;
     }
     // front matter is read only at the very start: a first piece without it, in a text that may
     // have it, may have been cut inside it
-    if (i === 0 && /^---/.test(text) && piece.children[0]?.type !== 'yaml') return whole();
-    first ??= piece;
-    const offset = starts[i]!;
-    for (const node of piece.children) shift(node, line, offset);
-    lastLine = line;
-    lastOffset = offset;
-    children.push(...piece.children);
-    const end = j < starts.length ? starts[j]! : text.length;
-    line += countLines(text, offset, end);
+    if (i === 0 && /^---/.test(text) && piece.tree.children[0]?.type !== 'yaml') return whole();
+    // a parse that could not record its labels (a parser without labelLookups): only the whole text is sure
+    if (!piece.own) return whole();
+    groups.push({ slice, offset: starts[i]!, end: j < starts.length ? starts[j]! : text.length, piece });
     i = j;
   }
+  // the labels the whole text defines; a piece that looked one of them up in vain is read again knowing them
+  const known = new Set(groups.flatMap((g) => g.piece.own!));
+  if (known.size) {
+    for (const g of groups) if (!answersHold(g.piece, known)) g.piece = parsePiece(parser, g.slice, cache, id, known, g.piece);
+  }
+  const children: RootContent[] = [];
+  let line = 0; // lines before the current piece
+  let lastLine = 0;
+  let lastOffset = 0;
+  for (const { piece: { tree }, offset, end } of groups) {
+    for (const node of tree.children) shift(node, line, offset);
+    lastLine = line;
+    lastOffset = offset;
+    children.push(...tree.children);
+    line += countLines(text, offset, end);
+  }
   // the root spans what the whole text's parse would: from the first piece's start to the last one's end
-  const end = piece.position!.end;
+  const first = groups[0]!.piece.tree;
+  const end = groups[groups.length - 1]!.piece.tree.position!.end;
   const last = { line: end.line + lastLine, column: end.column, offset: end.offset == null ? undefined : end.offset + lastOffset };
   cache.settle();
-  return { type: 'root', children, position: { start: first!.position!.start, end: last } };
+  return { type: 'root', children, position: { start: first.position!.start, end: last } };
 }
 
-function parsePiece(parser: Parser, piece: string, cache: ParseCache, parserId: string): Root {
-  const key = hashKey(parserId, piece);
+/**
+ * A piece's tree and what its parse knew of labels (`l` + micromark's identifier for links and images,
+ * `f` + it for footnotes): the labels it defines (`own`; undefined when the parse could not record them)
+ * and every label it looked up that it does not define, with the answer it got.
+ */
+interface Piece {
+  tree: Root;
+  own?: string[];
+  asked: Record<string, boolean>;
+}
+
+/** Would the piece's parse get the same answers if `known` were the labels defined? */
+function answersHold(piece: Piece, known: Set<string>): boolean {
+  for (const [label, answer] of Object.entries(piece.asked)) if (known.has(label) !== answer) return false;
+  return true;
+}
+
+/**
+ * Parse a piece (or take it from the cache). With `known` (the whole text's labels), lookups the
+ * piece's own definitions do not answer are answered by `known`; such a tree is kept under the labels
+ * it found there (`alone`: the piece's parse without them) and reused while its answers hold.
+ */
+function parsePiece(parser: Parser, text: string, cache: ParseCache, parserId: string, known?: Set<string>, alone?: Piece): Piece {
+  const found = known && alone ? Object.keys(alone.asked).filter((l) => known.has(l)).sort() : [];
+  const key = known ? hashKey(parserId, text, 'known', ...found) : hashKey(parserId, text);
   const hit = cache.get(key);
-  if (hit != null) return JSON.parse(hit) as Root;
-  const json = JSON.stringify(parser.parse(piece));
-  cache.put(key, json);
-  // the tree handed out is a fresh copy, like a hit's: the rules change it in place
-  return JSON.parse(json) as Root;
+  if (hit != null) {
+    const piece = JSON.parse(hit) as Piece;
+    if (!known || answersHold(piece, known)) return piece;
+  }
+  const lookups: Lookups = { known: known ?? new Set(), asked: {}, own: null };
+  lookupsNow = lookups;
+  let tree: Root;
+  try {
+    tree = parser.parse(text) as Root;
+  } finally {
+    lookupsNow = null;
+  }
+  // no `[`, no definition and no lookup: nothing to record
+  const own = alone?.own ?? (lookups.own ? [...new Set([...lookups.own.defined.map((l) => `l${l}`), ...lookups.own.footnotes.map((l) => `f${l}`)])] : text.includes('[') ? undefined : []);
+  // a footnote definition asks whether its label is known before adding it: not a lookup of a reference
+  for (const label of own ?? []) delete lookups.asked[label];
+  const piece: Piece = { tree, own, asked: lookups.asked };
+  cache.put(key, JSON.stringify(piece));
+  // the rules change the tree in place: the cache keeps its text, and mdast-util-from-markdown's nodes are
+  // plain objects that share nothing and hold no undefined, so the tree is what a hit's JSON.parse gives
+  return piece;
+}
+
+/** The parse under way in parsePiece: the labels it may know beyond its own, and what it recorded. */
+interface Lookups {
+  known: Set<string>;
+  asked: Record<string, boolean>;
+  own: { defined: string[]; footnotes: string[] } | null;
+}
+let lookupsNow: Lookups | null = null;
+
+/**
+ * The labels a piece defines and looks up, read from micromark itself: its parser keeps the defined
+ * labels in two lists (`defined` for links, `gfmFootnotes` for footnotes) and asks them `includes`.
+ * A construct tried at the start of the document's lines (it never matches, so it changes no parse)
+ * reaches the parser once and makes those lists record the lookups and answer from `known` too.
+ * Outside parsePiece it does nothing.
+ */
+export function labelLookups(this: Processor): void {
+  const data = this.data() as Record<string, unknown[] | undefined>;
+  (data.micromarkExtensions ??= []).push({ document: { null: [recordLabels] } });
+}
+
+/** What of micromark's construct API is used here (its types are in micromark-util-types). */
+type State = (code: number | null) => unknown;
+interface Construct {
+  tokenize(this: { parser: { defined: string[]; gfmFootnotes?: string[] } }, effects: unknown, ok: State, nok: State): State;
+}
+
+const recordLabels: Construct = {
+  tokenize(_effects, _ok, nok) {
+    const lookups = lookupsNow;
+    if (lookups && !lookups.own) {
+      const parser = this.parser;
+      const footnotes = (parser.gfmFootnotes ??= []);
+      lookups.own = { defined: parser.defined, footnotes };
+      answerFrom(parser.defined, 'l', lookups);
+      answerFrom(footnotes, 'f', lookups);
+    }
+    return nok;
+  },
+};
+
+function answerFrom(list: string[], kind: string, lookups: Lookups): void {
+  const includes = Array.prototype.includes;
+  Object.defineProperty(list, 'includes', {
+    value(label: string): boolean {
+      if (includes.call(list, label)) return true;
+      const answer = lookups.known.has(kind + label);
+      lookups.asked[kind + label] = answer;
+      return answer;
+    },
+  });
 }
 
 /** Whether the piece's last block may be a block left open, which in the whole text would run into the next piece. */
@@ -175,7 +279,7 @@ export function parserIdOf(processor: Parser): string {
 }
 
 /** Bump when the stored form of a piece changes. */
-const PARSE_FORMAT = 'juan-parse-1';
+const PARSE_FORMAT = 'juan-parse-2';
 
 /** The installed packages as npm last wrote them (micromark and its extensions among them). */
 function versions(): string {

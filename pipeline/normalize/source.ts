@@ -8,7 +8,7 @@
 import type { Nodes, Root, Text } from 'mdast';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
-import { appendText, mapOf, originalOf, sourceSlice } from './text.ts';
+import { juan, mapOf, originalOf, sourceSlice } from './text.ts';
 
 export interface NodeSource {
   /** The clean source text (after encoding hygiene) the node was parsed from. */
@@ -24,27 +24,39 @@ export interface NodeSource {
  * nodes to track positions and the model merges them again, neither changes the text).
  */
 export function signature(node: Nodes): string {
-  return JSON.stringify(canonical(node));
+  return canonicalJson(node);
 }
 
-function canonical(node: Nodes): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === 'position' || k === 'data' || k === 'children') continue;
-    out[k] = v;
-  }
-  if ('children' in node) {
-    const kids: unknown[] = [];
-    let text: string | null = null;
-    for (const c of node.children as Nodes[]) {
-      if (c.type === 'text') { text = (text ?? '') + c.value; continue; }
-      if (text != null) { kids.push({ type: 'text', value: text }); text = null; }
-      kids.push(canonical(c));
+/**
+ * JSON of the node's content (children last, adjacent text nodes as one), written from the children's
+ * own JSON: the same text as JSON.stringify of that object, without building it. `each` sees every
+ * descendant's signature on the way, so a whole tree is signed in one pass.
+ */
+function canonicalJson(node: Nodes, each?: (node: Nodes, sig: string) => void): string {
+  const own: Record<string, unknown> = {};
+  for (const k of Object.keys(node)) if (k !== 'position' && k !== 'data' && k !== 'children') own[k] = node[k as keyof Nodes];
+  const json = JSON.stringify(own);
+  if (!('children' in node)) return json;
+  let kids = '';
+  let text: string | null = null;
+  const flush = () => {
+    if (text == null) return;
+    kids += `${kids ? ',' : ''}{"type":"text","value":${JSON.stringify(text)}}`;
+    text = null;
+  };
+  for (const c of node.children as Nodes[]) {
+    if (c.type === 'text') {
+      text = (text ?? '') + c.value;
+      if (each) each(c, canonicalJson(c));
+      continue;
     }
-    if (text != null) kids.push({ type: 'text', value: text });
-    out.children = kids;
+    flush();
+    const sig = canonicalJson(c, each);
+    if (each) each(c, sig);
+    kids += `${kids ? ',' : ''}${sig}`;
   }
-  return out;
+  flush();
+  return `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"children":[${kids}]}`;
 }
 
 export function sourceOfNode(node: Nodes): NodeSource | undefined {
@@ -53,15 +65,27 @@ export function sourceOfNode(node: Nodes): NodeSource | undefined {
 
 /** Record `data.juanSource` on every node of a freshly parsed tree (positions in the original file). */
 export function recordSources(tree: Root, file: VFile): void {
-  const walk = (node: Nodes) => {
-    if (node.type !== 'root' && node.type !== 'yaml') {
-      const raw = sourceSlice(file, node);
-      const pos = (node as Node).position;
-      if (raw != null && pos) ((node as { data?: Record<string, unknown> }).data ??= {}).juanSource = { raw, sig: signature(node), lines: [pos.start.line, pos.end.line] } satisfies NodeSource;
-    }
-    if ('children' in node) for (const c of node.children) walk(c as Nodes);
-  };
-  walk(tree);
+  canonicalJson(tree, (node, sig) => {
+    if (node.type === 'yaml') return;
+    const raw = sourceSlice(file, node);
+    const pos = (node as Node).position;
+    if (raw != null && pos) ((node as { data?: Record<string, unknown> }).data ??= {}).juanSource = { raw, sig, lines: [pos.start.line, pos.end.line] } satisfies NodeSource;
+  });
+}
+
+/** appendText(file, a, b) for each of `rest` in turn, with the map grown in place. */
+function mergeTexts(file: VFile, a: Text, rest: Text[]): void {
+  const zeros = (n: number) => Array.from({ length: n + 1 }, () => 0);
+  const map = (mapOf(file, a) ?? zeros(a.value.length)).slice(0, a.value.length);
+  let value = a.value;
+  for (const b of rest) {
+    if (map.length > value.length) map.length = value.length;
+    for (const o of mapOf(file, b) ?? zeros(b.value.length)) map.push(o);
+    value += b.value;
+    if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+  }
+  a.value = value;
+  juan(a).map = map;
 }
 
 /** The node's source text when no rule changed it since the parse, else undefined. */
@@ -80,12 +104,17 @@ export function settleSources(tree: Root, file: VFile): void {
   const walk = (node: Nodes) => {
     if (!('children' in node)) return;
     const kids = node.children as Nodes[];
-    for (let i = 0; i + 1 < kids.length; ) {
-      const a = kids[i];
-      const b = kids[i + 1];
-      if (a.type === 'text' && b.type === 'text') { appendText(file, a, b); kids.splice(i + 1, 1); }
-      else i++;
+    // each run of text nodes becomes its first (in one pass: merging pairwise copied the map and the list again for every node)
+    let kept = 0;
+    for (let i = 0; i < kids.length; ) {
+      const a = kids[i]!;
+      let j = i + 1;
+      if (a.type === 'text') while (j < kids.length && kids[j]!.type === 'text') j++;
+      if (j > i + 1) mergeTexts(file, a as Text, kids.slice(i + 1, j) as Text[]);
+      kids[kept++] = a;
+      i = j;
     }
+    kids.length = kept;
     for (const c of kids) {
       if (c.type === 'text') {
         const src = sourceOfNode(c);
