@@ -1,5 +1,11 @@
 /** Read a PDF back the way a viewer does (pdfjs-dist) and with poppler, for the print tests. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { BrowserSession } from '../../pipeline/render/print/browser.ts';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export interface PdfTextItem { str: string; x: number; y: number; height: number; width: number }
@@ -51,4 +57,33 @@ export function pdffonts(file: string): Array<{ name: string; type: string; embe
       if (!m) throw new Error(`unparsed pdffonts line: ${line}`);
       return { name: m[1]!, type: m[2]!.trim(), embedded: m[4] === 'yes' };
     });
+}
+
+/**
+ * The seed's print.html (fonts from the build's assets/) printed by Chromium without Paged.js,
+ * with `extraCss` added: for the tests that show a layout check failing on a page made wrong on
+ * purpose. Call at the top of a test file: the browser is launched before its tests, closed after.
+ */
+export function seedHtmlPrinter(): (extraCss: string) => Promise<Uint8Array> {
+  const seedOut = inject('seedOut');
+  let session: BrowserSession;
+  beforeAll(async () => {
+    expect(inject('seedBuildError')).toBeNull();
+    session = await BrowserSession.launch();
+  }, 120_000);
+  afterAll(async () => session?.close());
+  return async (extraCss) => {
+    const dir = mkdtempSync(join(tmpdir(), 'juan-seed-html-'));
+    symlinkSync(join(seedOut, 'assets'), join(dir, 'assets'));
+    const html = readFileSync(join(seedOut, 'print.html'), 'utf8').replace('</head>', `<style>${extraCss}</style></head>`);
+    writeFileSync(join(dir, 'print.html'), html);
+    const page = await session.browser.newPage();
+    try {
+      await page.goto(pathToFileURL(join(dir, 'print.html')).href, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      return new Uint8Array(await page.pdf({ preferCSSPageSize: true }));
+    } finally {
+      await page.close();
+    }
+  };
 }

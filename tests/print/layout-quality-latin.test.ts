@@ -4,38 +4,15 @@
  * glyph positions of the PDF (layout-quality-latin.ts). The check is first shown failing: the seed's
  * own print.html, printed by Chromium once as it is and once with inter-character justification.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BrowserSession } from '../../pipeline/render/print/browser.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { latinSpread } from './layout-quality-latin.ts';
+import { seedHtmlPrinter } from './helpers.ts';
 
 const seedOut = inject('seedOut');
 
-let session: BrowserSession;
-beforeAll(async () => {
-  expect(inject('seedBuildError')).toBeNull();
-  session = await BrowserSession.launch();
-}, 120_000);
-afterAll(async () => session?.close());
-
-/** The seed's print.html (fonts from the build's assets/) printed by Chromium without Paged.js. */
-async function printSeedHtml(extraCss: string): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), 'juan-latin-'));
-  symlinkSync(join(seedOut, 'assets'), join(dir, 'assets'));
-  const html = readFileSync(join(seedOut, 'print.html'), 'utf8').replace('</head>', `<style>${extraCss}</style></head>`);
-  writeFileSync(join(dir, 'print.html'), html);
-  const page = await session.browser.newPage();
-  try {
-    await page.goto(pathToFileURL(join(dir, 'print.html')).href, { waitUntil: 'load' });
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    return new Uint8Array(await page.pdf({ preferCSSPageSize: true }));
-  } finally {
-    await page.close();
-  }
-}
+const printSeedHtml = seedHtmlPrinter();
 
 describe('Latin words in justified lines', () => {
   it('the check finds letters spread apart when justification is inter-character', async () => {

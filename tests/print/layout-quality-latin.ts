@@ -81,19 +81,23 @@ export function spreadWords(page: number, gs: Glyph[]): SpreadWord[] {
   return found;
 }
 
-/** Latin words spread apart anywhere in a PDF, and how many Latin words of two or more glyphs it has. */
-export async function latinSpread(pdf: Uint8Array): Promise<{ spread: SpreadWord[]; words: number }> {
+/** Each page's glyphs (1-based page numbers), in page order. */
+export async function eachPageGlyphs(pdf: Uint8Array, onPage: (page: number, gs: Glyph[]) => void): Promise<void> {
   const doc = await getDocument({ data: pdf, isEvalSupported: false, verbosity: 0 }).promise;
-  const spread: SpreadWord[] = [];
-  let words = 0;
   try {
-    for (let n = 1; n <= doc.numPages; n++) {
-      const gs = await glyphs(await doc.getPage(n));
-      spread.push(...spreadWords(n, gs));
-      words += gs.filter((g, i) => ALNUM.test(g.ch) && ALNUM.test(gs[i + 1]?.ch ?? '') && !ALNUM.test(gs[i - 1]?.ch ?? '')).length;
-    }
+    for (let n = 1; n <= doc.numPages; n++) onPage(n, await glyphs(await doc.getPage(n)));
   } finally {
     await doc.destroy();
   }
+}
+
+/** Latin words spread apart anywhere in a PDF, and how many Latin words of two or more glyphs it has. */
+export async function latinSpread(pdf: Uint8Array): Promise<{ spread: SpreadWord[]; words: number }> {
+  const spread: SpreadWord[] = [];
+  let words = 0;
+  await eachPageGlyphs(pdf, (n, gs) => {
+    spread.push(...spreadWords(n, gs));
+    words += gs.filter((g, i) => ALNUM.test(g.ch) && ALNUM.test(gs[i + 1]?.ch ?? '') && !ALNUM.test(gs[i - 1]?.ch ?? '')).length;
+  });
   return { spread, words };
 }

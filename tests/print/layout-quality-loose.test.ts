@@ -4,25 +4,18 @@
  * printed by Chromium with every paragraph's last line justified — what Paged.js did to every item
  * of a list split between pages.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BrowserSession } from '../../pipeline/render/print/browser.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { LOOSE_EM, looseHanLines, looseLines } from './layout-quality-loose.ts';
 import type { Glyph } from './layout-quality-latin.ts';
+import { seedHtmlPrinter } from './helpers.ts';
 
 const seedOut = inject('seedOut');
 
-let session: BrowserSession;
-beforeAll(async () => {
-  expect(inject('seedBuildError')).toBeNull();
-  session = await BrowserSession.launch();
-}, 120_000);
-afterAll(async () => session?.close());
+const printSeedHtml = seedHtmlPrinter();
 
-/** Han glyphs of a 10.5 pt line, `extra` em apart, then `tail`. */
+/** Han glyphs of a 10.5 pt line, each `extra` em after the one before. */
 const line = (chars: string, extra: number, y = 700): Glyph[] => [...chars].map((ch, i) => ({ ch, x: 72 + i * 10.5 * (1 + extra), y, adv: 10.5, size: 10.5 }));
 
 describe('loose lines', () => {
@@ -38,19 +31,7 @@ describe('loose lines', () => {
   });
 
   it('the check finds the last lines of paragraphs when they are justified', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'juan-loose-'));
-    symlinkSync(join(seedOut, 'assets'), join(dir, 'assets'));
-    const html = readFileSync(join(seedOut, 'print.html'), 'utf8').replace('</head>', '<style>p { text-align-last: justify !important; }</style></head>');
-    writeFileSync(join(dir, 'print.html'), html);
-    const page = await session.browser.newPage();
-    let pdf: Uint8Array;
-    try {
-      await page.goto(pathToFileURL(join(dir, 'print.html')).href, { waitUntil: 'load' });
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      pdf = new Uint8Array(await page.pdf({ preferCSSPageSize: true }));
-    } finally {
-      await page.close();
-    }
+    const pdf = await printSeedHtml('p { text-align-last: justify !important; }');
     const { loose } = await looseHanLines(pdf);
     expect(loose.filter((l) => l.gap > LOOSE_EM * 2 && !l.beforeWord).length).toBeGreaterThan(10);
   }, 120_000);

@@ -6,8 +6,7 @@
  * spreads a line by a small fraction of an em; a line whose every Han pair is spread by more than
  * LOOSE_EM is a fault a designer marks.
  */
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { glyphs, type Glyph } from './layout-quality-latin.ts';
+import { eachPageGlyphs, type Glyph } from './layout-quality-latin.ts';
 
 export interface LooseLine {
   page: number;
@@ -65,17 +64,11 @@ export function looseLines(page: number, gs: Glyph[]): LooseLine[] {
 
 /** Loose lines anywhere in a PDF, and how many lines with enough Han pairs it has. */
 export async function looseHanLines(pdf: Uint8Array): Promise<{ loose: LooseLine[]; lines: number }> {
-  const doc = await getDocument({ data: pdf, isEvalSupported: false, verbosity: 0 }).promise;
   const loose: LooseLine[] = [];
   let counted = 0;
-  try {
-    for (let n = 1; n <= doc.numPages; n++) {
-      const gs = await glyphs(await doc.getPage(n));
-      loose.push(...looseLines(n, gs));
-      counted += lines(gs).filter((l) => l.filter((g, i) => i > 0 && HAN.test(g.ch) && HAN.test(l[i - 1]!.ch)).length >= MIN_PAIRS).length;
-    }
-  } finally {
-    await doc.destroy();
-  }
+  await eachPageGlyphs(pdf, (n, gs) => {
+    loose.push(...looseLines(n, gs));
+    counted += lines(gs).filter((l) => l.filter((g, i) => i > 0 && HAN.test(g.ch) && HAN.test(l[i - 1]!.ch)).length >= MIN_PAIRS).length;
+  });
   return { loose, lines: counted };
 }
