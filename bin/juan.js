@@ -57,7 +57,9 @@ async function bundledCli() {
     const tmp = path.join(base, `.tmp-${process.pid}-${Date.now()}`);
     mkdirSync(tmp, { recursive: true });
     await build({
-      entryPoints: [path.join(root, 'pipeline', 'cli.ts')],
+      // the EPUB writer's thread (render/epub/in-thread.ts) starts epub-thread.js from beside its own chunk
+      entryPoints: [path.join(root, 'pipeline', 'cli.ts'), path.join(root, 'pipeline', 'render', 'epub', 'epub-thread.ts')],
+      entryNames: '[name]',
       bundle: true,
       splitting: true, // keeps per-command imports lazy (pdfjs, the browser driver)
       format: 'esm',

@@ -142,6 +142,9 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
       }
     };
     // ---- layout: the page map and the print files
+    // (the writers' threads start now: loading their code at the start would slow the reading
+    // and the browser's launch, which both cores are busy with)
+    for (const name of chosen) (writers[name] as Writer).warm?.();
     callbacks.onStage?.('print');
     const layout = await clock.timeAsync('print', () =>
       engine.layOut(volume, session, {

@@ -10,6 +10,7 @@ import type { OutputFile } from '../output/atomic.ts';
 import type { BuildCache } from '../cache/store.ts';
 import { volumeToMarkdown } from './markdown.ts';
 import { volumeToToc } from './toc-json.ts';
+import { renderEpubInThread, warmEpubThread } from './epub/in-thread.ts';
 
 export interface WriterInput {
   volume: Volume;
@@ -22,6 +23,8 @@ export interface Writer {
   /** Stage name for progress and timings. */
   stage: string;
   write(input: WriterInput): Promise<OutputFile[]>;
+  /** Called as the build starts, when this writer will run: start what it needs ahead (its thread). */
+  warm?(): void;
 }
 
 export const writers = {
@@ -46,10 +49,11 @@ export const writers = {
   },
   epub: {
     stage: 'epub',
+    // in a thread of its own (epub/in-thread.ts): made while the main thread merges the PDFs
     async write({ volume, pageMap, cache }) {
-      const { renderEpub } = await import('./epub/index.ts');
-      return [{ path: 'book.epub', data: await renderEpub(volume, pageMap, { cache }) }];
+      return [{ path: 'book.epub', data: await renderEpubInThread(volume, pageMap, { cache }) }];
     },
+    warm: warmEpubThread,
   },
 } satisfies Record<string, Writer>;
 

@@ -5,11 +5,18 @@
  */
 const enabled = Boolean(process.env.JUAN_DEBUG_TIMING);
 
+/** performance.now() counts from the thread's start: in a worker thread, how much later than the process's. */
+let shift = 0;
+/** In a worker thread: times on the timeline count from `processOrigin` (the main thread's performance.timeOrigin). */
+export function alignClock(processOrigin: number): void {
+  shift = performance.timeOrigin - processOrigin;
+}
+
 /** Log a step that began at `start` (performance.now()) and ends now. */
 export function debugTiming(what: string, step: string, start: number): void {
   if (!enabled) return;
   const now = performance.now();
-  process.stderr.write(`[${what}] ${step}  @${(start / 1000).toFixed(2)} → ${(now / 1000).toFixed(2)} (${Math.round(now - start)} ms)\n`);
+  process.stderr.write(`[${what}] ${step}  @${((start + shift) / 1000).toFixed(2)} → ${((now + shift) / 1000).toFixed(2)} (${Math.round(now - start)} ms)\n`);
 }
 
 /** Time an async step. */

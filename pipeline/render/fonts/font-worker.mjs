@@ -10,6 +10,8 @@
  *   { id, op: 'decode', file }            → { unicodes: Uint32Array }  (the font stays here)
  *   { id, op: 'sfnt', file }              → { sfnt: Uint8Array }       (a copy, for shaping)
  *   { id, op: 'subset', file, codepoints } → { data: Uint8Array }
+ *   { op: 'attach', port }                 another thread's requests come on `port` (subset.ts
+ *                                          fontWorkerPort): the fonts are decoded once per process
  *   errors                                → { id, error: message }
  */
 import { parentPort } from 'node:worker_threads';
@@ -79,13 +81,18 @@ const ops = {
 };
 
 let queue = Promise.resolve();
-parentPort.on('message', (request) => {
-  queue = queue.then(async () => {
-    try {
-      const { result, transfer } = await ops[request.op](request);
-      parentPort.postMessage({ id: request.id, ...result }, transfer ?? []);
-    } catch (error) {
-      parentPort.postMessage({ id: request.id, error: String(error?.stack ?? error) });
-    }
+/** Serve the requests that come on `port`, in one queue with every other port's. */
+function serve(port) {
+  port.on('message', (request) => {
+    if (request.op === 'attach') return serve(request.port);
+    queue = queue.then(async () => {
+      try {
+        const { result, transfer } = await ops[request.op](request);
+        port.postMessage({ id: request.id, ...result }, transfer ?? []);
+      } catch (error) {
+        port.postMessage({ id: request.id, error: String(error?.stack ?? error) });
+      }
+    });
   });
-});
+}
+serve(parentPort);

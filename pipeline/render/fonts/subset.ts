@@ -13,7 +13,7 @@
  * a cache, on disk by a hash of the package version, the file and the characters.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as hb from 'harfbuzzjs';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { timed } from '../../report/debug-timing.ts';
@@ -56,40 +56,66 @@ export interface DecodedFont {
   upem: number;
 }
 
-/** The font worker (font-worker.mjs): started on first use, kept for the process, never keeping it alive when idle. */
-let worker: Worker | null = null;
+/**
+ * Where font requests go: the font worker (font-worker.mjs), started on first use and kept for
+ * the process, never keeping it alive when idle — or, in another thread of the process (the
+ * EPUB's, epub/in-worker.ts), a port to that same worker (useFontWorkerPort), so that every
+ * font is decoded once per process.
+ */
+type Endpoint = Worker | MessagePort;
+let endpoint: Endpoint | null = null;
 const pending = new Map<number, { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }>();
 let nextId = 0;
 
-function fontWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(projectPath('pipeline', 'render', 'fonts', 'font-worker.mjs'));
-  w.unref();
-  w.on('message', (reply: { id: number; error?: string }) => {
+/** Fail every request still waiting on `from`; the next call starts afresh. */
+function failPending(from: Endpoint, error: unknown): void {
+  if (endpoint === from) endpoint = null;
+  for (const call of pending.values()) call.reject(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
+  pending.clear();
+}
+
+function listen(e: Endpoint): Endpoint {
+  e.unref();
+  e.on('message', (reply: { id: number; error?: string }) => {
     const call = pending.get(reply.id);
     pending.delete(reply.id);
-    if (!pending.size) w.unref();
+    if (!pending.size) e.unref();
     if (reply.error) call?.reject(new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error }));
     else call?.resolve(reply);
   });
+  return e;
+}
+
+function fontWorker(): Worker {
+  const w = new Worker(projectPath('pipeline', 'render', 'fonts', 'font-worker.mjs'));
+  listen(w);
   // A worker that dies fails what it was asked; the next call starts a new one.
-  const fail = (error: unknown) => {
-    if (worker === w) worker = null;
-    for (const call of pending.values()) call.reject(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
-    pending.clear();
-  };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(`exit ${code}`));
-  return (worker = w);
+  w.on('error', (error) => failPending(w, error));
+  w.on('exit', (code) => failPending(w, `exit ${code}`));
+  return w;
+}
+
+/** A port to this thread's font worker, for another thread to pass to useFontWorkerPort. */
+export function fontWorkerPort(): MessagePort {
+  if (!endpoint) endpoint = fontWorker();
+  const { port1, port2 } = new MessageChannel();
+  endpoint.postMessage({ op: 'attach', port: port2 }, [port2]);
+  return port1;
+}
+
+/** In a thread given a fontWorkerPort: its font requests go there. */
+export function useFontWorkerPort(port: MessagePort): void {
+  endpoint = listen(port);
+  port.on('close', () => failPending(port, 'port closed'));
 }
 
 function callWorker<T>(op: string, args: Record<string, unknown>): Promise<T> {
-  const w = fontWorker();
+  const e = (endpoint ??= fontWorker());
   const id = nextId++;
-  w.ref();
+  e.ref();
   return new Promise<T>((resolve, reject) => {
     pending.set(id, { resolve: resolve as (v: Record<string, unknown>) => void, reject });
-    w.postMessage({ id, op, ...args });
+    e.postMessage({ id, op, ...args });
   });
 }
 
