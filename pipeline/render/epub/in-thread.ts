@@ -39,13 +39,13 @@ function epubThread(): Worker {
   const { entry, eval: isEval } = threadEntry();
   const fontPort = fontWorkerPort();
   const w = new Worker(entry, { eval: isEval, workerData: { fontPort, timeOrigin: performance.timeOrigin }, transferList: [fontPort] });
-  w.unref();
   w.on('message', (reply: EpubReply) => {
     const call = pending.get(reply.id);
     pending.delete(reply.id);
     if (!pending.size) w.unref();
     call?.resolve(reply);
   });
+  w.unref(); // after the listener: adding one refs it again
   // A thread that dies fails what it was asked; the next build starts a new one.
   const fail = (error: unknown) => {
     if (thread === w) thread = null;

@@ -75,7 +75,6 @@ function failPending(from: Endpoint, error: unknown): void {
 }
 
 function listen(e: Endpoint): Endpoint {
-  e.unref();
   e.on('message', (reply: { id: number; error?: string }) => {
     const call = pending.get(reply.id);
     pending.delete(reply.id);
@@ -83,6 +82,7 @@ function listen(e: Endpoint): Endpoint {
     if (reply.error) call?.reject(new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error }));
     else call?.resolve(reply);
   });
+  e.unref(); // after the listener: adding one refs it again
   return e;
 }
 
