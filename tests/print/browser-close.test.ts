@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BrowserSession } from '../../pipeline/render/print/browser.ts';
+import { BrowserSession, RAM_PROFILE_CACHE } from '../../pipeline/render/print/browser.ts';
 
 /** Live (not zombie) processes whose process group is `pgid` (Linux /proc). */
 function groupMembers(pgid: number): number[] {
@@ -42,6 +42,7 @@ describe('closing the browser', () => {
     // On the RAM file system when it has room (browser.ts ramProfileDir); this session's own folder.
     const shm = (() => { try { const fs = statfsSync('/dev/shm'); return fs.bavail * fs.bsize >= 256 * 2 ** 20; } catch { return false; } })();
     expect(profile.startsWith('/dev/shm/juan-chromium-')).toBe(shm);
+    expect(proc.spawnargs.includes(`--disk-cache-size=${RAM_PROFILE_CACHE}`), 'its HTTP cache is bounded there').toBe(shm);
     await a.close(); // returns at once, the window closes in the background: close() must not trip over it
     await session.close();
     expect(existsSync(profile)).toBe(false);

@@ -39,6 +39,14 @@ export const CHROMIUM_ARGS = [
 const IGNORED_DEFAULT_ARGS = ['--export-tagged-pdf', '--generate-pdf-document-outline'];
 
 /**
+ * The HTTP cache's limit in a profile on the RAM file system: a build's own files take ~5 MB
+ * (Paged.js, the handlers, the font subsets), but juan preview keeps one browser for a whole
+ * editing session and every build serves them from a new origin — unbounded, that would be
+ * RAM taken build after build.
+ */
+export const RAM_PROFILE_CACHE = 32 * 2 ** 20;
+
+/**
  * Where a launch keeps the browser's profile: a new folder on the RAM file system when it has
  * room, else puppeteer-core's own temporary folder (undefined). Chromium writes a new profile
  * at every start (preferences, databases, its HTTP cache of our scripts and fonts); on this
@@ -180,7 +188,7 @@ export class BrowserSession {
       const starting = puppeteer.launch({
         executablePath,
         userDataDir: profile, // undefined: puppeteer-core makes (and removes) one in the temporary folder
-        args: CHROMIUM_ARGS.filter((a) => a !== '--headless'), // headless: true adds its own
+        args: [...CHROMIUM_ARGS.filter((a) => a !== '--headless'), ...(profile ? [`--disk-cache-size=${RAM_PROFILE_CACHE}`] : [])], // headless: true adds its own
         headless: true,
         pipe: true,
         signal: controller.signal,
