@@ -1,12 +1,13 @@
 /**
  * BrowserSession.close kills Chromium's process group instead of asking it to quit
  * (browser.ts): every process of the group must go — the browser, its zygote, renderers and
- * GPU process — and puppeteer-core's temporary profile must be removed when close() resolves.
+ * GPU process — and the temporary profile (browser.ts's on /dev/shm, or puppeteer-core's)
+ * must be removed when close() resolves.
  * The same check run before close() finds the live processes (so it can fail).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BrowserSession } from '../../pipeline/render/print/browser.ts';
+import { BrowserSession, RAM_PROFILE_CACHE } from '../../pipeline/render/print/browser.ts';
 
 /** Live (not zombie) processes whose process group is `pgid` (Linux /proc). */
 function groupMembers(pgid: number): number[] {
@@ -38,6 +39,10 @@ describe('closing the browser', () => {
     expect(before.length).toBeGreaterThanOrEqual(4);
     expect(before).toContain(proc.pid);
     expect(existsSync(profile)).toBe(true);
+    // On the RAM file system when it has room (browser.ts ramProfileDir); this session's own folder.
+    const shm = (() => { try { const fs = statfsSync('/dev/shm'); return fs.bavail * fs.bsize >= 256 * 2 ** 20; } catch { return false; } })();
+    expect(profile.startsWith('/dev/shm/juan-chromium-')).toBe(shm);
+    expect(proc.spawnargs.includes(`--disk-cache-size=${RAM_PROFILE_CACHE}`), 'its HTTP cache is bounded there').toBe(shm);
     await a.close(); // returns at once, the window closes in the background: close() must not trip over it
     await session.close();
     expect(existsSync(profile)).toBe(false);

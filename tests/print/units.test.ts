@@ -1,6 +1,9 @@
 /** Fast unit tests of the print layout's pieces (no browser). */
 import { describe, expect, it } from 'vitest';
-import { BrowserSession, DISABLED_FEATURES, findChromium } from '../../pipeline/render/print/browser.ts';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserSession, DISABLED_FEATURES, findChromium, ramProfileDir } from '../../pipeline/render/print/browser.ts';
 import { pageCss, pageGeometry } from '../../pipeline/render/print/page-css.ts';
 import { SLUG_MM } from '../../pipeline/render/print/page-css.ts';
 import { halvedIndices, compressPunctuation } from '../../pipeline/render/print/punctuation.ts';
@@ -46,6 +49,24 @@ describe('Chromium flags', () => {
       expect(args).toContain('--no-sandbox');
     } finally {
       await session.close();
+    }
+  });
+});
+
+describe('the browser profile folder', () => {
+  it('is a new folder of its own on a file system with room, else left to puppeteer-core', () => {
+    const root = mkdtempSync(join(tmpdir(), 'juan-profile-root-'));
+    try {
+      const a = ramProfileDir(root, 0)!;
+      const b = ramProfileDir(root, 0)!;
+      expect(a.startsWith(join(root, 'juan-chromium-'))).toBe(true);
+      expect(b).not.toBe(a);
+      expect(statSync(a).isDirectory()).toBe(true);
+      expect(ramProfileDir(root, Number.MAX_SAFE_INTEGER), 'too little room').toBeUndefined();
+      expect(ramProfileDir(join(root, 'missing'), 0), 'no such file system').toBeUndefined();
+      expect(existsSync(join(root, 'missing'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
