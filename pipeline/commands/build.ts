@@ -120,8 +120,9 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
 
   /** Close the early tabs' server and the browser (both safe to call again). */
   async function closeBrowser(): Promise<void> {
-    await engine.close();
-    if (session && !options.keepBrowser) await session.then((s) => s.close(), () => {});
+    // Both at once: the server's close completes only when the main thread is free again (after
+    // the merge), and the browser, killed now, then ends on the other core meanwhile.
+    await Promise.all([engine.close(), session && !options.keepBrowser ? session.then((s) => s.close(), () => {}) : null]);
   }
 
   async function build(run: RunStart): Promise<BuildResult> {
