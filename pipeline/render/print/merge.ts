@@ -7,7 +7,7 @@
  * Post-processing (outline, labels, boxes, metadata) runs afterwards on the merged document
  * before it is saved once.
  */
-import { ParseSpeeds, PDFDocument, PDFName, PDFNull, type PDFPage } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNull, PDFRef, PDFString, type PDFObject, type PDFPage } from 'pdf-lib';
 import { JuanError } from '../../report/errors.ts';
 import type { Overlay } from './folios.ts';
 import { shareFonts, type FlateCache } from './pdf/fonts.ts';
@@ -16,6 +16,31 @@ import { stampForms, stampPage } from './pdf/stamp.ts';
 
 /** A link box on a page of the merged PDF (CSS px from the page's top left) to another page (0-based). */
 export interface PageLink { page: number; target: number; x: number; y: number; w: number; h: number; pageWidth: number }
+
+/**
+ * Chromium links an `<a href="#id">` whose target is in the same tab as a named destination
+ * (`/Dest /p14-d39932`) resolved by that tab's own name tree, which the merged book does not
+ * have: such links go nowhere, and which 目录 entries got one depended on which papers shared the
+ * front matter's tab (two cold builds differed). The links across chunks are made below; these
+ * are removed, their objects with them.
+ */
+function dropNamedLinks(doc: PDFDocument, page: PDFPage): void {
+  const annots = doc.context.lookup(page.node.get(PDFName.of('Annots')));
+  if (!(annots instanceof PDFArray)) return;
+  const named = (o: PDFObject | undefined) => o instanceof PDFName || o instanceof PDFString || o instanceof PDFHexString;
+  const kept: PDFObject[] = [];
+  for (const ref of annots.asArray()) {
+    const annot = doc.context.lookup(ref);
+    const action = annot instanceof PDFDict ? doc.context.lookup(annot.get(PDFName.of('A'))) : undefined;
+    const dest = annot instanceof PDFDict ? (annot.get(PDFName.of('Dest')) ?? (action instanceof PDFDict ? action.get(PDFName.of('D')) : undefined)) : undefined;
+    if (annot instanceof PDFDict && annot.get(PDFName.of('Subtype')) === PDFName.of('Link') && named(doc.context.lookup(dest))) {
+      if (ref instanceof PDFRef) doc.context.delete(ref);
+    } else kept.push(ref);
+  }
+  if (kept.length === annots.size()) return;
+  if (kept.length) page.node.set(PDFName.of('Annots'), doc.context.obj(kept));
+  else page.node.delete(PDFName.of('Annots'));
+}
 
 /**
  * A PDF parsed in one go: pdf-lib's default parses 100 objects per macrotask (a setTimeout
@@ -84,6 +109,7 @@ export async function mergePdfs(
     source.copied = [];
     wanted.forEach((k, i) => (source!.copied[k] = copied[i]!));
   }
+  for (const source of sources.values()) for (const page of source.copied) if (page) dropNamedLinks(out, page);
   lap('copy pages');
   const used = new Set<PDFPage>();
   const forms = stampForms(out);
