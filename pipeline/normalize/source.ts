@@ -8,7 +8,7 @@
 import type { Nodes, Root, Text } from 'mdast';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
-import { juan, mapOf, originalOf, sourceSlice } from './text.ts';
+import { appendTexts, mapOf, originalOf, sourceSlice } from './text.ts';
 
 export interface NodeSource {
   /** The clean source text (after encoding hygiene) the node was parsed from. */
@@ -73,21 +73,6 @@ export function recordSources(tree: Root, file: VFile): void {
   });
 }
 
-/** appendText(file, a, b) for each of `rest` in turn, with the map grown in place. */
-function mergeTexts(file: VFile, a: Text, rest: Text[]): void {
-  const zeros = (n: number) => Array.from({ length: n + 1 }, () => 0);
-  const map = (mapOf(file, a) ?? zeros(a.value.length)).slice(0, a.value.length);
-  let value = a.value;
-  for (const b of rest) {
-    if (map.length > value.length) map.length = value.length;
-    for (const o of mapOf(file, b) ?? zeros(b.value.length)) map.push(o);
-    value += b.value;
-    if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
-  }
-  a.value = value;
-  juan(a).map = map;
-}
-
 /** The node's source text when no rule changed it since the parse, else undefined. */
 export function untouchedSource(node: Nodes): string | undefined {
   const s = sourceOfNode(node);
@@ -110,7 +95,7 @@ export function settleSources(tree: Root, file: VFile): void {
       const a = kids[i]!;
       let j = i + 1;
       if (a.type === 'text') while (j < kids.length && kids[j]!.type === 'text') j++;
-      if (j > i + 1) mergeTexts(file, a as Text, kids.slice(i + 1, j) as Text[]);
+      if (j > i + 1) appendTexts(file, a as Text, kids.slice(i + 1, j) as Text[]);
       kids[kept++] = a;
       i = j;
     }

@@ -163,13 +163,22 @@ export function splitText(file: VFile, node: Text, index: number): [Text, Text] 
 
 /** Append text node `b` to `a` (its next sibling, to be removed by the caller), keeping the maps. */
 export function appendText(file: VFile, a: Text, b: Text): void {
-  const ma = mapOf(file, a) ?? Array.from({ length: a.value.length + 1 }, () => 0);
-  const mb = mapOf(file, b) ?? Array.from({ length: b.value.length + 1 }, () => 0);
-  const map = ma.slice(0, a.value.length);
-  for (const o of mb) map.push(o);
-  a.value += b.value;
+  appendTexts(file, a, [b]);
+}
+
+/** appendText for each of `rest` in turn, the map grown in place (settleSources merges whole runs). */
+export function appendTexts(file: VFile, a: Text, rest: Text[]): void {
+  const zeros = (n: number) => Array.from({ length: n + 1 }, () => 0);
+  const map = (mapOf(file, a) ?? zeros(a.value.length)).slice(0, a.value.length);
+  let value = a.value;
+  for (const b of rest) {
+    if (map.length > value.length) map.length = value.length;
+    for (const o of mapOf(file, b) ?? zeros(b.value.length)) map.push(o);
+    value += b.value;
+    if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
+  }
+  a.value = value;
   juan(a).map = map;
-  if (a.position && b.position) a.position = { start: a.position.start, end: b.position.end };
 }
 
 /** Is character `index` of a text node a literal character of the source (not written `\\x`, `&…;`)? */
