@@ -16,11 +16,10 @@ import type { PageMap, Volume } from '../../model/types.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { fontWorkerPort } from '../fonts/subset.ts';
+import { WorkerRequests } from '../worker-requests.ts';
 import type { EpubReply, EpubRequest, SerializedError } from './epub-thread.ts';
 
-let thread: Worker | null = null;
-const pending = new Map<number, { resolve(reply: EpubReply): void; reject(error: unknown): void }>();
-let nextId = 0;
+let thread: WorkerRequests<EpubReply> | null = null;
 
 /** How to start the thread from the code running now: its bundled file, or its source through tsx. */
 function threadEntry(): { entry: URL | string; eval: boolean } {
@@ -34,27 +33,20 @@ function threadEntry(): { entry: URL | string; eval: boolean } {
   return { entry: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`, eval: true };
 }
 
-function epubThread(): Worker {
+function epubThread(): WorkerRequests<EpubReply> {
   if (thread) return thread;
   const { entry, eval: isEval } = threadEntry();
   const fontPort = fontWorkerPort();
   const w = new Worker(entry, { eval: isEval, workerData: { fontPort, timeOrigin: performance.timeOrigin }, transferList: [fontPort] });
-  w.on('message', (reply: EpubReply) => {
-    const call = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (!pending.size) w.unref();
-    call?.resolve(reply);
-  });
-  w.unref(); // after the listener: adding one refs it again
+  const own = new WorkerRequests<EpubReply>(w);
   // A thread that dies fails what it was asked; the next build starts a new one.
   const fail = (error: unknown) => {
-    if (thread === w) thread = null;
-    for (const call of pending.values()) call.reject(new JuanError('render', `EPUB 线程意外退出：${String(error)}`, { source: 'epub', cause: error }));
-    pending.clear();
+    if (thread === own) thread = null;
+    own.failAll(new JuanError('render', `EPUB 线程意外退出：${String(error)}`, { source: 'epub', cause: error }));
   };
   w.on('error', fail);
   w.on('exit', (code) => fail(`exit ${code}`));
-  return (thread = w);
+  return (thread = own);
 }
 
 /** Start the thread now, so that its modules are loaded when the page map is known. */
@@ -70,13 +62,8 @@ function rebuildError(error: SerializedError): Error {
 
 /** renderEpub (index.ts), run in the thread; the cache's hits, misses and writes there are counted in `cache`. */
 export async function renderEpubInThread(volume: Volume, pageMap: PageMap | null, options: { cache?: BuildCache } = {}): Promise<Uint8Array> {
-  const w = epubThread();
-  const id = nextId++;
-  const reply = await new Promise<EpubReply>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    w.ref();
-    w.postMessage({ id, volume, pageMap, cacheDir: options.cache?.dir ?? null } satisfies EpubRequest);
-  });
+  const request: Omit<EpubRequest, 'id'> = { volume, pageMap, cacheDir: options.cache?.dir ?? null };
+  const reply = await epubThread().send({ ...request });
   if ('error' in reply) throw rebuildError(reply.error);
   if (options.cache && reply.stats) {
     options.cache.stats.hits += reply.stats.hits;

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { WorkerRequests } from '../worker-requests.ts';
 import * as hb from 'harfbuzzjs';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { timed } from '../../report/debug-timing.ts';
@@ -58,65 +59,49 @@ export interface DecodedFont {
 
 /**
  * Where font requests go: the font worker (font-worker.mjs), started on first use and kept for
- * the process, never keeping it alive when idle — or, in another thread of the process (the
- * EPUB's, epub/in-worker.ts), a port to that same worker (useFontWorkerPort), so that every
- * font is decoded once per process.
+ * the process — or, in another thread of the process (the EPUB's, epub/in-thread.ts), a port to
+ * that same worker (useFontWorkerPort), so that every font is decoded once per process.
  */
-type Endpoint = Worker | MessagePort;
-let endpoint: Endpoint | null = null;
-const pending = new Map<number, { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }>();
-let nextId = 0;
+type FontReply = { id: number; error?: string } & Record<string, unknown>;
+let requests: WorkerRequests<FontReply> | null = null;
 
-/** Fail every request still waiting on `from`; the next call starts afresh. */
-function failPending(from: Endpoint, error: unknown): void {
-  if (endpoint === from) endpoint = null;
-  for (const call of pending.values()) call.reject(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
-  pending.clear();
+/** Requests on `endpoint`, failed (and the next call starting afresh) when it goes away. */
+function fontRequests(endpoint: Worker | MessagePort): { requests: WorkerRequests<FontReply>; fail(error: unknown): void } {
+  const own = new WorkerRequests<FontReply>(endpoint);
+  const fail = (error: unknown) => {
+    if (requests === own) requests = null;
+    own.failAll(new JuanError('render', `字体处理进程意外退出：${String(error)}`, { source: 'fonts', cause: error }));
+  };
+  return { requests: own, fail };
 }
 
-function listen(e: Endpoint): Endpoint {
-  e.on('message', (reply: { id: number; error?: string }) => {
-    const call = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (!pending.size) e.unref();
-    if (reply.error) call?.reject(new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error }));
-    else call?.resolve(reply);
-  });
-  e.unref(); // after the listener: adding one refs it again
-  return e;
-}
-
-function fontWorker(): Worker {
+function fontWorker(): WorkerRequests<FontReply> {
   const w = new Worker(projectPath('pipeline', 'render', 'fonts', 'font-worker.mjs'));
-  listen(w);
-  // A worker that dies fails what it was asked; the next call starts a new one.
-  w.on('error', (error) => failPending(w, error));
-  w.on('exit', (code) => failPending(w, `exit ${code}`));
-  return w;
+  const { requests: own, fail } = fontRequests(w);
+  w.on('error', fail);
+  w.on('exit', (code) => fail(`exit ${code}`));
+  return own;
 }
 
 /** A port to this thread's font worker, for another thread to pass to useFontWorkerPort. */
 export function fontWorkerPort(): MessagePort {
-  if (!endpoint) endpoint = fontWorker();
+  requests ??= fontWorker();
   const { port1, port2 } = new MessageChannel();
-  endpoint.postMessage({ op: 'attach', port: port2 }, [port2]);
+  requests.endpoint.postMessage({ op: 'attach', port: port2 }, [port2]);
   return port1;
 }
 
 /** In a thread given a fontWorkerPort: its font requests go there. */
 export function useFontWorkerPort(port: MessagePort): void {
-  endpoint = listen(port);
-  port.on('close', () => failPending(port, 'port closed'));
+  const { requests: own, fail } = fontRequests(port);
+  requests = own;
+  port.on('close', () => fail('port closed'));
 }
 
-function callWorker<T>(op: string, args: Record<string, unknown>): Promise<T> {
-  const e = (endpoint ??= fontWorker());
-  const id = nextId++;
-  e.ref();
-  return new Promise<T>((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: Record<string, unknown>) => void, reject });
-    e.postMessage({ id, op, ...args });
-  });
+async function callWorker<T>(op: string, args: Record<string, unknown>): Promise<T> {
+  const reply = await (requests ??= fontWorker()).send({ op, ...args });
+  if (reply.error) throw new JuanError('render', `字体处理失败：${reply.error.split('\n')[0]}`, { source: 'fonts', cause: reply.error });
+  return reply as T;
 }
 
 const coverage = new Map<string, Promise<Set<number>>>();
