@@ -304,7 +304,7 @@ export function watchPlan(dirs: string[], outside: string[]): Array<{ dir: strin
   };
   for (const dir of dirs) add(resolve(dir));
   // A folder watched with its subfolders covers the folders in it.
-  return plan.filter((p) => !plan.some((q) => q !== p && q.recursive && p.dir.startsWith(q.dir + sep)));
+  return plan.filter((p) => !plan.some((q) => q !== p && q.recursive && inside(p.dir, q.dir)));
 }
 
 /**

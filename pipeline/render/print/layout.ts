@@ -617,10 +617,12 @@ class PdfFiles {
   constructor(private readonly cache?: BuildCache, private readonly onRead?: (pdf: Uint8Array) => void, private readonly kept?: KeptPdfs) {}
   get(name: string): Uint8Array | null {
     if (!this.files.has(name)) {
-      const known = this.kept?.read(name);
-      const data = known ?? this.cache?.get('pdf', name, 'pdf');
-      const pdf = known ?? (data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null);
-      if (pdf && !known) this.kept?.keep(name, pdf);
+      let pdf = this.kept?.read(name) ?? null;
+      if (!pdf) {
+        const data = this.cache?.get('pdf', name, 'pdf');
+        pdf = data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+        if (pdf) this.kept?.keep(name, pdf);
+      }
       this.files.set(name, pdf);
       if (pdf) this.onRead?.(pdf);
     }
