@@ -17,14 +17,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SOURCES = ['pipeline', 'templates', 'bin/stubs'];
-/** Packages that load files relative to their own modules (harfbuzz's wasm, pdf.js's worker), or are never imported by the CLI (the font worker's, the tools). */
-const EXTERNAL = ['harfbuzzjs', 'subset-font', 'fontverter', 'pdfjs-dist', 'pagedjs', 'epub-gen-memory', 'esbuild', 'tsx'];
+/** Packages that load files relative to their own modules (harfbuzz's wasm, pdf.js's worker), or are never imported by the CLI (the font worker's, the tools). epub-gen-memory is bundled: its templates are ours (templates/epub/). */
+const EXTERNAL = ['harfbuzzjs', 'subset-font', 'fontverter', 'pdfjs-dist', 'pagedjs', 'esbuild', 'tsx'];
 /**
  * Packages replaced by a stub (bin/stubs/): proxy-agent is imported by puppeteer-core's browser
  * downloader only, and brings ~1.7 MB of code (a JavaScript engine for PAC files, a JS parser,
- * FTP and SOCKS clients) that every start would parse (~0.2 s CPU) and never run.
+ * FTP and SOCKS clients) that every start would parse (~0.2 s CPU) and never run; node-fetch by
+ * epub-gen-memory's downloads, which juan replaces (render/epub/juan-epub.ts).
  */
-const STUBS = { 'proxy-agent': path.join(root, 'bin', 'stubs', 'proxy-agent.js') };
+const STUBS = { 'proxy-agent': path.join(root, 'bin', 'stubs', 'proxy-agent.js'), 'node-fetch': path.join(root, 'bin', 'stubs', 'node-fetch.js') };
 /** The installed packages, as npm last wrote them, and this launcher (its bundle options). */
 const INSTALLED = ['node_modules/.package-lock.json', 'package-lock.json', 'bin/juan.js'];
 

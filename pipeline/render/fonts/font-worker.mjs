@@ -10,8 +10,9 @@
  *   { id, op: 'decode', file }            → { unicodes: Uint32Array }  (the font stays here)
  *   { id, op: 'sfnt', file }              → { sfnt: Uint8Array }       (a copy, for shaping)
  *   { id, op: 'subset', file, codepoints } → { data: Uint8Array }
- *   { op: 'attach', port }                 another thread's requests come on `port` (subset.ts
- *                                          fontWorkerPort): the fonts are decoded once per process
+ *   { op: 'attach', port, first }          another thread's requests come on `port`, the first of
+ *                                          them with it (subset.ts fontWorkerPort): the fonts are
+ *                                          decoded once per process
  *   errors                                → { id, error: message }
  */
 import { parentPort } from 'node:worker_threads';
@@ -81,18 +82,23 @@ const ops = {
 };
 
 let queue = Promise.resolve();
-/** Serve the requests that come on `port`, in one queue with every other port's. */
+/** Answer `request` on `port`, in one queue with every other port's requests. */
+function answer(port, request) {
+  queue = queue.then(async () => {
+    try {
+      const { result, transfer } = await ops[request.op](request);
+      port.postMessage({ id: request.id, ...result }, transfer ?? []);
+    } catch (error) {
+      port.postMessage({ id: request.id, error: String(error?.stack ?? error) });
+    }
+  });
+}
+/** Serve the requests that come on `port`. */
 function serve(port) {
   port.on('message', (request) => {
-    if (request.op === 'attach') return serve(request.port);
-    queue = queue.then(async () => {
-      try {
-        const { result, transfer } = await ops[request.op](request);
-        port.postMessage({ id: request.id, ...result }, transfer ?? []);
-      } catch (error) {
-        port.postMessage({ id: request.id, error: String(error?.stack ?? error) });
-      }
-    });
+    if (request.op !== 'attach') return answer(port, request);
+    serve(request.port);
+    if (request.first) answer(request.port, request.first);
   });
 }
 serve(parentPort);

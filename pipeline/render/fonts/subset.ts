@@ -83,11 +83,21 @@ function fontWorker(): WorkerRequests<FontReply> {
   return own;
 }
 
-/** A port to this thread's font worker, for another thread to pass to useFontWorkerPort. */
+/**
+ * A port to this thread's font worker, for another thread to pass to useFontWorkerPort. The
+ * worker is started only when that thread first asks for something, and the port moves to it
+ * with that first request: an EPUB rebuild whose subsets and cover are cached asks for nothing,
+ * and starting the worker for it cost ~0.1–0.2 CPU-s (its modules, harfbuzz's wasm).
+ */
 export function fontWorkerPort(): MessagePort {
-  requests ??= fontWorker();
   const { port1, port2 } = new MessageChannel();
-  requests.endpoint.postMessage({ op: 'attach', port: port2 }, [port2]);
+  const onFirst = (first: unknown) => {
+    port2.off('message', onFirst);
+    requests ??= fontWorker();
+    requests.endpoint.postMessage({ op: 'attach', port: port2, first }, [port2]); // what came after `first` moves with the port
+  };
+  port2.on('message', onFirst);
+  port2.unref(); // after the listener: adding one refs it again
   return port1;
 }
 
