@@ -70,6 +70,8 @@ const BODY_SCHEMA: Schema = {
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'className', 'role', 'ariaLevel'],
     // content/: our classes on lists, the 表N label a continued table repeats (GitHub's schema pins these classes)
     ol: [...(defaultSchema.attributes?.ol ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')), 'className'],
+    // content/index.ts `show-address` on web links (GitHub's schema pins a's classes to its footnotes')
+    a: [...(defaultSchema.attributes?.a ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')), 'className'],
     table: ['className', 'dataTableLabel'],
   },
   tagNames: [...(defaultSchema.tagNames ?? []), 'caption', 'wbr'],

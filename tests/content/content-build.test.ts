@@ -283,6 +283,33 @@ describe('the book still checks', () => {
   });
 });
 
+describe('links', () => {
+  /** Pixels of page `n` (50 dpi) drawn in a colour, not in ink: blue over red by more than 60 of 255. */
+  const colouredPixels = (n: number) => {
+    const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(n), '-l', String(n), '-singlefile', join(OUT, 'book.pdf')], { maxBuffer: 1 << 26 });
+    const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+    let count = 0;
+    for (let i = header[0].length; i + 2 < ppm.length; i += 3) if (ppm[i + 2]! - ppm[i]! > 60) count++;
+    return count;
+  };
+  it('prints a web link as text with its address after it, and an address written out once', () => {
+    const [page] = pagesWith('统计年鉴的电子版见');
+    expect(page).toBeDefined();
+    const on = squeeze(lines[page! - 1]!.join(''));
+    expect(on).toContain(squeeze('样稿统计局网站（https://tjj.example.gov.cn/nianjian/），原始表格另见'));
+    expect(squeeze(text).split('https://data.example.org/cixi').length - 1).toBe(1);
+  });
+  it('prints links in ink, neither blue nor underlined in colour', () => {
+    const [page] = pagesWith('统计年鉴的电子版见');
+    expect(colouredPixels(page!)).toBe(0);
+  });
+  it('keeps the EPUB link without the printed address', () => {
+    const one = zip.text(zip.names.find((name) => /OEBPS\/p01-[0-9a-f]+\.xhtml$/.test(name))!);
+    expect(one).toMatch(/<a href="https:\/\/tjj\.example\.gov\.cn\/nianjian\/"[^>]*>样稿统计局网站<\/a>，/);
+    expect(one).not.toContain('（https://tjj.example.gov.cn');
+  });
+});
+
 describe('EPUB', () => {
   const paper = (n: number) => zip.text(zip.names.find((name) => new RegExp(`OEBPS/p0${n}-[0-9a-f]+\\.xhtml$`).test(name))!);
   it('has tables with caption and thead, figures in the package with alt text', () => {

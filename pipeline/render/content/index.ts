@@ -11,7 +11,7 @@
  * note bodies — is sanitised on its own).
  */
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import type { Image, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
+import type { Image, Link, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import { defaultHandlers, type Handler, type State } from 'mdast-util-to-hast';
 import { toString } from 'mdast-util-to-string';
 import { fromHtml } from 'hast-util-from-html';
@@ -251,6 +251,12 @@ export function mathHast(tex: string, display: boolean): Element {
   return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [root] : [text(tex)]));
 }
 
+/** Whether a link's text is its address already (autolinks, `[https://…](https://…)`): then the print shows no second copy. */
+export function showsAddress(text: string, url: string): boolean {
+  const bare = (s: string) => s.trim().replace(/^(?:https?:)?\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '').toLowerCase();
+  return bare(text) === bare(url);
+}
+
 export const contentHandlers: Record<string, Handler> = {
   juanTable(state: State, node: JuanTableNode): Element {
     const table = state.one(node.table, undefined) as Element;
@@ -310,11 +316,16 @@ export const contentHandlers: Record<string, Handler> = {
   inlineCode(_state: State, node: { value: string }): Element {
     return h('code', {}, withCodeBreaks(node.value.replace(/\r?\n|\r/g, ' ')));
   },
-  /** A link written as its own address breaks like code (a URL is one long word otherwise). */
-  link(state: State, node: Parameters<typeof defaultHandlers.link>[1]): Element {
+  /**
+   * A link written as its own address breaks like code (a URL is one long word otherwise). A web
+   * link whose text is not its address carries `show-address`: a printed page cannot be clicked,
+   * so styles/print.css prints the address after the text; the EPUB keeps the link alone.
+   */
+  link(state: State, node: Link): Element {
     const el = defaultHandlers.link(state, node);
     const only = el.children.length === 1 ? el.children[0] : undefined;
     if (only?.type === 'text' && /^\s*(?:https?:\/\/|www\.)\S+\s*$/.test(only.value)) el.children = withCodeBreaks(only.value);
+    if (/^https?:\/\//i.test(node.url) && !showsAddress(toString(node), node.url)) el.properties = { ...el.properties, className: ['show-address'] };
     return el;
   },
   code(_state: State, node: { value: string; lang?: string | null }): Element {
