@@ -82,8 +82,9 @@ describe('font subsets', () => {
     expect(uncovered).toEqual([]);
     for (const face of faces) expect(parts.some((p) => p.family === face.family && p.weight === face.weight)).toBe(true);
     expect(new Set(parts.map((p) => p.name)).size).toBe(parts.length);
-    // The Kai subset is a few KB, not the 7 MB font.
+    // The Kai subset is a fraction of the 16 MB font: a few KB of outlines, plus the loca and
+    // hmtx entries of every glyph id up to the highest kept (print subsets keep the font's ids).
     const kai = parts.find((p) => p.family === 'LXGW WenKai')!;
-    expect(kai.data.byteLength).toBeLessThan(50_000);
+    expect(kai.data.byteLength).toBeLessThan(400_000);
   });
 });

@@ -9,7 +9,7 @@
  *
  *   { id, op: 'decode', file }            → { unicodes: Uint32Array }  (the font stays here)
  *   { id, op: 'sfnt', file }              → { sfnt: Uint8Array }       (a copy, for shaping)
- *   { id, op: 'subset', file, codepoints } → { data: Uint8Array }
+ *   { id, op: 'subset', file, codepoints, retainGids } → { data: Uint8Array }
  *   { op: 'attach', port, first }          another thread's requests come on `port`, the first of
  *                                          them with it (subset.ts fontWorkerPort): the fonts are
  *                                          decoded once per process
@@ -18,6 +18,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
@@ -113,6 +114,63 @@ async function decode(file) {
   return font;
 }
 
+/**
+ * harfbuzz's subsetter (the wasm subset-font also loads), for the one thing subset-font does not
+ * offer: HB_SUBSET_FLAGS_RETAIN_GIDS. A print subset keeps the glyph ids of the font file it is cut
+ * from, so the subsets of one face made for two versions of a book number their glyphs alike:
+ * the PDF of a paper printed before an edit brought a new character into the book uses the same
+ * glyph ids as one printed after it, and the merge (render/print/pdf/fonts.ts) embeds the face
+ * once. Otherwise as subset-font calls it: every layout feature kept, no other flag.
+ */
+const HB_MEMORY_MODE_WRITABLE = 2;
+const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
+const HB_SUBSET_FLAGS_RETAIN_GIDS = 0x00000002;
+let subsetWasm = null;
+
+async function harfbuzzSubset() {
+  subsetWasm ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const { instance } = await WebAssembly.instantiate(readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')));
+    instance.exports._initialize();
+    return instance.exports;
+  })();
+  return subsetWasm;
+}
+
+async function subsetRetainingGids(sfnt, codepoints) {
+  const hb = await harfbuzzSubset();
+  const heap = () => new Uint8Array(hb.memory.buffer); // the memory may grow: a fresh view each time
+  const input = hb.hb_subset_input_create_or_fail();
+  if (!input) throw new Error('hb_subset_input_create_or_fail failed');
+  const buffer = hb.malloc(sfnt.byteLength);
+  heap().set(sfnt, buffer);
+  const blob = hb.hb_blob_create(buffer, sfnt.byteLength, HB_MEMORY_MODE_WRITABLE, 0, 0);
+  const face = hb.hb_face_create(blob, 0);
+  hb.hb_blob_destroy(blob);
+  try {
+    const features = hb.hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG);
+    hb.hb_set_clear(features);
+    hb.hb_set_invert(features);
+    hb.hb_subset_input_set_flags(input, hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_RETAIN_GIDS);
+    const unicodes = hb.hb_subset_input_unicode_set(input);
+    for (const cp of codepoints) hb.hb_set_add(unicodes, cp);
+    const subset = hb.hb_subset_or_fail(face, input);
+    if (!subset) throw new Error('hb_subset_or_fail failed');
+    const result = hb.hb_face_reference_blob(subset);
+    const offset = hb.hb_blob_get_data(result, 0);
+    const length = hb.hb_blob_get_length(result);
+    const data = heap().slice(offset, offset + length);
+    hb.hb_blob_destroy(result);
+    hb.hb_face_destroy(subset);
+    if (!length) throw new Error('harfbuzz made an empty subset');
+    return data;
+  } finally {
+    hb.hb_subset_input_destroy(input);
+    hb.hb_face_destroy(face);
+    hb.free(buffer);
+  }
+}
+
 const ops = {
   async decode({ file }) {
     const { unicodes } = await decode(file);
@@ -122,10 +180,10 @@ const ops = {
     const sfnt = (await decode(file)).sfnt.slice();
     return { result: { sfnt }, transfer: [sfnt.buffer] };
   },
-  async subset({ file, codepoints }) {
+  async subset({ file, codepoints, retainGids }) {
     const { sfnt } = await decode(file);
     const buffer = Buffer.from(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength);
-    const data = new Uint8Array(await subsetFont(buffer, String.fromCodePoint(...codepoints), { targetFormat: 'sfnt' }));
+    const data = retainGids ? await subsetRetainingGids(sfnt, codepoints) : new Uint8Array(await subsetFont(buffer, String.fromCodePoint(...codepoints), { targetFormat: 'sfnt' }));
     return { result: { data }, transfer: [data.buffer] };
   },
 };

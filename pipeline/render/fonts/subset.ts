@@ -29,6 +29,11 @@ export interface FaceSpec {
   /** CSS family name the stylesheets use. */
   family: string;
   weight: number;
+  /**
+   * Keep the glyph ids of the font file (print): subsets of one face for two versions of a
+   * book then number their glyphs alike (font-worker.mjs subsetRetainingGids).
+   */
+  retainGids?: boolean;
 }
 
 export interface FontPart {
@@ -160,7 +165,7 @@ const subsets = new Map<string, Promise<FaceSubset>>();
 /** One face cut down to `codepoints` (memoised per process; on disk with a cache). */
 export function subsetFace(face: FaceSpec, codepoints: Iterable<number>, cache?: BuildCache): Promise<FaceSubset> {
   const wanted = [...new Set(codepoints)].sort((a, b) => a - b);
-  const key = hashKey('font-subset-3', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), wanted.join(','));
+  const key = hashKey('font-subset-3', face.pkg, fontsourceVersion(face.pkg), face.family, String(face.weight), face.retainGids ? 'retain-gids' : '', wanted.join(','));
   let p = subsets.get(key);
   if (!p) {
     p = (async () => {
@@ -189,7 +194,7 @@ export async function makeSubset(face: FaceSpec, wanted: number[]): Promise<Face
     if (!mine.length) continue;
     const taken = new Set(mine);
     remaining = remaining.filter((cp) => !taken.has(cp));
-    const { data: cut } = await timed('font', `subset ${path.basename(source.file)}`, () => callWorker<{ data: Uint8Array }>('subset', { file: source.file, codepoints: mine }));
+    const { data: cut } = await timed('font', `subset ${path.basename(source.file)}`, () => callWorker<{ data: Uint8Array }>('subset', { file: source.file, codepoints: mine, retainGids: face.retainGids ?? false }));
     // The family's real names (not a variable-font instance's, e.g. 「Noto Sans SC Thin」): rename.ts.
     const data = fontNames(cut).family === face.family ? cut : renameFont(cut, realNames(face.family, face.weight));
     const format = data[0] === 0x4f && data[1] === 0x54 && data[2] === 0x54 && data[3] === 0x4f ? 'opentype' : 'truetype';

@@ -24,7 +24,8 @@ export const WEIGHTS = { body: [400, 700], heading: [500, 700], kai: [500] } as 
 
 /** Every face the print stylesheets use; the first is the body face, whose coverage decides what is reported as missing. */
 export function printFaces(fonts: BookConfig['fonts']): FaceSpec[] {
-  return (['body', 'heading', 'kai'] as const).flatMap((role) => WEIGHTS[role].map((weight) => ({ pkg: fonts[role], family: FAMILY[role], weight })));
+  // glyph ids of the font files kept: a paper's PDF printed before an edit added a character to the book shares its faces with the rest (pdf/fonts.ts)
+  return (['body', 'heading', 'kai'] as const).flatMap((role) => WEIGHTS[role].map((weight) => ({ pkg: fonts[role], family: FAMILY[role], weight, retainGids: true })));
 }
 
 export interface PrintFonts {
