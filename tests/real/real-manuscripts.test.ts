@@ -88,10 +88,10 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     expect(existsSync(join(out, 'book.pdf'))).toBe(true);
   });
 
-  // the body faces (our subsets, one or several parts each) once per part, not once per layout tab;
-  // the content fonts (KaTeX, code, Greek italic) are not shared yet
-  it('embeds each part of a body face once, with our subset tag', () => {
-    const body = pdffonts(join(out, 'book.pdf')).filter((f) => /Noto(Serif|Sans)SC|LXGWWenKai/.test(f.name));
+  // the body faces (our subsets, one or several parts each) and the content fonts (KaTeX, code,
+  // Greek and italic) once per part, not once per layout tab
+  it('embeds each part of a body face and each content font once, with our subset tag', () => {
+    const body = pdffonts(join(out, 'book.pdf')).filter((f) => /Noto(Serif|Sans)SC|LXGWWenKai|KaTeX_|JetBrainsMono|NotoSerif-/.test(f.name));
     expect(body.length).toBeGreaterThan(0);
     for (const f of body) expect(f.name, 'a tag Chromium gave, not the merge').not.toMatch(/^[A-Z]AAAAA\+/);
     expect(new Set(body.map((f) => f.name)).size).toBe(body.length);

@@ -48,7 +48,8 @@ function drawsContentFontChars(html: string): boolean {
 export interface ContentAssets {
   /** CSS with URLs under `base` (`/assets` for the layout server, `assets` next to print.html). */
   css(base: string): string;
-  files: Array<{ path: string; type: string; data: Uint8Array }>;
+  /** `source`: the file in its package (the merge decodes the fonts to embed each once, print/index.ts). */
+  files: Array<{ path: string; type: string; data: Uint8Array; source: string }>;
 }
 
 export function contentAssets(html: string): ContentAssets {
@@ -60,12 +61,14 @@ export function contentAssets(html: string): ContentAssets {
     // woff2 only: every browser that runs Paged.js reads it
     const css = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
     for (const name of readdirSync(path.join(KATEX_DIST, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
-      files.push({ path: `katex/${name}`, type: 'font/woff2', data: readFileSync(path.join(KATEX_DIST, 'fonts', name)) });
+      const source = path.join(KATEX_DIST, 'fonts', name);
+      files.push({ path: `katex/${name}`, type: 'font/woff2', data: readFileSync(source), source });
     }
     parts.push((base) => css.replace(/url\(fonts\//g, `url(${base}/katex/`));
     // accented letters set precomposed (content/index.ts precomposeAccents)
     for (const sub of ['latin', 'latin-ext']) {
-      files.push({ path: `fonts/noto-serif-${sub}-400-italic.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`)) });
+      const source = path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`);
+      files.push({ path: `fonts/noto-serif-${sub}-400-italic.woff2`, type: 'font/woff2', data: readFileSync(source), source });
     }
     parts.push((base) =>
       ['latin', 'latin-ext']
@@ -75,7 +78,8 @@ export function contentAssets(html: string): ContentAssets {
   }
   if (drawsContentFontChars(html)) {
     for (const weight of [400, 700]) {
-      files.push({ path: `fonts/noto-serif-greek-${weight}.woff2`, type: 'font/woff2', data: readFileSync(path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`)) });
+      const source = path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`);
+      files.push({ path: `fonts/noto-serif-greek-${weight}.woff2`, type: 'font/woff2', data: readFileSync(source), source });
     }
     parts.push((base) =>
       [400, 700]
@@ -85,7 +89,8 @@ export function contentAssets(html: string): ContentAssets {
   }
   if (code) {
     for (const weight of [400, 700]) {
-      files.push({ path: `fonts/jetbrains-mono-latin-${weight}.woff2`, type: 'font/woff2', data: readFileSync(path.join(MONO, `jetbrains-mono-latin-${weight}-normal.woff2`)) });
+      const source = path.join(MONO, `jetbrains-mono-latin-${weight}-normal.woff2`);
+      files.push({ path: `fonts/jetbrains-mono-latin-${weight}.woff2`, type: 'font/woff2', data: readFileSync(source), source });
     }
     parts.push((base) =>
       [400, 700]

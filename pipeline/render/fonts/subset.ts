@@ -143,6 +143,19 @@ export function prefetchFaces(faces: FaceSpec[]): void {
   }
 }
 
+const programs = new Map<string, Promise<Uint8Array>>();
+
+/** A font file's OpenType program (a WOFF2 decoded in the worker, kept for the install), once per process. */
+export function fontProgram(file: string): Promise<Uint8Array> {
+  let p = programs.get(file);
+  if (!p) {
+    p = callWorker<{ sfnt: Uint8Array }>('sfnt', { file }).then((r) => r.sfnt);
+    programs.set(file, p);
+    p.catch(() => programs.delete(file));
+  }
+  return p;
+}
+
 const decoded = new Map<string, Promise<DecodedFont>>();
 
 /** A font file decoded once per process, with harfbuzz handles for shaping. */

@@ -30,7 +30,7 @@ import { sideShiftPt } from './pdf/stamp.ts';
 import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
 import { printFonts } from './fonts.ts';
 import { usedCodePoints } from '../fonts/fontsource.ts';
-import { subsetFontFaceCss } from '../fonts/subset.ts';
+import { fontProgram, subsetFontFaceCss } from '../fonts/subset.ts';
 import { contentAssets, contentGeneratedText, coveredByContentFonts } from '../content/assets.ts';
 import type { KeptPdfs } from './kept-pdfs.ts';
 
@@ -157,6 +157,9 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   const used = usedCodePoints(bodies.join('') + generated + contentGeneratedText(bodies.join('')));
   const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
   for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });
+  // their programs too, decoded meanwhile: every tab's PDF embeds its own copy of each, the merge one (pdf/fonts.ts)
+  const contentPrograms = Promise.all(content.files.filter((f) => f.type.startsWith('font/')).map((f) => fontProgram(f.source)));
+  contentPrograms.catch(() => {}); // the merge meets it again
   // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
   const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
     for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
@@ -240,7 +243,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     get: (data: Uint8Array) => cache.get('flate', flateKey(data), 'bin'),
     put: (data: Uint8Array, compressed: Uint8Array) => cache.put('flate', flateKey(data), 'bin', compressed),
   };
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, fonts.parts.map((p) => p.data), flateCache);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, [...fonts.parts.map((p) => p.data), ...(await contentPrograms)], flateCache);
   options.keptPdfs?.endBuild();
   if (options.postprocess) {
     onStage?.('postprocess');
