@@ -97,6 +97,15 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     expect(new Set(body.map((f) => f.name)).size).toBe(body.length);
   });
 
+  // a character no face has is drawn by our missing-glyph font (rust-magazine's 😄 was set in
+  // the system's DejaVu Sans, which the PDF then embedded)
+  it('embeds no system font: every face is a pinned package’s or our missing-glyph font', () => {
+    for (const f of pdffonts(join(out, 'book.pdf'))) {
+      expect(f.name).toMatch(/^[A-Z]{6}\+(Noto(Serif|Sans)SC-|LXGWWenKai-|KaTeX_|JetBrainsMono-|NotoSerif-|JuanMissingGlyph-)/);
+      expect(f.embedded).toBe(true);
+    }
+  });
+
   it('passes juan check', () => {
     const check = juan(['check', '--out', out]);
     expect(check.code, check.stdout + check.stderr).toBe(0);

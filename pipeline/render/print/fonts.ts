@@ -11,6 +11,8 @@ import type { BookConfig } from '../../config/schema.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import { subsetFace, type FaceSpec, type FontPart } from '../fonts/subset.ts';
 import { needsGlyph } from '../fonts/fontsource.ts';
+import { missingGlyphFont } from '../fonts/missing-glyph.ts';
+import { coveredByContentFonts } from '../content/assets.ts';
 
 /** CSS family names, as print.css/shared.css use them. */
 export const FAMILY = {
@@ -34,9 +36,23 @@ export interface PrintFonts {
   uncovered: number[];
 }
 
-/** Subsets of every print face with the characters `used`. */
+/**
+ * Subsets of every print face with the characters `used`; the characters a face lacks (and no
+ * content font draws) get a part of that face from our missing-glyph font (fonts/missing-glyph.ts):
+ * a box with the code point, never a system font.
+ */
 export async function printFonts(fonts: BookConfig['fonts'], used: Iterable<number>, cache?: BuildCache): Promise<PrintFonts> {
   const codepoints = [...used];
-  const subsets = await Promise.all(printFaces(fonts).map((face) => subsetFace(face, codepoints, cache)));
-  return { parts: subsets.flatMap((s) => s.parts), uncovered: subsets[0]!.uncovered.filter(needsGlyph) };
+  const faces = printFaces(fonts);
+  const subsets = await Promise.all(faces.map((face) => subsetFace(face, codepoints, cache)));
+  const lacking = subsets.map((s) => s.uncovered.filter((cp) => needsGlyph(cp) && !coveredByContentFonts(cp)));
+  const all = [...new Set(lacking.flat())].sort((a, b) => a - b);
+  const parts = subsets.flatMap((s) => s.parts);
+  if (all.length) {
+    const data = missingGlyphFont(all);
+    faces.forEach((face, i) => {
+      if (lacking[i]!.length) parts.push({ family: face.family, weight: face.weight, name: 'juan-missing-glyph.ttf', data, format: 'truetype', codepoints: lacking[i]! });
+    });
+  }
+  return { parts, uncovered: subsets[0]!.uncovered.filter(needsGlyph) };
 }

@@ -227,7 +227,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   });
   const html = book.document({ ...styles, fonts: subsetFontFaceCss(fonts.parts, 'assets/fonts') + content.css('assets') });
   const uncovered = await findUncovered(volume, book, fonts.uncovered.filter((cp) => !coveredByContentFonts(cp)));
-  const assets = [...fonts.parts.map((p) => ({ path: `assets/fonts/${p.name}`, data: p.data })), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
+  const assets = [...new Map(fonts.parts.map((p) => [p.name, { path: `assets/fonts/${p.name}`, data: p.data }])).values(), ...content.files.map((f) => ({ path: `assets/${f.path}`, data: f.data }))];
   const result = await layout;
   options.onBrowserDone?.();
   const pageMap = result.pageMap;
@@ -243,7 +243,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     get: (data: Uint8Array) => cache.get('flate', flateKey(data), 'bin'),
     put: (data: Uint8Array, compressed: Uint8Array) => cache.put('flate', flateKey(data), 'bin', compressed),
   };
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, [...fonts.parts.map((p) => p.data), ...(await contentPrograms)], flateCache);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, [...new Set(fonts.parts.map((p) => p.data)), ...(await contentPrograms)], flateCache);
   options.keptPdfs?.endBuild();
   if (options.postprocess) {
     onStage?.('postprocess');
