@@ -1,13 +1,17 @@
 /**
  * Uncovered glyphs are reported by code point and Unicode name: a character no embedded font
  * has (ᚠ, a runic letter) in a small book, built with `juan build`; the warning in report.json
- * names it, and the names of look-alikes (⽇ the radical vs 日) differ.
+ * names it, and the names of look-alikes (⽇ the radical vs 日) differ. It is printed by our
+ * missing-glyph font, never a system font; an operator the Song face lacks (⊤) comes from
+ * KaTeX_Main and is not reported.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unicodeName } from 'unicode-name';
 import { runBuild } from '../../pipeline/commands/build.ts';
+import { pdffonts } from '../print/helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'tests', '.out', 'content-glyphs');
@@ -23,6 +27,8 @@ const MANUSCRIPT = `# 缺字样稿
 样稿编辑部
 
 这一段正文里有一个任何嵌入字体都没有的字符ᚠ，出现两次：ᚠ。其余文字都来自嵌入的字体。
+
+宋体里没有的运算符 x⊤y 取自公式字体。
 `;
 
 let warnings: string[];
@@ -40,6 +46,15 @@ describe('uncovered glyphs', () => {
     const missing = warnings.filter((w) => w.startsWith('字体缺字'));
     expect(missing).toHaveLength(1);
     expect(missing[0]).toContain('「ᚠ」(U+16A0 RUNIC LETTER FEHU FEOH FE F) 出现 2 次');
+  });
+  it('are printed by our missing-glyph font, the operator by KaTeX_Main, and copy out as written', () => {
+    const fonts = pdffonts(join(OUT, 'dist', 'book.pdf')).map((f) => f.name.replace(/^[A-Z]{6}\+/, ''));
+    expect(fonts).toContain('JuanMissingGlyph-Regular');
+    expect(fonts).toContain('KaTeX_Main-Regular');
+    for (const f of fonts) expect(f).toMatch(/^(Noto(Serif|Sans)SC-|LXGWWenKai-|KaTeX_|JuanMissingGlyph-)/);
+    const text = execFileSync('pdftotext', [join(OUT, 'dist', 'book.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(text).toContain('字符ᚠ，出现两次：ᚠ。');
+    expect(text).toContain('x⊤y');
   });
   it('have names that tell look-alikes apart', () => {
     expect(unicodeName('\u2F47')).toBe('KANGXI RADICAL SUN');

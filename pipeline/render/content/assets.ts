@@ -12,6 +12,20 @@ import { mathLetters, usesCode, usesMath } from './index.ts';
 
 const require = createRequire(import.meta.url);
 const KATEX_DIST = path.dirname(require.resolve('katex/dist/katex.min.css'));
+
+/**
+ * Math operators and arrows KaTeX_Main draws in both weights (its cmap, katex pinned; checked by
+ * tests/fonts/math-operators.test.ts): written in the running text (⊤, ⋅, ∼ in a textbook) where
+ * a print face lacks them, they come from KaTeX_Main (print/fonts.ts), not from a system font.
+ */
+export const KATEX_MAIN_OPERATORS = new Set(
+  [...'←↑→↓↔↕↖↗↘↙↦↩↪↼↽⇀⇁⇌⇐⇑⇒⇓⇔⇕∀∂∃∅∇∈∋−∓∕∖∗∘∙√∝∞∠∣∥∧∨∩∪∫∼≀≃≅≈≍≐≡≤≥≪≫≺≻⊂⊃⊆⊇⊎⊑⊒⊓⊔⊕⊖⊗⊘⊙⊢⊣⊤⊥⊨⋄⋅⋆⋈⋮⋯⋱⌈⌉⌊⌋⌢⌣△▹▽◃◯♠♡♢♣♭♮♯⟨⟩⟵⟶⟷⟸⟹⟺⟼⨿⪯⪰'].map((c) => c.codePointAt(0)!),
+);
+
+/** The KaTeX_Main file of a weight (bold from 600 on). */
+export function katexMainFile(weight: number): string {
+  return path.join(KATEX_DIST, 'fonts', weight >= 600 ? 'KaTeX_Main-Bold.woff2' : 'KaTeX_Main-Regular.woff2');
+}
 const MONO = path.join(path.dirname(require.resolve('@fontsource/jetbrains-mono/package.json')), 'files');
 const SERIF = path.join(path.dirname(require.resolve('@fontsource/noto-serif/package.json')), 'files');
 

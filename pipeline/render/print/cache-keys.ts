@@ -62,6 +62,7 @@ export function engineKey(volume: Volume, options: { printReady: boolean; handle
     ...options.handlers.map((file) => readFileSync(file)),
     packageVersion('pagedjs'),
     packageVersion('puppeteer-core'),
+    packageVersion('katex'), // formulas, and the operators a print face lacks (print/fonts.ts)
     chromium,
     String(options.printReady),
     ...(options.stockPaged ? ['stock-paged'] : []),

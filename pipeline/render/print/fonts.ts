@@ -9,10 +9,11 @@
  */
 import type { BookConfig } from '../../config/schema.ts';
 import type { BuildCache } from '../../cache/store.ts';
-import { subsetFace, type FaceSpec, type FontPart } from '../fonts/subset.ts';
+import { fontProgram, subsetFace, type FaceSpec, type FontPart } from '../fonts/subset.ts';
 import { needsGlyph } from '../fonts/fontsource.ts';
 import { missingGlyphFont } from '../fonts/missing-glyph.ts';
-import { coveredByContentFonts } from '../content/assets.ts';
+import path from 'node:path';
+import { coveredByContentFonts, KATEX_MAIN_OPERATORS, katexMainFile } from '../content/assets.ts';
 
 /** CSS family names, as print.css/shared.css use them. */
 export const FAMILY = {
@@ -46,13 +47,21 @@ export async function printFonts(fonts: BookConfig['fonts'], used: Iterable<numb
   const faces = printFaces(fonts);
   const subsets = await Promise.all(faces.map((face) => subsetFace(face, codepoints, cache)));
   const lacking = subsets.map((s) => s.uncovered.filter((cp) => needsGlyph(cp) && !coveredByContentFonts(cp)));
-  const all = [...new Set(lacking.flat())].sort((a, b) => a - b);
   const parts = subsets.flatMap((s) => s.parts);
+  // math operators and arrows from KaTeX_Main, as a part of the face that lacks them
+  for (const [i, face] of faces.entries()) {
+    const operators = lacking[i]!.filter((cp) => KATEX_MAIN_OPERATORS.has(cp));
+    if (!operators.length) continue;
+    const file = katexMainFile(face.weight);
+    parts.push({ family: face.family, weight: face.weight, name: path.basename(file, '.woff2') + '.ttf', data: await fontProgram(file), format: 'truetype', codepoints: operators });
+    lacking[i] = lacking[i]!.filter((cp) => !KATEX_MAIN_OPERATORS.has(cp));
+  }
+  const all = [...new Set(lacking.flat())].sort((a, b) => a - b);
   if (all.length) {
     const data = missingGlyphFont(all);
     faces.forEach((face, i) => {
       if (lacking[i]!.length) parts.push({ family: face.family, weight: face.weight, name: 'juan-missing-glyph.ttf', data, format: 'truetype', codepoints: lacking[i]! });
     });
   }
-  return { parts, uncovered: subsets[0]!.uncovered.filter(needsGlyph) };
+  return { parts, uncovered: subsets[0]!.uncovered.filter((cp) => needsGlyph(cp) && !KATEX_MAIN_OPERATORS.has(cp)) };
 }

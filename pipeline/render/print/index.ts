@@ -243,7 +243,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     get: (data: Uint8Array) => cache.get('flate', flateKey(data), 'bin'),
     put: (data: Uint8Array, compressed: Uint8Array) => cache.put('flate', flateKey(data), 'bin', compressed),
   };
-  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, [...new Set(fonts.parts.map((p) => p.data)), ...(await contentPrograms)], flateCache);
+  const merged = await mergePdfs(result.pdfs, links, loadedPdfs, [...new Set([...fonts.parts.map((p) => p.data), ...(await contentPrograms)])], flateCache);
   options.keptPdfs?.endBuild();
   if (options.postprocess) {
     onStage?.('postprocess');
