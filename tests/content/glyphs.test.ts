@@ -2,8 +2,8 @@
  * Uncovered glyphs are reported by code point and Unicode name: a character no embedded font
  * has (ᚠ, a runic letter) in a small book, built with `juan build`; the warning in report.json
  * names it, and the names of look-alikes (⽇ the radical vs 日) differ. It is printed by our
- * missing-glyph font, never a system font; an operator the Song face lacks (⊤) comes from
- * KaTeX_Main and is not reported.
+ * missing-glyph font, never a system font; an operator no print face has (⪯) comes from
+ * KaTeX_Main, a character the Song face lacks and Kai has (⅛) from Kai, and neither is reported.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const MANUSCRIPT = `# 缺字样稿
 
 这一段正文里有一个任何嵌入字体都没有的字符ᚠ，出现两次：ᚠ。其余文字都来自嵌入的字体。
 
-宋体里没有的运算符 x⊤y 取自公式字体。
+宋体、楷体里都没有的运算符 a⪯b 取自公式字体，分数⅛取自楷体。
 `;
 
 let warnings: string[];
@@ -54,7 +54,8 @@ describe('uncovered glyphs', () => {
     for (const f of fonts) expect(f).toMatch(/^(Noto(Serif|Sans)SC-|LXGWWenKai-|KaTeX_|JuanMissingGlyph-)/);
     const text = execFileSync('pdftotext', [join(OUT, 'dist', 'book.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain('字符ᚠ，出现两次：ᚠ。');
-    expect(text).toContain('x⊤y');
+    expect(text).toContain('a⪯b');
+    expect(text).toContain('分数⅛取自楷体');
   });
   it('have names that tell look-alikes apart', () => {
     expect(unicodeName('\u2F47')).toBe('KANGXI RADICAL SUN');

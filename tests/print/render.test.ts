@@ -224,9 +224,10 @@ describe('page map and HTML', () => {
     expect(result.html).toMatch(/<html lang="zh-CN">/);
     expect(result.html).not.toMatch(/<link /);
     expect(result.html).not.toMatch(/paged(\.polyfill)?\.js/);
-    const urls = [...result.html.matchAll(/url\((assets\/fonts\/[^)]+)\)/g)].map((m) => m[1]);
-    expect(urls.length).toBe(result.assets.length);
-    expect(new Set(result.assets.map((a) => a.path))).toEqual(new Set(urls));
+    // a file may serve several faces (a character one face lacks is taken from another: print/fonts.ts)
+    const urls = new Set([...result.html.matchAll(/url\((assets\/fonts\/[^)]+)\)/g)].map((m) => m[1]));
+    expect(urls.size).toBe(result.assets.length);
+    expect(new Set(result.assets.map((a) => a.path))).toEqual(urls);
     // Only the slices the book needs, not all ~400.
     expect(result.assets.length).toBeLessThan(250);
     expect(result.uncovered).toEqual([]);

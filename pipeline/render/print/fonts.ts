@@ -33,28 +33,44 @@ export function printFaces(fonts: BookConfig['fonts']): FaceSpec[] {
 
 export interface PrintFonts {
   parts: FontPart[];
-  /** Visible characters the body face does not have (they would print in a fallback font, or not at all). */
+  /** Visible characters no print face (nor KaTeX_Main) has: the body prints them as missing-glyph boxes. */
   uncovered: number[];
 }
 
 /**
- * Subsets of every print face with the characters `used`; the characters a face lacks (and no
- * content font draws) get a part of that face from our missing-glyph font (fonts/missing-glyph.ts):
- * a box with the code point, never a system font.
+ * Subsets of every print face with the characters `used`. A character a face lacks (and no
+ * content font draws) is never left to Chromium's fallback, which ends in a system font (or, for
+ * Kai, a system Kai before our Song): it gets a part of that face (@font-face with its
+ * unicode-range) from another print face that has it — the same weight class first, then Song,
+ * Hei, Kai — else KaTeX_Main for a math operator or arrow, else our missing-glyph font
+ * (fonts/missing-glyph.ts): a box with the code point.
  */
 export async function printFonts(fonts: BookConfig['fonts'], used: Iterable<number>, cache?: BuildCache): Promise<PrintFonts> {
   const codepoints = [...used];
   const faces = printFaces(fonts);
   const subsets = await Promise.all(faces.map((face) => subsetFace(face, codepoints, cache)));
-  const lacking = subsets.map((s) => s.uncovered.filter((cp) => needsGlyph(cp) && !coveredByContentFonts(cp)));
+  const own = subsets.map((s) => s.parts.map((part) => ({ part, has: new Set(part.codepoints) })));
   const parts = subsets.flatMap((s) => s.parts);
-  // math operators and arrows from KaTeX_Main, as a part of the face that lacks them
+  const bold = (w: number) => w >= 600;
+  const lacking: number[][] = [];
   for (const [i, face] of faces.entries()) {
-    const operators = lacking[i]!.filter((cp) => KATEX_MAIN_OPERATORS.has(cp));
-    if (!operators.length) continue;
-    const file = katexMainFile(face.weight);
-    parts.push({ family: face.family, weight: face.weight, name: path.basename(file, '.woff2') + '.ttf', data: await fontProgram(file), format: 'truetype', codepoints: operators });
-    lacking[i] = lacking[i]!.filter((cp) => !KATEX_MAIN_OPERATORS.has(cp));
+    let left = subsets[i]!.uncovered.filter((cp) => needsGlyph(cp) && !coveredByContentFonts(cp));
+    const donors = faces.map((_, k) => k).filter((k) => k !== i).sort((a, b) => Number(bold(faces[a]!.weight) !== bold(face.weight)) - Number(bold(faces[b]!.weight) !== bold(face.weight)) || a - b);
+    for (const k of donors) {
+      for (const { part, has } of own[k]!) {
+        const taken = left.filter((cp) => has.has(cp));
+        if (!taken.length) continue;
+        parts.push({ ...part, family: face.family, weight: face.weight, codepoints: taken });
+        left = left.filter((cp) => !has.has(cp));
+      }
+    }
+    const operators = left.filter((cp) => KATEX_MAIN_OPERATORS.has(cp));
+    if (operators.length) {
+      const file = katexMainFile(face.weight);
+      parts.push({ family: face.family, weight: face.weight, name: path.basename(file, '.woff2') + '.ttf', data: await fontProgram(file), format: 'truetype', codepoints: operators });
+      left = left.filter((cp) => !KATEX_MAIN_OPERATORS.has(cp));
+    }
+    lacking.push(left);
   }
   const all = [...new Set(lacking.flat())].sort((a, b) => a - b);
   if (all.length) {
@@ -63,5 +79,5 @@ export async function printFonts(fonts: BookConfig['fonts'], used: Iterable<numb
       if (lacking[i]!.length) parts.push({ family: face.family, weight: face.weight, name: 'juan-missing-glyph.ttf', data, format: 'truetype', codepoints: lacking[i]! });
     });
   }
-  return { parts, uncovered: subsets[0]!.uncovered.filter((cp) => needsGlyph(cp) && !KATEX_MAIN_OPERATORS.has(cp)) };
+  return { parts, uncovered: lacking[0]! };
 }
