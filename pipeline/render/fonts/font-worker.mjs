@@ -120,10 +120,15 @@ async function decode(file) {
  * from, so the subsets of one face made for two versions of a book number their glyphs alike:
  * the PDF of a paper printed before an edit brought a new character into the book uses the same
  * glyph ids as one printed after it, and the merge (render/print/pdf/fonts.ts) embeds the face
- * once. Otherwise as subset-font calls it: every layout feature kept, no other flag.
+ * once. Otherwise as subset-font calls it: every layout feature kept, no other flag; the
+ * vertical metrics are dropped besides (DROPPED_TABLES).
  */
 const HB_MEMORY_MODE_WRITABLE = 2;
+const HB_SUBSET_SETS_DROP_TABLE_TAG = 3;
 const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
+/** Vertical metrics: the book is set horizontally, and with every glyph id kept they are as long as hmtx. */
+const DROPPED_TABLES = ['vhea', 'vmtx', 'VORG'];
+const tag = (s) => [...s].reduce((a, c) => (a << 8) + c.charCodeAt(0), 0) >>> 0;
 const HB_SUBSET_FLAGS_RETAIN_GIDS = 0x00000002;
 let subsetWasm = null;
 
@@ -152,6 +157,8 @@ async function subsetRetainingGids(sfnt, codepoints) {
     hb.hb_set_clear(features);
     hb.hb_set_invert(features);
     hb.hb_subset_input_set_flags(input, hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_RETAIN_GIDS);
+    const dropped = hb.hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (const t of DROPPED_TABLES) hb.hb_set_add(dropped, tag(t));
     const unicodes = hb.hb_subset_input_unicode_set(input);
     for (const cp of codepoints) hb.hb_set_add(unicodes, cp);
     const subset = hb.hb_subset_or_fail(face, input);

@@ -14,24 +14,43 @@ export function glyphsWithOutlines(font: Uint8Array): Set<number> {
   return used;
 }
 
-function locations(font: Uint8Array): { loca: number[]; count: number } {
+interface Locations {
+  /** glyf offsets of glyphs 0…count (count + 1 entries). */
+  loca: Uint32Array;
+  count: number;
+  glyf: Uint8Array;
+}
+
+/**
+ * Each font's glyph locations, read once: the merge asks for those of our subsets again for
+ * every copy of a face, and a subset that keeps the font file's glyph ids has tens of thousands.
+ */
+const locationsOf = new WeakMap<Uint8Array, Locations>();
+
+function locations(font: Uint8Array): Locations {
+  const known = locationsOf.get(font);
+  if (known) return known;
   const { tables } = readTables(font);
   const head = tables.find((t) => t.tag === 'head');
   const locaTable = tables.find((t) => t.tag === 'loca');
   const maxp = tables.find((t) => t.tag === 'maxp');
-  if (!head || !locaTable || !maxp) throw new Error('not a TrueType (glyf) font');
+  const glyf = tables.find((t) => t.tag === 'glyf');
+  if (!head || !locaTable || !maxp || !glyf) throw new Error('not a TrueType (glyf) font');
   const long = new DataView(head.data.buffer, head.data.byteOffset).getInt16(50) === 1;
   const count = new DataView(maxp.data.buffer, maxp.data.byteOffset).getUint16(4);
   const view = new DataView(locaTable.data.buffer, locaTable.data.byteOffset, locaTable.data.byteLength);
-  const loca = Array.from({ length: count + 1 }, (_, g) => (long ? view.getUint32(g * 4) : view.getUint16(g * 2) * 2));
-  return { loca, count };
+  const loca = new Uint32Array(count + 1);
+  if (long) for (let g = 0; g <= count; g++) loca[g] = view.getUint32(g * 4);
+  else for (let g = 0; g <= count; g++) loca[g] = view.getUint16(g * 2) * 2;
+  const found = { loca, count, glyf: glyf.data };
+  locationsOf.set(font, found);
+  return found;
 }
 
 /** `font` with the outlines of `keep` (and glyph 0, .notdef) only; loca written in the long format. */
 export function keepGlyphs(font: Uint8Array, keep: Set<number>): Uint8Array {
   const { flavor, tables } = readTables(font);
-  const { loca, count } = locations(font);
-  const glyf = tables.find((t) => t.tag === 'glyf')!.data;
+  const { loca, count, glyf } = locations(font);
   const pieces: Uint8Array[] = [];
   const offsets = new Uint32Array(count + 1);
   let at = 0;
@@ -57,7 +76,7 @@ export function keepGlyphs(font: Uint8Array, keep: Set<number>): Uint8Array {
   }
   const newLoca = new Uint8Array((count + 1) * 4);
   const lv = new DataView(newLoca.buffer);
-  offsets.forEach((v, i) => lv.setUint32(i * 4, v));
+  for (let i = 0; i <= count; i++) lv.setUint32(i * 4, offsets[i]!);
   const out = tables.map((t) => {
     if (t.tag === 'glyf') return { tag: t.tag, data: newGlyf };
     if (t.tag === 'loca') return { tag: t.tag, data: newLoca };
@@ -89,18 +108,17 @@ export function advanceWidths(font: Uint8Array): (g: number) => number {
 export function outlinesMatch(copy: Uint8Array, source: Uint8Array): boolean {
   const a = locations(copy);
   const b = locations(source);
-  const glyfA = readTables(copy).tables.find((t) => t.tag === 'glyf')!.data;
-  const glyfB = readTables(source).tables.find((t) => t.tag === 'glyf')!.data;
-  for (let g = 0; g < a.count; g++) {
+  for (let g = 1; g < a.count; g++) {
     const lenA = a.loca[g + 1]! - a.loca[g]!;
-    if (!lenA || g === 0) continue;
+    if (!lenA) continue;
     if (g >= b.count) return false;
     const lenB = b.loca[g + 1]! - b.loca[g]!;
     // The same glyph, byte for byte, up to the padding either file adds (≤ 3 zero bytes).
     if (!lenB || Math.abs(lenA - lenB) > 3) return false;
-    const pa = glyfA.subarray(a.loca[g]!, a.loca[g + 1]!);
-    const pb = glyfB.subarray(b.loca[g]!, b.loca[g + 1]!);
-    for (let i = 0; i < Math.max(lenA, lenB); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return false;
+    const n = Math.min(lenA, lenB);
+    if (Buffer.compare(a.glyf.subarray(a.loca[g]!, a.loca[g]! + n), b.glyf.subarray(b.loca[g]!, b.loca[g]! + n)) !== 0) return false;
+    const [longer, at] = lenA > lenB ? [a, a.loca[g]!] : [b, b.loca[g]!];
+    for (let i = n; i < Math.max(lenA, lenB); i++) if (longer.glyf[at + i] !== 0) return false;
   }
   return true;
 }

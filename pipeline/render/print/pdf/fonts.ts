@@ -227,6 +227,12 @@ export async function shareFonts(doc: PDFDocument, programs: Uint8Array[], cache
   const groups = new Map<string, FontCopy[]>();
   const sources = new Map<string, { name: string; program: Uint8Array }>();
   const lookup = (o: PDFObject | undefined) => (o instanceof PDFRef ? doc.context.lookup(o) : o);
+  // each copy's program inflated once (it is read again for the glyphs it uses)
+  const programOf = new Map<FontCopy, Uint8Array | null>();
+  const embeddedOf = (copy: FontCopy) => {
+    if (!programOf.has(copy)) programOf.set(copy, streamBytes(lookup(copy.descriptor.get(N('FontFile2')))) ?? null);
+    return programOf.get(copy)!;
+  };
   for (const copy of fontCopies(doc)) {
     const name = stripTag(copy.dict.get(N('BaseFont'))?.toString() ?? '');
     const parts = byName.get(name);
@@ -234,7 +240,7 @@ export async function shareFonts(doc: PDFDocument, programs: Uint8Array[], cache
     // A tab PDF from the layout cache may have been laid out with another book's subset (other
     // glyph ids): it keeps its own font (correct, if not shared). Of a face's parts, the copy
     // is the one whose outlines it carries.
-    const embedded = streamBytes(lookup(copy.descriptor.get(N('FontFile2'))));
+    const embedded = embeddedOf(copy);
     const part = embedded ? parts.findIndex((program) => outlinesMatch(embedded, program)) : -1;
     if (part < 0) continue;
     const key = parts.length > 1 ? `${name}\u0000${part}` : name;
@@ -252,7 +258,7 @@ export async function shareFonts(doc: PDFDocument, programs: Uint8Array[], cache
     // The outlines every copy used (Skia keeps glyph ids: a copy's non-empty glyphs are its used ones).
     const used = new Set<number>();
     for (const copy of copies) {
-      const embedded = streamBytes(lookup(copy.descriptor.get(N('FontFile2'))));
+      const embedded = embeddedOf(copy);
       if (embedded) for (const g of glyphsWithOutlines(embedded)) used.add(g);
     }
     const program = keepGlyphs(source, used);
