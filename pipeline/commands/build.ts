@@ -44,6 +44,8 @@ export interface BuildOptions extends CommonOptions {
   prelude?: PrintPrelude;
   /** Preview builds: the cached PDFs the previous builds parsed, kept for this one (kept-pdfs.ts). */
   keptPdfs?: KeptPdfs;
+  /** Preview builds: false — the pages as laid out are not saved in the cache (layout.ts ChunkedOptions.savePages). */
+  savePages?: boolean;
   /**
    * Preview builds: called with the PDF and page map as soon as they are made; the writers
    * (normalized Markdown, toc.json, report, EPUB) start only after it has settled, and the
@@ -92,7 +94,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   const cache = options.cache === false ? undefined : new BuildCache(cacheDir);
   const launching = typeof options.browser === 'object' ? options.browser : undefined;
   let session: Promise<BrowserSession> | undefined = launching?.session;
-  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache, prelude: options.prelude, keptPdfs: options.keptPdfs });
+  const engine = new LayoutEngine({ printReady: options.printReady ?? false, cache, prelude: options.prelude, keptPdfs: options.keptPdfs, savePages: options.savePages });
   // The layout tabs' windows open as soon as the browser is up, before book.yaml is read.
   if (!options.prelude) session?.then((s) => s.warmWindows(earlyTabs(cache)), () => {});
   const start = (config: BookConfig | null) => {

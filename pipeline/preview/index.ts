@@ -136,7 +136,7 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
     spare = null;
     try {
       const result: BuildResult = await runBuild(
-        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined, keptPdfs,
+        { ...options, cwd, cacheDir, epub: false, browser: await browser(), keepBrowser: true, prelude: prelude ?? undefined, keptPdfs, savePages: false,
           // The pages go to the open page as soon as the PDF is made; the other outputs follow.
           onPrinted: async ({ pdf, pageMap, volume, doc }) => {
             if (closed) return;

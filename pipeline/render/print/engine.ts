@@ -32,6 +32,8 @@ export interface LayoutEngineOptions {
   prelude?: PrintPrelude;
   /** Cached PDFs kept parsed between builds (juan preview: kept-pdfs.ts). */
   keptPdfs?: KeptPdfs;
+  /** Save the pages as laid out in the cache (layout.ts ChunkedOptions.savePages; default true). */
+  savePages?: boolean;
 }
 
 export interface LayoutCallbacks {
@@ -98,10 +100,11 @@ export class LayoutEngine {
       since = now;
     };
     const prelude = (await this.prelude?.catch(() => undefined)) ?? undefined;
-    const { printReady, cache, keptPdfs } = this.options;
+    const { printReady, cache, keptPdfs, savePages } = this.options;
     const result = await renderPrint(volume, {
       prelude,
       keptPdfs,
+      savePages,
       printReady,
       timeoutMs: volume.meta.build.timeoutSeconds * 1000,
       session,

@@ -104,6 +104,8 @@ export interface RenderPrintOptions {
   onBrowserDone?: () => void;
   /** Cached PDFs kept parsed between the builds of this process (juan preview: kept-pdfs.ts). */
   keptPdfs?: KeptPdfs;
+  /** Save the pages as laid out in the cache (layout.ts ChunkedOptions.savePages; default true). */
+  savePages?: boolean;
 }
 
 /** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
@@ -219,6 +221,7 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     // The cached PDFs the book's pages come from are parsed while the tabs lay out and print, not after.
     onCachedPdf: (pdf) => parseAhead(pdf, true),
     keptPdfs: options.keptPdfs,
+    savePages: options.savePages,
   });
   layout.catch(() => {});
   const fonts = await fontsReady.catch(async (error: unknown) => {
