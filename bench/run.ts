@@ -76,8 +76,11 @@ type Step = (typeof STEPS)[number];
 {
   const warmDir = join(WORK, 'warm-up');
   rmSync(warmDir, { recursive: true, force: true });
-  const warm = await measure(process.execPath, [...JUAN, 'build', '--out', warmDir, '--no-cache', '--quiet'], { cwd: ROOT });
-  if (warm.code !== 0) fail('warm-up build of the sample manuscript', warm);
+  // the sample manuscript, and the content sample for the fonts of formulas and code
+  for (const manuscript of [join(ROOT, 'manuscript', '论文集.md'), join(ROOT, 'tests', 'fixtures', 'content', '样稿.md')]) {
+    const warm = await measure(process.execPath, [...JUAN, 'build', '--manuscript', manuscript, '--out', warmDir, '--no-cache', '--quiet'], { cwd: ROOT });
+    if (warm.code !== 0) fail(`warm-up build of ${manuscript}`, warm);
+  }
   rmSync(warmDir, { recursive: true, force: true });
 }
 

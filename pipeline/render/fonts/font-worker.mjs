@@ -16,16 +16,14 @@
  *   errors                                → { id, error: message }
  */
 import { parentPort } from 'node:worker_threads';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import fontverter from 'fontverter';
 import subsetFont from 'subset-font';
 import * as hb from 'harfbuzzjs';
 import { writeSfnt } from './sfnt.mjs';
+import { readDecoded, toolCachePath, writeDecoded } from './tool-cache.mjs';
 
 /**
  * WOFF 1.0 → OpenType (W3C WOFF 1.0 §5, §6): each table zlib-compressed on its own. Native
@@ -49,47 +47,6 @@ function woffToSfnt(woff) {
     tables.push({ tag: woff.toString('latin1', at, at + 4), checksum: view.getUint32(at + 16), data });
   }
   return writeSfnt(flavor, tables);
-}
-
-/**
- * Decoded fonts kept for the install, in .cache/juan-fonts/ beside the CLI's bundle
- * (.cache/juan-cli/): a font file of a pinned @fontsource package always decodes to the same
- * bytes, so inflating 5 faces (~0.3 CPU-s, a third of this worker's work in a book built
- * without a cache) is done once per installed package, not per build. Like the bundle it is a
- * cache of the tool, not of a book: `--no-cache` (no build cache) still uses it. Keyed by the
- * file's path, size and time; written to a temporary name and renamed, so concurrent builds
- * never read half of one; a folder that cannot be written only costs the decoding.
- * JUAN_FONT_CACHE=dir puts it elsewhere (the tests).
- */
-const TOOL_CACHE = process.env.JUAN_FONT_CACHE || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'juan-fonts');
-
-function toolCachePath(file) {
-  const { size, mtimeMs } = statSync(file);
-  return path.join(TOOL_CACHE, createHash('sha256').update(`${file}:${size}:${mtimeMs}`).digest('hex').slice(0, 24));
-}
-
-function readDecoded(base) {
-  try {
-    const sfnt = readFileSync(`${base}.sfnt`);
-    const cmap = readFileSync(`${base}.unicodes`);
-    return { sfnt: new Uint8Array(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength), unicodes: new Uint32Array(cmap.buffer.slice(cmap.byteOffset, cmap.byteOffset + cmap.byteLength)) };
-  } catch {
-    return null;
-  }
-}
-
-function writeDecoded(base, font) {
-  try {
-    mkdirSync(TOOL_CACHE, { recursive: true });
-    const tmp = `${base}.${process.pid}-${Date.now()}.tmp`;
-    writeFileSync(`${tmp}.unicodes`, font.unicodes);
-    writeFileSync(`${tmp}.sfnt`, font.sfnt);
-    // the code points last: a reader finds both files or goes on decoding
-    renameSync(`${tmp}.sfnt`, `${base}.sfnt`);
-    renameSync(`${tmp}.unicodes`, `${base}.unicodes`);
-  } catch {
-    /* read-only install: decoded again next time */
-  }
 }
 
 /** file → its OpenType bytes and code points. */

@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WorkerRequests } from '../worker-requests.ts';
+import { readDecoded, toolCachePath } from './tool-cache.mjs';
 import * as hb from 'harfbuzzjs';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { timed } from '../../report/debug-timing.ts';
@@ -145,11 +146,16 @@ export function prefetchFaces(faces: FaceSpec[]): void {
 
 const programs = new Map<string, Promise<Uint8Array>>();
 
-/** A font file's OpenType program (a WOFF2 decoded in the worker, kept for the install), once per process. */
+/**
+ * A font file's OpenType program, once per process: read from the install's decoded fonts
+ * (tool-cache.mjs) on this thread — a rebuild of a book with formulas starts no font worker for
+ * the merge's KaTeX faces — or decoded in the worker (which keeps it there) the first time.
+ */
 export function fontProgram(file: string): Promise<Uint8Array> {
   let p = programs.get(file);
   if (!p) {
-    p = callWorker<{ sfnt: Uint8Array }>('sfnt', { file }).then((r) => r.sfnt);
+    const kept = readDecoded(toolCachePath(file));
+    p = kept ? Promise.resolve(kept.sfnt) : callWorker<{ sfnt: Uint8Array }>('sfnt', { file }).then((r) => r.sfnt);
     programs.set(file, p);
     p.catch(() => programs.delete(file));
   }
