@@ -8,10 +8,21 @@ import { writeSfnt } from './sfnt.mjs';
 
 /** Glyph ids whose outline is not empty (a subset embedded with retained glyph ids has exactly its used glyphs). */
 export function glyphsWithOutlines(font: Uint8Array): Set<number> {
-  const { loca, count } = locations(font);
-  const used = new Set<number>();
-  for (let g = 0; g < count; g++) if (loca[g + 1]! > loca[g]!) used.add(g);
-  return used;
+  return new Set(drawnGlyphs(font));
+}
+
+const drawnOf = new WeakMap<Uint8Array, Uint32Array>();
+
+/** The ids of the glyphs with an outline, ascending; read once per font (a copy in a PDF has a few hundred of tens of thousands). */
+function drawnGlyphs(font: Uint8Array): Uint32Array {
+  let drawn = drawnOf.get(font);
+  if (!drawn) {
+    const { loca, count } = locations(font);
+    const ids: number[] = [];
+    for (let g = 0; g < count; g++) if (loca[g + 1]! > loca[g]!) ids.push(g);
+    drawnOf.set(font, (drawn = Uint32Array.from(ids)));
+  }
+  return drawn;
 }
 
 interface Locations {
@@ -108,9 +119,9 @@ export function advanceWidths(font: Uint8Array): (g: number) => number {
 export function outlinesMatch(copy: Uint8Array, source: Uint8Array): boolean {
   const a = locations(copy);
   const b = locations(source);
-  for (let g = 1; g < a.count; g++) {
+  for (const g of drawnGlyphs(copy)) {
+    if (g === 0) continue;
     const lenA = a.loca[g + 1]! - a.loca[g]!;
-    if (!lenA) continue;
     if (g >= b.count) return false;
     const lenB = b.loca[g + 1]! - b.loca[g]!;
     // The same glyph, byte for byte, up to the padding either file adds (≤ 3 zero bytes).
