@@ -80,15 +80,23 @@ function glyphBytes(contours: Array<Array<[number, number]>>): Uint8Array {
   out.setInt16(6, Math.max(...xs));
   out.setInt16(8, Math.max(...ys));
   let at = 10;
-  let end = -1;
-  for (const c of contours) out.setUint16(at, (end += c.length)), (at += 2);
+  let lastPoint = -1;
+  for (const c of contours) {
+    lastPoint += c.length;
+    out.setUint16(at, lastPoint); // endPtsOfContours
+    at += 2;
+  }
   out.setUint16(at, 0); // no instructions
   at += 2;
-  for (let i = 0; i < points.length; i++) out.setUint8(at++, 0x01);
-  let prev = 0;
-  for (const x of xs) out.setInt16(at, x - prev), (at += 2), (prev = x);
-  prev = 0;
-  for (const y of ys) out.setInt16(at, y - prev), (at += 2), (prev = y);
+  for (let i = 0; i < points.length; i++) out.setUint8(at++, 0x01); // on the curve, coordinates as int16
+  for (const coords of [xs, ys]) {
+    let prev = 0;
+    for (const c of coords) {
+      out.setInt16(at, c - prev); // deltas from the previous point
+      at += 2;
+      prev = c;
+    }
+  }
   const bytes = new Uint8Array(out.buffer, 0, at);
   return bytes.length % 2 ? Uint8Array.from([...bytes, 0]) : bytes; // short loca: even offsets
 }
