@@ -120,13 +120,23 @@ async function callWorker<T>(op: string, args: Record<string, unknown>): Promise
   return reply as T;
 }
 
+/**
+ * A font file as the install keeps it decoded (tool-cache.mjs), read on this thread: what it
+ * has there is not asked of the worker (a rebuild then starts none). Null until the worker has
+ * decoded the file once.
+ */
+function keptFont(file: string): { sfnt: Uint8Array; unicodes: Uint32Array } | null {
+  return readDecoded(toolCachePath(file));
+}
+
 const coverage = new Map<string, Promise<Set<number>>>();
 
-/** The code points a font file has (it is decoded in the worker, once per process). */
+/** The code points a font file has (kept for the install, else decoded in the worker; once per process). */
 function codePointsOf(file: string): Promise<Set<number>> {
   let p = coverage.get(file);
   if (!p) {
-    p = timed('font', `decode ${path.basename(file)}`, () => callWorker<{ unicodes: Uint32Array }>('decode', { file })).then((r) => new Set(r.unicodes));
+    const kept = keptFont(file);
+    p = kept ? Promise.resolve(new Set(kept.unicodes)) : timed('font', `decode ${path.basename(file)}`, () => callWorker<{ unicodes: Uint32Array }>('decode', { file })).then((r) => new Set(r.unicodes));
     coverage.set(file, p);
     p.catch(() => coverage.delete(file));
   }
@@ -140,21 +150,27 @@ function codePointsOf(file: string): Promise<Set<number>> {
 export function prefetchFaces(faces: FaceSpec[]): void {
   for (const face of faces) {
     const first = fontsourceSources(face.pkg, face.weight)[0];
-    if (first) codePointsOf(first.file).catch(() => {});
+    // asked of the worker even when the install keeps the font: the worker loads its modules
+    // and harfbuzz's wasm meanwhile, and has the font in memory for the subsets
+    if (first && !coverage.has(first.file)) {
+      const p = callWorker<{ unicodes: Uint32Array }>('decode', { file: first.file }).then((r) => new Set(r.unicodes));
+      coverage.set(first.file, p);
+      p.catch(() => coverage.delete(first.file));
+    }
   }
 }
 
 const programs = new Map<string, Promise<Uint8Array>>();
 
 /**
- * A font file's OpenType program, once per process: read from the install's decoded fonts
- * (tool-cache.mjs) on this thread — a rebuild of a book with formulas starts no font worker for
- * the merge's KaTeX faces — or decoded in the worker (which keeps it there) the first time.
+ * A font file's OpenType program, once per process: read from the install's decoded fonts on
+ * this thread (keptFont) — a rebuild of a book with formulas starts no font worker for the
+ * merge's KaTeX faces — or decoded in the worker the first time.
  */
 export function fontProgram(file: string): Promise<Uint8Array> {
   let p = programs.get(file);
   if (!p) {
-    const kept = readDecoded(toolCachePath(file));
+    const kept = keptFont(file);
     p = kept ? Promise.resolve(kept.sfnt) : callWorker<{ sfnt: Uint8Array }>('sfnt', { file }).then((r) => r.sfnt);
     programs.set(file, p);
     p.catch(() => programs.delete(file));
@@ -169,7 +185,7 @@ export function decodeFont(file: string): Promise<DecodedFont> {
   let p = decoded.get(file);
   if (!p) {
     p = (async () => {
-      const { sfnt } = await callWorker<{ sfnt: Uint8Array }>('sfnt', { file });
+      const sfnt = await fontProgram(file);
       const face = new hb.Face(new hb.Blob(sfnt));
       return { sfnt, unicodes: await codePointsOf(file), font: new hb.Font(face), upem: face.upem };
     })();

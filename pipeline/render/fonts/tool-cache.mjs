@@ -9,22 +9,13 @@
  * by path, and fonts/subset.ts reads it on its own thread.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findProjectRoot } from '../../project-root.mjs';
 
-/** The project root above this module, found as paths.ts finds it (this file also runs from the CLI's bundle in .cache/). */
-function projectRoot() {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'pipeline'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-  return dir;
-}
-
-const TOOL_CACHE = process.env.JUAN_FONT_CACHE || path.join(projectRoot() ?? process.cwd(), '.cache', 'juan-fonts');
+// (this file also runs from the CLI's bundle in .cache/: the root is found, not assumed)
+const TOOL_CACHE = process.env.JUAN_FONT_CACHE || path.join(findProjectRoot(path.dirname(fileURLToPath(import.meta.url))) ?? process.cwd(), '.cache', 'juan-fonts');
 
 /** Where the decoded `file` is kept (without extension). */
 export function toolCachePath(file) {
