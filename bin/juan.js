@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SOURCES = ['pipeline', 'templates', 'bin/stubs'];
 /** Packages that load files relative to their own modules (harfbuzz's wasm, pdf.js's worker), or are never imported by the CLI (the font worker's, the tools). epub-gen-memory is bundled: its templates are ours (templates/epub/). */
-const EXTERNAL = ['harfbuzzjs', 'subset-font', 'fontverter', 'pdfjs-dist', 'pagedjs', 'esbuild', 'tsx'];
+const EXTERNAL = ['harfbuzzjs', 'fontverter', 'pdfjs-dist', 'pagedjs', 'esbuild', 'tsx'];
 /**
  * Packages replaced by a stub (bin/stubs/): proxy-agent is imported by puppeteer-core's browser
  * downloader only, and brings ~1.7 MB of code (a JavaScript engine for PAC files, a JS parser,

@@ -6,13 +6,6 @@ declare module 'fontverter' {
   };
   export default fontverter;
 }
-declare module 'subset-font' {
-  export default function subsetFont(
-    font: Uint8Array,
-    text: string,
-    options?: { targetFormat?: 'sfnt' | 'woff' | 'woff2'; preserveNameIds?: number[]; keepFeatures?: string[]; noLayoutClosure?: boolean },
-  ): Promise<Buffer>;
-}
 declare module 'ejs' {
   const ejs: { render(template: string, data?: Record<string, unknown>): string };
   export default ejs;

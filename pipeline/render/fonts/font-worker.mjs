@@ -20,7 +20,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
 import fontverter from 'fontverter';
-import subsetFont from 'subset-font';
 import * as hb from 'harfbuzzjs';
 import { writeSfnt } from './sfnt.mjs';
 import { readDecoded, toolCachePath, writeDecoded } from './tool-cache.mjs';
@@ -72,21 +71,22 @@ async function decode(file) {
 }
 
 /**
- * harfbuzz's subsetter (the wasm subset-font also loads), for the one thing subset-font does not
- * offer: HB_SUBSET_FLAGS_RETAIN_GIDS. A print subset keeps the glyph ids of the font file it is cut
- * from, so the subsets of one face made for two versions of a book number their glyphs alike:
- * the PDF of a paper printed before an edit brought a new character into the book uses the same
- * glyph ids as one printed after it, and the merge (render/print/pdf/fonts.ts) embeds the face
- * once. Otherwise as subset-font calls it: every layout feature kept, no other flag; the
- * vertical metrics are dropped besides (DROPPED_TABLES).
+ * harfbuzz's subsetter (harfbuzzjs's hb-subset wasm), called as subset-font called it — every
+ * layout feature kept, the characters' glyphs (and what their features reach) — which gave the
+ * same bytes on all 258 font files juan had decoded. Called directly for what subset-font does
+ * not offer: `retainGids` (HB_SUBSET_FLAGS_RETAIN_GIDS), for print. A print subset keeps the
+ * glyph ids of the font file it is cut from, so the subsets of one face made for two versions of
+ * a book number their glyphs alike: the PDF of a paper printed before an edit brought a new
+ * character into the book uses the same glyph ids as one printed after it, and the merge
+ * (render/print/pdf/fonts.ts) embeds the face once. Those subsets also drop the vertical
+ * metrics (the book is set horizontally, and with every glyph id kept they are as long as hmtx).
  */
 const HB_MEMORY_MODE_WRITABLE = 2;
 const HB_SUBSET_SETS_DROP_TABLE_TAG = 3;
 const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
-/** Vertical metrics: the book is set horizontally, and with every glyph id kept they are as long as hmtx. */
-const DROPPED_TABLES = ['vhea', 'vmtx', 'VORG'];
-const tag = (s) => [...s].reduce((a, c) => (a << 8) + c.charCodeAt(0), 0) >>> 0;
 const HB_SUBSET_FLAGS_RETAIN_GIDS = 0x00000002;
+const VERTICAL_METRICS = ['vhea', 'vmtx', 'VORG'];
+const tag = (s) => [...s].reduce((a, c) => (a << 8) + c.charCodeAt(0), 0) >>> 0;
 let subsetWasm = null;
 
 async function harfbuzzSubset() {
@@ -99,7 +99,7 @@ async function harfbuzzSubset() {
   return subsetWasm;
 }
 
-async function subsetRetainingGids(sfnt, codepoints) {
+async function subsetSfnt(sfnt, codepoints, retainGids) {
   const hb = await harfbuzzSubset();
   const heap = () => new Uint8Array(hb.memory.buffer); // the memory may grow: a fresh view each time
   const input = hb.hb_subset_input_create_or_fail();
@@ -113,9 +113,11 @@ async function subsetRetainingGids(sfnt, codepoints) {
     const features = hb.hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG);
     hb.hb_set_clear(features);
     hb.hb_set_invert(features);
-    hb.hb_subset_input_set_flags(input, hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_RETAIN_GIDS);
-    const dropped = hb.hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (const t of DROPPED_TABLES) hb.hb_set_add(dropped, tag(t));
+    if (retainGids) {
+      hb.hb_subset_input_set_flags(input, hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_RETAIN_GIDS);
+      const dropped = hb.hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+      for (const t of VERTICAL_METRICS) hb.hb_set_add(dropped, tag(t));
+    }
     const unicodes = hb.hb_subset_input_unicode_set(input);
     for (const cp of codepoints) hb.hb_set_add(unicodes, cp);
     const subset = hb.hb_subset_or_fail(face, input);
@@ -146,8 +148,7 @@ const ops = {
   },
   async subset({ file, codepoints, retainGids }) {
     const { sfnt } = await decode(file);
-    const buffer = Buffer.from(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength);
-    const data = retainGids ? await subsetRetainingGids(sfnt, codepoints) : new Uint8Array(await subsetFont(buffer, String.fromCodePoint(...codepoints), { targetFormat: 'sfnt' }));
+    const data = await subsetSfnt(sfnt, codepoints, retainGids);
     return { result: { data }, transfer: [data.buffer] };
   },
 };

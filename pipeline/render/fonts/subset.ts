@@ -4,7 +4,7 @@
  * Why: the browser pays for every font file it loads (decode, sanitise) and a whole CJK face
  * is large — LXGW WenKai alone is a 7 MB woff2, Noto Serif SC ~120 slices per book. A subset
  * of each face with the book's characters is a few hundred KB and loads in milliseconds.
- * harfbuzz (subset-font) keeps the OpenType layout tables of the kept glyphs, so `halt`
+ * harfbuzz (font-worker.mjs subsetSfnt) keeps the OpenType layout tables of the kept glyphs, so `halt`
  * (punctuation compression) and kerning still work.
  *
  * A face's characters are looked up in its files in order (fontsource.ts); one subset is
@@ -32,7 +32,7 @@ export interface FaceSpec {
   weight: number;
   /**
    * Keep the glyph ids of the font file (print): subsets of one face for two versions of a
-   * book then number their glyphs alike (font-worker.mjs subsetRetainingGids).
+   * book then number their glyphs alike (font-worker.mjs subsetSfnt).
    */
   retainGids?: boolean;
 }
