@@ -70,19 +70,19 @@ export function contentAssets(html: string): ContentAssets {
   const math = usesMath(html);
   const code = usesCode(html);
   const files: ContentAssets['files'] = [];
+  /** A font file served at `served` (under the assets base), read from its package at `source`. */
+  const woff2 = (served: string, source: string) => files.push({ path: served, type: 'font/woff2', data: readFileSync(source), source });
   const parts: Array<(base: string) => string> = [];
   if (math) {
     // woff2 only: every browser that runs Paged.js reads it
     const css = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
     for (const name of readdirSync(path.join(KATEX_DIST, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
-      const source = path.join(KATEX_DIST, 'fonts', name);
-      files.push({ path: `katex/${name}`, type: 'font/woff2', data: readFileSync(source), source });
+      woff2(`katex/${name}`, path.join(KATEX_DIST, 'fonts', name));
     }
     parts.push((base) => css.replace(/url\(fonts\//g, `url(${base}/katex/`));
     // accented letters set precomposed (content/index.ts precomposeAccents)
     for (const sub of ['latin', 'latin-ext']) {
-      const source = path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`);
-      files.push({ path: `fonts/noto-serif-${sub}-400-italic.woff2`, type: 'font/woff2', data: readFileSync(source), source });
+      woff2(`fonts/noto-serif-${sub}-400-italic.woff2`, path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`));
     }
     parts.push((base) =>
       ['latin', 'latin-ext']
@@ -92,8 +92,7 @@ export function contentAssets(html: string): ContentAssets {
   }
   if (drawsContentFontChars(html)) {
     for (const weight of [400, 700]) {
-      const source = path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`);
-      files.push({ path: `fonts/noto-serif-greek-${weight}.woff2`, type: 'font/woff2', data: readFileSync(source), source });
+      woff2(`fonts/noto-serif-greek-${weight}.woff2`, path.join(SERIF, `noto-serif-greek-${weight}-normal.woff2`));
     }
     parts.push((base) =>
       [400, 700]
@@ -103,8 +102,7 @@ export function contentAssets(html: string): ContentAssets {
   }
   if (code) {
     for (const weight of [400, 700]) {
-      const source = path.join(MONO, `jetbrains-mono-latin-${weight}-normal.woff2`);
-      files.push({ path: `fonts/jetbrains-mono-latin-${weight}.woff2`, type: 'font/woff2', data: readFileSync(source), source });
+      woff2(`fonts/jetbrains-mono-latin-${weight}.woff2`, path.join(MONO, `jetbrains-mono-latin-${weight}-normal.woff2`));
     }
     parts.push((base) =>
       [400, 700]
