@@ -3,7 +3,7 @@
  * a cached build like a cold one). The print subsets of every face then change, and the cached
  * PDFs of the other papers were printed with the old ones: their fonts are shared with the new
  * subsets only because print subsets keep the glyph ids of the font files (fonts/font-worker.mjs
- * subsetRetainingGids) — before, the book embedded every face twice. On the seed: one paper laid
+ * subsetSfnt) — before, the book embedded every face twice. On the seed: one paper laid
  * out again, each face once, the new characters printed, pages equal to a cold build of the
  * edited manuscript (pdftoppm -r 40 -gray per page, pdftotext).
  */
