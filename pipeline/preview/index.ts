@@ -59,9 +59,22 @@ export interface Preview {
 /** Files that change the book but not its look are ignored: the outputs, the cache, editors' swap files. */
 const IGNORED = /(^|[\\/])(\.[^\\/]*\.sw[a-p]|[^\\/]*~|\.#[^\\/]*|4913|\.juan[^\\/]*|\.DS_Store)$/;
 
-export async function startPreview(options: PreviewOptions, callbacks: PreviewCallbacks = {}): Promise<Preview> {
+/** A preview's Chromium gets this long to come up (a launch; each build has its own limits). */
+export const PREVIEW_LAUNCH_MS = 120_000;
+
+/**
+ * `launched`: a Chromium the caller started already (the CLI starts it before it loads this
+ * module, as for `juan build`: ~0.1 s sooner); closed here if the preview cannot start.
+ */
+export async function startPreview(options: PreviewOptions, callbacks: PreviewCallbacks = {}, launched?: LaunchingBrowser): Promise<Preview> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const inputs = resolveInputs(options); // a missing manuscript is a usage error before anything starts
+  let inputs: ReturnType<typeof resolveInputs>;
+  try {
+    inputs = resolveInputs(options); // a missing manuscript is a usage error before anything starts
+  } catch (error) {
+    void launched?.session.then((s) => s.close(), () => {});
+    throw error;
+  }
   const cacheDir = resolve(cwd, options.cacheDir ?? join('.cache', 'juan'));
 
   // One Chromium for the whole session; launched again if it died (a crash fails one build).
@@ -70,17 +83,22 @@ export async function startPreview(options: PreviewOptions, callbacks: PreviewCa
   let session: Promise<BrowserSession> | null = null;
   /** Whether `session` has settled: a launch still under way is handed to the build as it is (the build reads the manuscript meanwhile). */
   let settled = false;
-  const launch = () => {
+  const track = (launching: Promise<BrowserSession>) => {
     settled = false;
-    const launching = BrowserSession.launch({ timeoutMs: 120_000 });
     launching.then(() => (settled = true), () => (settled = true));
     return launching;
   };
-  try {
-    findChromium();
-    session = launch();
-  } catch {
-    /* no browser: the first build says so */
+  const launch = () => track(BrowserSession.launch({ timeoutMs: PREVIEW_LAUNCH_MS }));
+  if (launched) {
+    launched.setTimeLimit(PREVIEW_LAUNCH_MS);
+    session = track(launched.session);
+  } else {
+    try {
+      findChromium();
+      session = launch();
+    } catch {
+      /* no browser: the first build says so */
+    }
   }
   const { runBuild } = await import('../commands/build.ts');
   const browser = async (): Promise<LaunchingBrowser | false> => {
