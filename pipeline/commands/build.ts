@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { PageMap, Volume } from '../model/types.ts';
 import type { PDFDocument } from 'pdf-lib';
-import { BuildCache } from '../cache/store.ts';
+import { BuildCache, flushCacheWrites } from '../cache/store.ts';
 import { parseCacheFor } from '../normalize/parse.ts';
 import { BrowserSession, findChromium, type LaunchingBrowser } from '../render/print/browser.ts';
 import { earlyTabs } from '../render/print/schedule.ts';
@@ -118,6 +118,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   } finally {
     launching?.setTimeLimit(0); // a launch still under way (the build failed early) is given up
     await closeBrowser();
+    await flushCacheWrites(); // the cache is whole when the build returns, failed or not
   }
 
   /** Close the early tabs' server and the browser (both safe to call again). */

@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PageMap, Volume } from '../../model/types.ts';
-import { BuildCache } from '../../cache/store.ts';
+import { BuildCache, flushCacheWrites } from '../../cache/store.ts';
 import { alignClock } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { useFontWorkerPort } from '../fonts/subset.ts';
@@ -49,6 +49,7 @@ parentPort!.on('message', async ({ id, volume, pageMap, cacheDir }: EpubRequest)
   const cache = cacheDir ? new BuildCache(cacheDir) : undefined;
   try {
     const data = await renderEpub(volume, pageMap, { cache });
+    await flushCacheWrites(); // the build may end as soon as it has the EPUB
     parentPort!.postMessage({ id, data, stats: cache?.stats ?? null } satisfies EpubReply, [data.buffer as ArrayBuffer]);
   } catch (error) {
     parentPort!.postMessage({ id, error: serializeError(error) } satisfies EpubReply);
