@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BuildCache } from '../../pipeline/cache/store.ts';
+import { BuildCache, flushCacheWrites } from '../../pipeline/cache/store.ts';
 import { readVolume, resolveInputs } from '../../pipeline/commands/inputs.ts';
 import type { Paragraph } from 'mdast';
 import type { PageMap, Volume } from '../../pipeline/model/types.ts';
@@ -46,6 +46,7 @@ describe('EPUB paper files from the cache', () => {
     const fresh = await renderEpub(volume, map, { embedFont: false });
     const cache = new BuildCache(join(dir, 'seed'));
     await renderEpub(seedVolume(), map, { embedFont: false, cache });
+    await flushCacheWrites(); // the build's last step: its entries on disk
     expect(readdirSync(join(dir, 'seed', 'epubpaper'))).toHaveLength(n);
 
     const read = await paperHits(cache, () => renderEpub(seedVolume(), map, { embedFont: false, cache }));
@@ -85,6 +86,7 @@ describe('EPUB paper files from the cache', () => {
       expect(same(epub, fresh), round).toBe(true);
     }
     // every paper was kept (their ids are all the paper's own: none fell back to the uncached path)
+    await flushCacheWrites();
     expect(readdirSync(join(dir, 'content', 'epubpaper'))).toHaveLength(papers(volume).length);
     const messages = epubcheck(await renderEpub(read(), shifted(map, 6), { cache }));
     const counts = countBySeverity(messages);

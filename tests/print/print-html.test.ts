@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeVolume } from '../../bench/make-volume.ts';
 import { readVolume, resolveInputs } from '../../pipeline/commands/inputs.ts';
 import type { Volume } from '../../pipeline/model/types.ts';
-import { BuildCache } from '../../pipeline/cache/store.ts';
+import { BuildCache, flushCacheWrites } from '../../pipeline/cache/store.ts';
 import { chunkBodyHtml, planChunks } from '../../pipeline/render/print/chunk-plan.ts';
 import { printBody, printBook, printDocument } from '../../pipeline/render/print/document.ts';
 import { rectoHeads } from '../../pipeline/render/running-head.ts';
@@ -114,6 +114,7 @@ describe('the paper HTML cache', () => {
     const heads = await rectoHeads(volume);
     const fresh = printBook(volume, heads);
     printBook(volume, heads, cache);
+    await flushCacheWrites(); // on disk before the entry is planted there
     const target = papers(volume)[4]!.id;
     for (const file of readdirSync(join(dir, 'cache-stale', 'paperhtml'))) {
       const path = join(dir, 'cache-stale', 'paperhtml', file);
