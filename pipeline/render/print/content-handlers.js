@@ -81,6 +81,35 @@
   }
 
   /*
+   * The start of a table: its caption and header never end a page with fewer than two body rows
+   * under them (the statistical communiqué of the real corpus had 「表1 …」 and the header alone at
+   * a page foot, the rows on the next page without a 续表 caption). When a page overflows inside
+   * a table that starts on this page, before its second body row, the whole table goes to the
+   * next page — unless the table opens the page (it would only move again).
+   */
+  function tableHead(overflow, at, rendered) {
+    const el = at.nodeType === 1 ? at : at.parentElement;
+    const table = el && el.closest('table');
+    if (!table || !rendered.contains(table) || table.hasAttribute('data-split-from') || !table.classList.contains('juan-table')) return;
+    const body = table.querySelector(':scope > tbody');
+    let rows = 0;
+    for (const tr of body ? body.children : []) {
+      const order = tr.compareDocumentPosition(at);
+      if (tr === el || tr.contains(el) || !(order & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+      rows++;
+    }
+    if (rows >= 2) return;
+    const before = document.createRange();
+    before.setStart(rendered, 0);
+    before.setEndBefore(table);
+    if (!before.toString().trim() && !before.cloneContents().querySelector('img, svg, table, figure')) return;
+    const moved = document.createRange();
+    moved.setStartBefore(table);
+    moved.setEnd(overflow.endContainer, overflow.endOffset);
+    return moved;
+  }
+
+  /*
    * A table split between pages keeps at least two body rows on each part: one row alone under
    * the repeated header and 「续表N」 reads as an accident, as a widow line does (kaiyuanshe's 续表1.1
    * had only its 15th row). When a page overflows at a row and the rest of that table is this one
@@ -92,6 +121,8 @@
       if (!overflow || !rendered || !this.chunker || !this.chunker.source) return;
       const c = overflow.startContainer;
       const at = c.nodeType === 1 && overflow.startOffset < c.childNodes.length ? c.childNodes[overflow.startOffset] : c;
+      const head = tableHead(overflow, at, rendered);
+      if (head) return head;
       const row = (at.nodeType === 1 ? at : at.parentElement)?.closest('tr');
       const body = row && row.parentElement;
       if (!body || body.nodeName !== 'TBODY' || !rendered.contains(row)) return;
