@@ -16,6 +16,8 @@ import { editText, plain, sourceSlice, type Edit } from '../text.ts';
 export const examples: RuleExamples = {
   ok: [
     '# 标题\n\n正文。\n\n2018 年 10 月\n',
+    // a link whose text is only a line break (a web page's icon link): no folio line, nothing removed
+    '[\n](https://example.com/ask "问")\n\n# 标题\n\n正文。\n',
     // content that repeats: bold labels, quote sources with links, list numbers, end marks
     '# 标题\n\n**亮点：**\n\n甲。\n\n**亮点：**\n\n乙。\n\n**亮点：**\n\n丙。\n',
     '# 标题\n\n甲。\n\n-- [读者](https://a.b/1)\n\n乙。\n\n-- [读者](https://a.b/2)\n\n丙。\n\n-- [读者](https://a.b/3)\n',
@@ -88,6 +90,7 @@ export default defineRule({ id: 'page-furniture' }, (tree, file, ctx) => {
     }
     // folio lines inside a paragraph: whole lines only (the first line of the paragraph too — a paragraph
     // left with a folio first line would lose it when the normalized text is read again)
+    let cut = false;
     node.children.forEach((child, c) => {
       if (child.type !== 'text' || !child.value.includes('\n')) return;
       const lines = child.value.split('\n');
@@ -107,9 +110,11 @@ export default defineRule({ id: 'page-furniture' }, (tree, file, ctx) => {
         else edits.push({ start: Math.max(0, starts[i] - 1), end: child.value.length, insert: '' });
         i = j;
       }
+      if (edits.length) cut = true;
       editText(file, child, edits);
     });
-    if (!plain(node).trim()) remove.add(node);
+    // a paragraph that was only folio lines goes; one that never had text (a link without text: its URL is content) stays
+    if (cut && !plain(node).trim() && node.children.every((c) => c.type === 'text')) remove.add(node);
   });
   // running heads repeat a title: the book's, or one in the manuscript
   const titles = new Set<string>();
