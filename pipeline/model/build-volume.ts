@@ -205,7 +205,8 @@ function frontSections(nodes: RootContent[], ...metas: Array<Partial<BookConfig>
       sections.push(open);
       continue;
     }
-    if (n.type === 'paragraph' && (!t || TITLE_PAGE_LINE.test(t))) continue;
+    // an empty paragraph is skipped, not one with only an image or a link without text (its URL is content)
+    if (n.type === 'paragraph' && ((!t && n.children.every((c) => c.type === 'text' || c.type === 'break')) || TITLE_PAGE_LINE.test(t))) continue;
     if (!open) {
       openDepth = 0;
       open = { id: `front-${sections.length + 1}`, title: null, body: [], position: nodePos(n) };
@@ -355,7 +356,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
   missing.sort((a, b) => a.index - b.index);
 
-  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file);
+  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file, front);
   return { meta, source: path, parts, missing, ...(front.length ? { front } : {}) };
 }
 
@@ -370,7 +371,7 @@ const fileKey = (url: string) => decodeURIComponent(url.split('#')[0]!.split('?'
  * the book, an anchor we do not keep) becomes plain text, with a warning: a dead link in the
  * EPUB is an error, and in print it leads nowhere.
  */
-function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | null }>, entryOf: (k: number) => number, file: VFile): void {
+function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | null }>, entryOf: (k: number) => number, file: VFile, front: FrontSection[] = []): void {
   const byFile = new Map<string, string>();
   papers.forEach((p, k) => {
     const href = entries[entryOf(k)]?.href;
@@ -406,7 +407,8 @@ function resolveLocalLinks(papers: Paper[], entries: Array<{ href?: string | nul
     if (changed) unsettle(parent);
     return changed;
   };
-  for (const p of papers) {
+  // the papers' bodies and the front text's (a web page saved as Markdown opens with the site's own links: `/english/`)
+  for (const p of [...papers, ...front]) {
     const holder: { children?: RootContent[] } = { children: p.body };
     walk(holder);
     p.body = holder.children!;
