@@ -65,8 +65,8 @@ const Build = Type.Object(
 
 /** Ids of the normalization rules (pipeline/normalize/preset.ts; a test keeps the two lists equal). */
 export const NORMALIZE_RULE_IDS = [
-  'encoding-hygiene', 'raw-html', 'image-source', 'page-furniture', 'role-markup', 'letter-spaced-title', 'toc-entries', 'paper-header',
-  'join-page-break-paragraphs', 'run-in-head-style', 'numbered-run-in-head', 'fullwidth-punctuation', 'reconcile-toc', 'heading-level-from-numbering',
+  'encoding-hygiene', 'raw-html', 'image-source', 'page-furniture', 'role-markup', 'letter-spaced-title', 'toc-entries', 'numbered-line-heading',
+  'paper-header', 'join-page-break-paragraphs', 'run-in-head-style', 'numbered-run-in-head', 'fullwidth-punctuation', 'reconcile-toc', 'heading-level-from-numbering',
 ] as const;
 
 const Switch = Type.Union([Type.Literal('off'), Type.Literal('on')], { description: 'off = 全书不运行这条规则' });

@@ -18,6 +18,7 @@ import fullwidthPunctuation from './rules/fullwidth-punctuation.ts';
 import reconcileToc from './rules/reconcile-toc.ts';
 import headingLevelFromNumbering from './rules/heading-level-from-numbering.ts';
 import joinPageBreakParagraphs from './rules/join-page-break-paragraphs.ts';
+import numberedLineHeading from './rules/numbered-line-heading.ts';
 
 export const preset: Rule[] = [
   encodingHygiene,
@@ -29,6 +30,9 @@ export const preset: Rule[] = [
   roleMarkup,
   letterSpacedTitle,
   tocEntries,
+  // a section title that lost its `#`: a heading before the papers and their units are read (paper-header),
+  // and before any rule could join it to its body or read it as a run-in head
+  numberedLineHeading,
   paperHeader,
   joinPageBreakParagraphs,
   runInHeadStyle,
