@@ -17,6 +17,8 @@ export interface ChangeList {
   counts: Record<string, number>;
   joins: string[];
   deletions: string[];
+  /** Lines made headings (numbered-line-heading): a change of structure, each audited by its place. */
+  headings: string[];
 }
 
 /** A fixture's manuscript: `manuscript.md`, or the one Markdown file beside SOURCE.md (named by the book, as a user would hand it in). */
@@ -35,13 +37,15 @@ export function changeList(result: NormalizeResult): ChangeList {
   const counts: Record<string, number> = {};
   const joins: string[] = [];
   const deletions: string[] = [];
+  const headings: string[] = [];
   for (const m of result.file.messages) {
     if (OTHERS.has(m.ruleId ?? '')) continue;
     const key = `${m.ruleId} ${m.fatal === false ? '警告' : '修改'}`;
     counts[key] = (counts[key] ?? 0) + 1;
     if (m.fatal === false) continue;
     if (m.ruleId === 'join-page-break-paragraphs') joins.push(`${m.line}:${m.column} ${m.reason}`);
+    if (m.ruleId === 'numbered-line-heading') headings.push(`${m.line}:${m.column} ${m.reason}`);
     if (m.ruleId === 'page-furniture' || ((m.ruleId === 'raw-html' || m.ruleId === 'role-markup') && m.reason.startsWith('删除'))) deletions.push(`${m.line}:${m.column} ${m.reason}`);
   }
-  return { counts: Object.fromEntries(Object.entries(counts).sort()), joins, deletions };
+  return { counts: Object.fromEntries(Object.entries(counts).sort()), joins, deletions, headings };
 }

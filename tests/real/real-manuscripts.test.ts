@@ -40,7 +40,13 @@ const FIXTURES: Fixture[] = [
   { name: 'rust-magazine-2021', title: 'Rust语言开源杂志（2021）', papers: 7, first: '本月简报：官方动态', last: 'Rustc Dev Guide 中文翻译启动', date: null, front: ['为了丰富 Rust 社区成员的学习文化生活而特别推出此刊！'] },
   // a textbook chapter with math ($…$, $$…$$), tables and code, assembled from its section files; the file named by the book
   { name: 'd2l-word-embedding', title: '动手学深度学习', papers: 4, first: '自然语言处理：预训练', last: '全局向量的词嵌入（GloVe）', date: null },
-  { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 14, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
+  // 「十、依法执行备案工作…」 lost its `##` in the source: numbered-line-heading makes it a section again (15 units: the lead text and 一 … 十四)
+  { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 15, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
+  // a web page saved as Markdown (the statistical communiqué): the site's navigation before the first
+  // heading is front text; the site's two `##` lines (date, font size) are the only unnumbered headings,
+  // so they are the units, and the communiqué's 一、…十二、 lines (no `#` in the source) its sections;
+  // no title in the text juan can tell from the site's lines: the folder's name (as for manuscript.md)
+  { name: 'nbs-2025-communique', title: 'nbs-2025-communique', papers: 2, first: '2026/02/28 09:30 |', last: 'Aa 字体： 小 中 大 | 分享到：', date: null, front: ['搜索'] },
 ];
 
 const pdfText = (pdf: string, first?: number, last?: number) =>
