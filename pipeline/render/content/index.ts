@@ -266,6 +266,8 @@ export const contentHandlers: Record<string, Handler> = {
       if (section.type !== 'element') continue;
       for (const row of section.children) {
         if (row.type !== 'element') continue;
+        // a header row without text (a table from an HTML page without <th>): content.css prints no band and no header rule for it
+        if (section.tagName === 'thead' && !hastText(row).trim()) row.properties = { ...row.properties, className: ['juan-empty-head'] };
         for (const cell of row.children) {
           if (cell.type !== 'element') continue;
           // alignment as a class: `align` is not valid in EPUB's XHTML
