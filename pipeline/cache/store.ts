@@ -88,8 +88,10 @@ export class BuildCache {
   }
 
   /** Write an entry (temp file + rename, in the thread pool: see `pending`); a write that fails is not counted. */
-  put(ns: string, key: string, ext: string, data: Uint8Array | string): void {
+  put(ns: string, key: string, ext: string, given: Uint8Array | string): void {
     const path = this.file(ns, key, ext);
+    // a copy: the caller may change or transfer its bytes while they are being written
+    const data = typeof given === 'string' ? given : Buffer.from(given);
     try {
       mkdirSync(join(this.dir, ns), { recursive: true }); // made again if someone removed the cache meanwhile (juan preview runs for hours)
     } catch {

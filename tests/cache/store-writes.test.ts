@@ -26,6 +26,16 @@ describe('cache writes in the thread pool', () => {
     expect(readdirSync(join(dir, 'a', 'layout'))).toEqual(['k1.json']); // no temp file left behind
   });
 
+  it('writes the bytes as they were when put, whatever the caller does with its buffer afterwards', async () => {
+    const cache = new BuildCache(join(dir, 'e'));
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    cache.put('pdf', 'k', 'pdf', bytes);
+    bytes.fill(9);
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] }); // detached, as a transfer to a thread leaves it
+    await flushCacheWrites();
+    expect([...readFileSync(join(dir, 'e', 'pdf', 'k.pdf'))]).toEqual([1, 2, 3, 4]);
+  });
+
   it('many entries at once all arrive', async () => {
     const cache = new BuildCache(join(dir, 'b'));
     for (let i = 0; i < 400; i++) cache.putJson('place', `s${i}`, { pdf: 'p', from: i, count: 1 });
