@@ -68,6 +68,16 @@ describe.each(FIXTURES)('real manuscript %s, printed', (name) => {
     expect(loose.filter((l) => l.gap > 0.5 && !l.beforeWord)).toEqual([]);
   }, 600_000);
 
+  it('sets every table caption that fits the type area on one line, also over a narrow table', async () => {
+    // content-handlers.js fixColumns widens a table to its caption's one line; the communiqué's
+    // 「表2 2025年居民消费价格比上年涨跌幅度」 over a four-column table wrapped into two lines before
+    const html = readFileSync(join(out, 'print.html'), 'utf8');
+    const pdf = build();
+    const captions = [...html.matchAll(/<caption>([^<]+)<\/caption>/g)].map((m) => squeeze(m[1]!)).filter((c) => [...c].length <= 36);
+    const lines = new Set((await readPdf(pdf)).flatMap((page) => pageLines(page).map(squeeze)));
+    expect(captions.filter((c) => !lines.has(c))).toEqual([]);
+  }, 600_000);
+
   it('keeps at least two rows of a split table on its continued part (续表)', async () => {
     // the part after a 「续表N」 caption and the header row: its rows are the lines that open with a
     // rank or serial number (every table of these books that splits has one). On main before

@@ -38,6 +38,19 @@
     const whole = withoutRefs(node.cloneNode(true));
     probe.appendChild(whole);
     host.appendChild(probe);
+    // a table narrower than its caption on one line is widened to it (as far as the type area allows):
+    // 「表2 …」 over a narrow table otherwise wraps into a column of its own width
+    const caption = whole.querySelector(':scope > caption');
+    if (caption) {
+      const line = document.createElement('span');
+      line.style.whiteSpace = 'nowrap';
+      line.textContent = caption.textContent;
+      caption.appendChild(line);
+      const wanted = Math.ceil(line.getBoundingClientRect().width) + 1;
+      line.remove();
+      const room = host.getBoundingClientRect().width;
+      if (wanted > whole.getBoundingClientRect().width && wanted <= room) whole.style.minWidth = wanted + 'px';
+    }
     const width = whole.getBoundingClientRect().width;
     const cells = Array.from(whole.querySelectorAll(':scope > thead > tr:first-child > *')).map((c) => c.getBoundingClientRect().width);
     probe.remove();
