@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeManuscript } from '../../pipeline/normalize/index.ts';
 import type { Paper, Volume } from '../../pipeline/model/types.ts';
+import { volumeToMarkdown } from '../../pipeline/render/markdown.ts';
 
 const read = (text: string, path = '/tmp/文集/周刊.md') => normalizeManuscript({ path, text });
 const papers = (v: Volume): Paper[] => v.parts.flatMap((p) => p.chapters.flatMap((c) => c.papers));
@@ -28,6 +29,21 @@ describe('structure', () => {
     expect(r.volume.meta.date).toBe('2021-12-24');
     // the preamble is the first unit's text, not lost
     expect(bodyText(papers(r.volume)[0]!)).toContain('特作如下决定');
+  });
+
+  it('a law’s 第X章 with its articles under it are its units, never dividers that lose the articles', () => {
+    const law = '# 某某促进法\n\n2021年4月29日 某会议通过\n\n## 第一章　总则\n\n第一条 为了促进某某，制定本法。\n\n第二条 本法适用于某某。\n\n## 第二章　附则\n\n第三条 本法自公布之日起施行。\n';
+    const r = read(law);
+    expect(titles(r.volume)).toEqual(['某某促进法', '第一章　总则', '第二章　附则']);
+    expect(bodyText(papers(r.volume)[1]!)).toContain('第二条 本法适用于某某');
+    expect(bodyText(papers(r.volume)[2]!)).toContain('第三条');
+    // the normalized manuscript reads back as the same units (its 目录 lists 「第一章　总则」 as a paper)
+    const again = read(volumeToMarkdown(r.volume), '/tmp/文集/again.md');
+    expect(titles(again.volume)).toEqual(titles(r.volume));
+    // a 第X章 line that only opens the papers after it still divides the volume
+    const volume = read('# 目录\n\n第一章 发展篇\n\n甲文\t市甲局\n\n乙文\t市乙局\n\n## 第一章 发展篇\n\n### 甲文\n\n市甲局\n\n甲的正文。\n\n### 乙文\n\n市乙局\n\n乙的正文。\n');
+    expect(titles(volume.volume)).toEqual(['甲文', '乙文']);
+    expect(volume.volume.parts[0]!.chapters[0]!.title).toBe('发展篇');
   });
 
   it('a document whose title has no text of its own before the first section gets no empty unit', () => {

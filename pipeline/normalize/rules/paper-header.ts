@@ -193,5 +193,26 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     papers.push(head);
   }
+  // A 第X篇 / 第X章 heading with text of its own under it, before the next paper, part or chapter, is a
+  // unit: a law's 「第一章 总则」 and its articles. Only a heading that just opens the papers after it
+  // divides the volume — as a divider, the text under it would belong to no paper and be lost.
+  const before = papers.length;
+  for (let i = begin; i < kids.length; i++) {
+    const n = kids[i]!;
+    const role = roleOf(n);
+    if (n.type !== 'heading' || (role !== 'part' && role !== 'chapter')) continue;
+    let own = false;
+    for (let j = i + 1; j < kids.length && !own; j++) {
+      const r = roleOf(kids[j]!);
+      if (r === 'paper-title' || r === 'part' || r === 'chapter' || r === 'toc') break;
+      own = kids[j]!.type !== 'heading' && kids[j]!.type !== 'yaml' && kids[j]!.type !== 'html' && !!plain(kids[j]!).trim();
+    }
+    if (!own) continue;
+    juan(n).role = 'paper-title';
+    papers.push({ node: n, title: plain(n).trim(), subtitle: null, unit: null });
+  }
+  // one title above such 章 is a single document's (a law's name): the book's title, its 章 the units
+  if (papers.length > before && before <= 1 && (before === 0 || (papers[0]!.node.type === 'heading' && papers[0]!.node.depth === 1))) file.data.structure = 'document';
+  papers.sort((a, b) => kids.indexOf(a.node) - kids.indexOf(b.node));
   file.data.papers = papers;
 });

@@ -7,6 +7,7 @@
  */
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from 'mdast';
 import type { VFile } from 'vfile';
+import YAML from 'yaml';
 import type { TocData, TocItem } from '../../model/normalized.ts';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule, type RuleContext } from '../define-rule.ts';
@@ -111,6 +112,20 @@ function isShortLine(n: RootContent): boolean {
   return !!t && [...t].length <= 12 && !t.includes('\n') && !/[。；！？]/.test(t);
 }
 
+/** The paper titles our normalized manuscript's front matter lists (`juan.papers`). */
+function storedPaperTitles(kids: RootContent[]): string[] {
+  for (const n of kids) {
+    if (n.type !== 'yaml' || !/^juan:/m.test(n.value)) continue;
+    try {
+      const papers = (YAML.parse(n.value) as { juan?: { papers?: Array<{ title?: unknown }> } })?.juan?.papers ?? [];
+      return papers.map((p) => p.title).filter((t): t is string => typeof t === 'string');
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
+
 export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   const kids = tree.children;
   const isTocTitle = (n: RootContent) => (n.type === 'heading' || n.type === 'paragraph') && /^目\s*录$/.test(plain(n).replace(/[\s\u3000]/g, ' ').trim());
@@ -133,6 +148,9 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   // as its bare title: a 目录 line there, not junk
   const ours = kids.some((n) => n.type === 'yaml' && /^juan:/m.test(n.value));
   const parseLine = (line: string) => parseTocLine(line) ?? (ours && line.trim() ? { title: line.trim(), unit: null, page: null } : null);
+  // …and a paper titled like a 篇 or 章 (a law's 「第一章 总则」 with its articles is a unit): its 目录
+  // line and its heading are the paper's, as the front matter's list of papers says
+  const papersTitled = new Set(ours ? storedPaperTitles(kids) : []);
   const depth = head.type === 'heading' ? head.depth : 0;
   const toc: TocData = { position: ctx.at(head), parts: [], entries: [], form: 'lines' };
   juan(head).role = 'toc';
@@ -177,14 +195,14 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
     const text = plain(node).trim();
     const pm = text.match(PART_RE);
     const cm = text.match(CHAPTER_RE);
-    if (pm && !text.includes('\n')) {
+    if (pm && !text.includes('\n') && !papersTitled.has(text)) {
       toc.parts.push({ label: `第${pm[1]}篇`, title: pm[2].trim(), position: ctx.at(node), chapters: [] });
       part = toc.parts.length - 1;
       chapter = -1;
       juan(node).role = 'toc';
       continue;
     }
-    if (cm && !text.includes('\n')) {
+    if (cm && !text.includes('\n') && !papersTitled.has(text)) {
       if (part < 0) {
         toc.parts.push({ label: '', title: '', position: ctx.at(node), chapters: [] });
         part = 0;
