@@ -40,6 +40,8 @@ export const examples: RuleExamples = {
     { in: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从\n\n2003年的96亿元增长到2017年的1005.6亿元。\n', out: '# 题目\n\n市甲局\n\n其中全市家电行业规模以上企业的工业总产值从2003年的96亿元增长到2017年的1005.6亿元。\n', messages: ['5:22 join-page-break-paragraphs'] },
     // a numbered run-in head with the start of its body, cut: joined (a sentence ends inside it, so it is no title)
     { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带\n\n动产业升级，还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:23 join-page-break-paragraphs'] },
+    // an article of a law cut at a page break: joined (「第一条 …」 is prose, not a numbered title)
+    { in: '# 某法\n\n## 第一章　总则\n\n第一条 为了全面实施乡村振兴战略，促进农业全面升级、农村全面\n\n进步、农民全面发展，制定本法。\n', out: '# 某法\n\n## 第一章　总则\n\n第一条 为了全面实施乡村振兴战略，促进农业全面升级、农村全面进步、农民全面发展，制定本法。\n', messages: ['5:31 join-page-break-paragraphs'] },
     // cut after a half-width comma (this rule runs before fullwidth-punctuation turns it into 「，」)
     { in: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级,\n\n还是在促进节能减排上，都发挥了作用。\n', out: '# 题目\n\n市甲局\n\n4、创新成效不断显现。无论是拉动经济增长、带动产业升级，还是在促进节能减排上，都发挥了作用。\n', messages: ['5:29 join-page-break-paragraphs'] },
     // too short to have filled a printed line: a warning, nothing joined
@@ -56,6 +58,8 @@ const MID = /[\p{Script=Han}、，,]$/u;
 const CAPTION = /^\s*(?:续?[表图]\s*[\d一二三四五六七八九十]|(?:Table|Fig(?:ure)?\.?)\s*\d)/i;
 const DATE = /^\s*(?:\d{4}|[一二〇零○]{4})\s*年(?:\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?(?=\s|$)/;
 /** Only a number (`1、`): an item label whose text follows in the next paragraph. */
+/** An article of a law or regulation: 「第十条」 and its text after a space. */
+const ARTICLE = /^\s*第[一二三四五六七八九十百零〇\d]+条[ \u3000]+\S/;
 const NUMBER_ONLY = /^\s*(?:\d{1,3}|[一二三四五六七八九十]+|[（(]\s*[\d一二三四五六七八九十]+\s*[）)])\s*[、.．]?\s*$/;
 const NUMBERED = /^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|\d{1,3}\s*[、.．)）]|第[一二三四五六七八九十百\d]+[、，：:\s章节条部分]|[-*+•·●○■□◆▪►✓]\s)/;
 const URL_END = /(?:https?:\/\/|www\.)\S*\s*$/;
@@ -80,7 +84,8 @@ function notProse(p: Paragraph): string {
   // a numbered line that does not finish a sentence is a section title written as a paragraph —
   // unless a sentence ends inside it: 「4、创新成效不断显现。无论是…带」 is a run-in head and the start
   // of its body, cut (numbered-run-in-head makes the head bold, and the bold form is prose here too)
-  if ((NUMBERED.test(t) || numberingLevel(t) > 0) && !ENDS.test(t) && !/[。！？]./.test(t) && len(t) <= 40) return 'numbered title';
+  // An article 「第十条 国家…」 is prose, never a title: a law cut at a page break inside one is joined.
+  if ((NUMBERED.test(t) || numberingLevel(t) > 0) && !ARTICLE.test(t) && !ENDS.test(t) && !/[。！？]./.test(t) && len(t) <= 40) return 'numbered title';
   if (URL_END.test(t)) return 'url';
   if (/^\s*(?:——|--|—)/.test(t)) return 'signature';
   return '';
