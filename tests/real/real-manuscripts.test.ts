@@ -42,6 +42,8 @@ const FIXTURES: Fixture[] = [
   { name: 'd2l-word-embedding', title: '动手学深度学习', papers: 4, first: '自然语言处理：预训练', last: '全局向量的词嵌入（GloVe）', date: null },
   // 「十、依法执行备案工作…」 lost its `##` in the source: numbered-line-heading makes it a section again (15 units: the lead text and 一 … 十四)
   { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 15, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
+  // a law: its 第X章 hold the articles, so they are its units (a divider would have lost every article)
+  { name: 'rural-revitalization-law', title: '中华人民共和国乡村振兴促进法', papers: 11, first: '中华人民共和国乡村振兴促进法', last: '第十章　附则', date: '2021 年 4 月 29 日' },
   // a web page saved as Markdown (the statistical communiqué): the site's navigation before the first
   // heading is front text; the site's two `##` lines (date, font size) are the only unnumbered headings,
   // so they are the units, and the communiqué's 一、…十二、 lines (no `#` in the source) its sections;
