@@ -44,6 +44,10 @@ describe('structure', () => {
     const volume = read('# 目录\n\n第一章 发展篇\n\n甲文\t市甲局\n\n乙文\t市乙局\n\n## 第一章 发展篇\n\n### 甲文\n\n市甲局\n\n甲的正文。\n\n### 乙文\n\n市乙局\n\n乙的正文。\n');
     expect(titles(volume.volume)).toEqual(['甲文', '乙文']);
     expect(volume.volume.parts[0]!.chapters[0]!.title).toBe('发展篇');
+    // …and text between such a divider and its first paper, which no paper holds, is named by a warning
+    const intro = read('# 书名\n\n## 第一章 发展篇\n\n本章收录两篇论文。\n\n### 甲文\n\n市甲局\n\n甲的正文。\n\n### 乙文\n\n市乙局\n\n乙的正文。\n');
+    expect(titles(intro.volume)).toEqual(['甲文', '乙文']);
+    expect(reasons(intro, 'paper-header').some((r) => r.includes('不属于任何论文') && r.includes('本章收录两篇论文'))).toBe(true);
   });
 
   it('a document whose title has no text of its own before the first section gets no empty unit', () => {

@@ -10,6 +10,7 @@ import type { Heading, RootContent } from 'mdast';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule } from '../define-rule.ts';
 import { CHAPTER_RE, PART_RE, juan, numberingLevel, plain, roleOf } from '../text.ts';
+import { storedPaperTitles } from './toc-entries.ts';
 import type { PaperHead, Structure } from '../../model/normalized.ts';
 import { LEADER } from './toc-entries.ts';
 
@@ -133,6 +134,35 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
       papers.push({ node: docTitle, title: plain(docTitle).trim(), subtitle: null, unit: null });
     } else juan(docTitle).role = 'front';
   }
+  // A 第X篇 / 第X章 heading with text of its own under it, before the next paper, part or chapter, is a
+  // unit: a law's 「第一章 总则」 and its articles. Only a heading that just opens the papers after it
+  // divides the volume — as a divider, the text under it would belong to no paper and be lost. In our
+  // own normalized manuscript the front matter says which of them were units. Decided from the roles
+  // the loop below has given so far: for a divider before a paper, everything up to that paper.
+  const stored = storedPaperTitles(kids);
+  const dividerText = (i: number): { own: RootContent; unit: boolean } | null => {
+    const n = kids[i]!;
+    const role = roleOf(n);
+    if (n.type !== 'heading' || (role !== 'part' && role !== 'chapter')) return null;
+    let own: RootContent | null = null;
+    let j = i + 1;
+    for (; j < kids.length; j++) {
+      const r = roleOf(kids[j]!);
+      if (r === 'paper-title' || r === 'part' || r === 'chapter' || r === 'toc') break;
+      if (!own && kids[j]!.type !== 'heading' && kids[j]!.type !== 'yaml' && kids[j]!.type !== 'html' && plain(kids[j]!).trim()) own = kids[j]!;
+    }
+    if (!own) return null;
+    if (roleOf(kids[j] ?? n) !== 'paper-title') return { own, unit: true };
+    // the paper the front matter lists at this place (in order: a 章 may share a paper's title)
+    const at = kids.slice(begin, i).filter((k) => roleOf(k) === 'paper-title').length + unitsBefore(i);
+    return { own, unit: stored[at] === plain(n).trim() };
+  };
+  /** Dividers before `i` that are units: papers in the 目录 before the paper at `i` (our 目录 lists papers in order). */
+  const unitsBefore = (i: number) => {
+    let k = 0;
+    for (let d = begin; d < i; d++) if (dividerText(d)?.unit) k++;
+    return k;
+  };
   for (let i = begin; i < kids.length; i++) {
     const n = kids[i];
     if (n.type === 'heading') {
@@ -167,7 +197,7 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     // lines under its title, and nothing there when the paper has none: what follows is then body
     // text (fuzz counterexamples: a document's section `一、总述` followed by its text `单位` or
     // `——副标题`). Its 目录 lines are in paper order, one per paper: a repeated title is matched by place.
-    const own0 = ours ? toc?.entries[papers.length] : undefined;
+    const own0 = ours ? toc?.entries[papers.length + unitsBefore(i)] : undefined;
     const own = own0 && norm(own0.mainTitle) === norm(head.title) ? own0 : undefined;
     let j = i + 1;
     const next = kids[j];
@@ -193,21 +223,16 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
     }
     papers.push(head);
   }
-  // A 第X篇 / 第X章 heading with text of its own under it, before the next paper, part or chapter, is a
-  // unit: a law's 「第一章 总则」 and its articles. Only a heading that just opens the papers after it
-  // divides the volume — as a divider, the text under it would belong to no paper and be lost.
   const before = papers.length;
   for (let i = begin; i < kids.length; i++) {
-    const n = kids[i]!;
-    const role = roleOf(n);
-    if (n.type !== 'heading' || (role !== 'part' && role !== 'chapter')) continue;
-    let own = false;
-    for (let j = i + 1; j < kids.length && !own; j++) {
-      const r = roleOf(kids[j]!);
-      if (r === 'paper-title' || r === 'part' || r === 'chapter' || r === 'toc') break;
-      own = kids[j]!.type !== 'heading' && kids[j]!.type !== 'yaml' && kids[j]!.type !== 'html' && !!plain(kids[j]!).trim();
+    const divider = dividerText(i);
+    if (!divider) continue;
+    const n = kids[i] as Heading;
+    if (!divider.unit) {
+      // papers follow: it divides the volume, and the text under it belongs to no paper (the model has no place for a 篇's own text)
+      ctx.warn(`「${plain(n).trim()}」与其后第一篇论文之间的文字不属于任何论文，不会印出：「${plain(divider.own).trim().slice(0, 20)}…」`, ctx.at(divider.own));
+      continue;
     }
-    if (!own) continue;
     juan(n).role = 'paper-title';
     papers.push({ node: n, title: plain(n).trim(), subtitle: null, unit: null });
   }

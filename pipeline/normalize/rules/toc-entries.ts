@@ -113,7 +113,7 @@ function isShortLine(n: RootContent): boolean {
 }
 
 /** The paper titles our normalized manuscript's front matter lists (`juan.papers`). */
-function storedPaperTitles(kids: RootContent[]): string[] {
+export function storedPaperTitles(kids: RootContent[]): string[] {
   for (const n of kids) {
     if (n.type !== 'yaml' || !/^juan:/m.test(n.value)) continue;
     try {
@@ -150,7 +150,11 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   const parseLine = (line: string) => parseTocLine(line) ?? (ours && line.trim() ? { title: line.trim(), unit: null, page: null } : null);
   // …and a paper titled like a 篇 or 章 (a law's 「第一章 总则」 with its articles is a unit): its 目录
   // line and its heading are the paper's, as the front matter's list of papers says
-  const papersTitled = new Set(ours ? storedPaperTitles(kids) : []);
+  const stored = ours ? storedPaperTitles(kids) : [];
+  // in order: the 目录 line of the next paper the front matter lists (a 章 line may have the same text)
+  // a 目录 line: the next one the front matter lists (a 章 line may have the same text); a heading of such a
+  // paper is where the book begins
+  const isStoredPaper = (text: string, node: RootContent) => (node.type === 'heading' ? stored.includes(text) : stored[toc.entries.length] === text);
   const depth = head.type === 'heading' ? head.depth : 0;
   const toc: TocData = { position: ctx.at(head), parts: [], entries: [], form: 'lines' };
   juan(head).role = 'toc';
@@ -195,14 +199,14 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
     const text = plain(node).trim();
     const pm = text.match(PART_RE);
     const cm = text.match(CHAPTER_RE);
-    if (pm && !text.includes('\n') && !papersTitled.has(text)) {
+    if (pm && !text.includes('\n') && !isStoredPaper(text, node)) {
       toc.parts.push({ label: `第${pm[1]}篇`, title: pm[2].trim(), position: ctx.at(node), chapters: [] });
       part = toc.parts.length - 1;
       chapter = -1;
       juan(node).role = 'toc';
       continue;
     }
-    if (cm && !text.includes('\n') && !papersTitled.has(text)) {
+    if (cm && !text.includes('\n') && !isStoredPaper(text, node)) {
       if (part < 0) {
         toc.parts.push({ label: '', title: '', position: ctx.at(node), chapters: [] });
         part = 0;
