@@ -38,6 +38,9 @@
     const whole = withoutRefs(node.cloneNode(true));
     probe.appendChild(whole);
     host.appendChild(probe);
+    // the type area's width (the host may be wider while the page is being filled: the communiqué's 表13 came out 552 px on a 532 px measure)
+    const measure = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--juan-measure'));
+    const room = Math.min(host.getBoundingClientRect().width, measure || Infinity);
     // a table narrower than its caption on one line is widened to it (as far as the type area allows):
     // 「表2 …」 over a narrow table otherwise wraps into a column of its own width
     const caption = whole.querySelector(':scope > caption');
@@ -48,11 +51,14 @@
       caption.appendChild(line);
       const wanted = Math.ceil(line.getBoundingClientRect().width) + 1;
       line.remove();
-      const room = host.getBoundingClientRect().width;
       if (wanted > whole.getBoundingClientRect().width && wanted <= room) whole.style.minWidth = wanted + 'px';
     }
-    const width = whole.getBoundingClientRect().width;
-    const cells = Array.from(whole.querySelectorAll(':scope > thead > tr:first-child > *')).map((c) => c.getBoundingClientRect().width);
+    // never wider than the type area: a table whose cells Chromium cannot squeeze that far is fixed at the
+    // type area's width, its columns in proportion (what is left wraps inside the cells)
+    const natural = whole.getBoundingClientRect().width;
+    const scale = natural > room ? room / natural : 1;
+    const width = natural * scale;
+    const cells = Array.from(whole.querySelectorAll(':scope > thead > tr:first-child > *')).map((c) => c.getBoundingClientRect().width * scale);
     probe.remove();
     const heads = Array.from(node.querySelectorAll(':scope > thead > tr:first-child > *'));
     if (!width || heads.length !== cells.length) return;
