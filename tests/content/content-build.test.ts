@@ -312,6 +312,16 @@ describe('links', () => {
 
 describe('EPUB', () => {
   const paper = (n: number) => zip.text(zip.names.find((name) => new RegExp(`OEBPS/p0${n}-[0-9a-f]+\\.xhtml$`).test(name))!);
+  it('embeds every character of the table and figure captions in the Hei subset they are set in (weight 500)', () => {
+    // content.css sets captions in Hei 500; the subset once had only the headings' characters, and a
+    // reader without a CJK font showed 「表1 各镇…」 as 「1」
+    const faces = [...zip.text('OEBPS/style.css').matchAll(/@font-face\s*\{([^}]*)\}/g)].map((m) => m[1]!).filter((f) => /heading-500-\d+\.ttf/.test(f));
+    const spans = faces.flatMap((f) => [...(/unicode-range:([^;]*)/.exec(f)?.[1] ?? '').matchAll(/U\+([0-9A-F]+)(?:-([0-9A-F]+))?/gi)].map((m) => [parseInt(m[1]!, 16), parseInt(m[2] ?? m[1]!, 16)] as const));
+    const captions = zip.names.filter((n) => n.endsWith('.xhtml')).flatMap((n) => [...zip.text(n).matchAll(/<(caption|figcaption)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => m[2]!.replace(/<[^>]+>/g, '')));
+    expect(captions.length).toBeGreaterThanOrEqual(2);
+    const missing = [...new Set(captions.join('').replace(/\s/g, ''))].filter((ch) => !spans.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b));
+    expect(missing).toEqual([]);
+  });
   it('has tables with caption and thead, figures in the package with alt text', () => {
     const one = paper(1);
     expect(one).toMatch(/<table class="juan-table"[^>]*><caption>表1 各镇（街道）规模以上工业企业主要指标<\/caption>\s*<thead>/);

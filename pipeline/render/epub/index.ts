@@ -433,9 +433,10 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     // weights 700 and 500): the characters of the headings only. Reading systems without these
     // families would otherwise fall back to whatever they have — or to nothing (tofu).
     const allText = [meta.title, meta.subtitle ?? '', ...files.map((f) => f.title + textOf(f.body)), ...nav.flatMap((p) => [p.label, ...p.children.flatMap((c) => [c.label, ...(c.kind === 'chapter' ? c.children.map((x) => x.label + (x.subtitle ?? '') + (x.unit ?? '')) : [(c.subtitle ?? '') + (c.unit ?? '')])])]), '目录导览正文扉页封面'].join('');
-    // …and the run-in （一） heads, set in Hei like the section heads (shared.css p.numbering-2 > strong)
+    // …and the run-in （一） heads, set in Hei like the section heads (shared.css p.numbering-2 > strong),
+    // and the table and figure captions (content.css: Hei 500)
     const headingText = ['目录', ...files.flatMap((f) => [
-      ...[...f.body.matchAll(/<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/g)].map((m) => textOf(m[1]!)),
+      ...[...f.body.matchAll(/<(h[1-6]|caption|figcaption)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => textOf(m[2]!)),
       ...[...f.body.matchAll(/<p\b[^>]*class="[^"]*\bnumbering-2\b[^"]*"[^>]*>\s*<strong\b[^>]*>([\s\S]*?)<\/strong>/g)].map((m) => textOf(m[1]!)),
     ])].join('');
     // Kai (shared.css): units, emphasis, block quotes.
