@@ -139,7 +139,7 @@ export default defineRule({ id: 'paper-header' }, (tree, file, ctx) => {
   // divides the volume — as a divider, the text under it would belong to no paper and be lost. In our
   // own normalized manuscript the front matter says which of them were units. Decided from the roles
   // the loop below has given so far: for a divider before a paper, everything up to that paper.
-  const stored = storedPaperTitles(kids);
+  const stored = storedPaperTitles(file);
   const dividerText = (i: number): { own: RootContent; unit: boolean } | null => {
     const n = kids[i]!;
     const role = roleOf(n);

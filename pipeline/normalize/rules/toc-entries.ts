@@ -7,7 +7,6 @@
  */
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from 'mdast';
 import type { VFile } from 'vfile';
-import YAML from 'yaml';
 import type { TocData, TocItem } from '../../model/normalized.ts';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule, type RuleContext } from '../define-rule.ts';
@@ -112,16 +111,11 @@ function isShortLine(n: RootContent): boolean {
   return !!t && [...t].length <= 12 && !t.includes('\n') && !/[。；！？]/.test(t);
 }
 
-/** The paper titles our normalized manuscript's front matter lists (`juan.papers`). */
-export function storedPaperTitles(kids: RootContent[]): string[] {
-  for (const n of kids) {
-    if (n.type !== 'yaml' || !/^juan:/m.test(n.value)) continue;
-    try {
-      const papers = (YAML.parse(n.value) as { juan?: { papers?: Array<{ title?: unknown }> } })?.juan?.papers ?? [];
-      return papers.map((p) => p.title).filter((t): t is string => typeof t === 'string');
-    } catch {
-      return [];
-    }
+/** The paper titles our normalized manuscript's front matter lists (`juan.papers`; read-manuscript.ts parsed the blocks). */
+export function storedPaperTitles(file: VFile): string[] {
+  for (const block of file.data.frontMatter ?? []) {
+    const papers = (block.data.juan as { papers?: Array<{ title?: unknown }> } | undefined)?.papers;
+    if (Array.isArray(papers)) return papers.map((p) => p.title).filter((t): t is string => typeof t === 'string');
   }
   return [];
 }
@@ -150,7 +144,7 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   const parseLine = (line: string) => parseTocLine(line) ?? (ours && line.trim() ? { title: line.trim(), unit: null, page: null } : null);
   // …and a paper titled like a 篇 or 章 (a law's 「第一章 总则」 with its articles is a unit): its 目录
   // line and its heading are the paper's, as the front matter's list of papers says
-  const stored = ours ? storedPaperTitles(kids) : [];
+  const stored = ours ? storedPaperTitles(file) : [];
   // in order: the 目录 line of the next paper the front matter lists (a 章 line may have the same text)
   // a 目录 line: the next one the front matter lists (a 章 line may have the same text); a heading of such a
   // paper is where the book begins
