@@ -29,7 +29,7 @@ import { printFaces } from './fonts.ts';
 
 const require = createRequire(import.meta.url);
 
-export const ENGINE_VERSION = 'juan-print-chunked-11';
+export const ENGINE_VERSION = 'juan-print-chunked-12';
 
 /**
  * An installed package's version, from the package.json above its entry point (pagedjs's
