@@ -115,10 +115,18 @@ describe('pageStamps', () => {
   it('a page\'s head, folio and crop marks are stamps of their own, each the same wherever the page lands', () => {
     expect(pageStamps({ side: 'r', folio: '7', head: '论文一' }, true)).toEqual([
       { side: 'r', folio: '', head: '论文一', marks: false },
-      { side: 'r', folio: '7', head: null, marks: false },
+      { side: 'r', folio: '7', head: null, marks: false, place: 0 },
       { side: 'r', folio: '', head: null, marks: true },
     ]);
     expect(pageStamps({ side: 'l', folio: '', head: null }, false)).toEqual([]); // a blank verso
+  });
+
+  it('sets a folio from one stamp per digit, counted in from the outer edge: the right on a recto, the left on a verso', () => {
+    const digits = (f: Parameters<typeof pageStamps>[0]) => pageStamps(f, false).map((s) => `${s.folio}@${s.place}`);
+    expect(digits({ side: 'r', folio: '123', head: null })).toEqual(['1@2', '2@1', '3@0']);
+    expect(digits({ side: 'l', folio: '120', head: null })).toEqual(['1@0', '2@1', '0@2']);
+    // the same digit in the same place is one stamp wherever it is used: 111 and 121 share their outer 1
+    expect(pageStamps({ side: 'r', folio: '111', head: null }, false).at(-1)).toEqual(pageStamps({ side: 'r', folio: '121', head: null }, false).at(-1));
   });
 });
 

@@ -120,17 +120,26 @@ export function bodyFurniture(body: ChunkLayout[], blanks: boolean[], papers: st
 
 /**
  * A stamp: one piece of furniture, printed as a page of its own (layout-tab.ts) and drawn over
- * every body page that carries it — a page's running head, its folio, the crop marks. None
- * depends on which page it lands on (folio n is always on the same side; a paper's recto head
- * the same on each of its rectos), so after an edit that moves pages only new ones are printed.
+ * every body page that carries it — a page's running head, one digit of its folio, the crop
+ * marks. None depends on which page it lands on (a folio digit is always on the same side, in
+ * the same place; a paper's recto head the same on each of its rectos), so after an edit that
+ * moves pages only new ones are printed.
+ *
+ * A folio is set from digit stamps: `folio` one digit, `place` how many digits stand between it
+ * and the edge the folio is aligned to (the outer edge: the right on a recto, the left on a
+ * verso), each printed at its place (layout-tab.ts: `place` × 1ch from that edge; the Song
+ * face's figures are tabular, 0.55 em, so this is where the browser sets that digit of the
+ * whole number). A book of 320 pages needs ~55 digit stamps instead of 320 folio stamps, and
+ * most of a stamp's print cost is per page (schedule.ts STAMP_PAGE_WEIGHT).
  */
-export interface Stamp { side: 'r' | 'l'; folio: string; head: string | null; marks: boolean }
+export interface Stamp { side: 'r' | 'l'; folio: string; head: string | null; marks: boolean; place?: number }
 
 /** The stamps of a page with this furniture; `marks`: crop marks (--print-ready). */
 export function pageStamps(f: Furniture, marks: boolean): Stamp[] {
   const out: Stamp[] = [];
   if (f.head != null) out.push({ side: f.side, folio: '', head: f.head, marks: false });
-  if (f.folio) out.push({ side: f.side, folio: f.folio, head: null, marks: false });
+  const digits = [...f.folio];
+  digits.forEach((digit, i) => out.push({ side: f.side, folio: digit, head: null, marks: false, place: f.side === 'r' ? digits.length - 1 - i : i }));
   if (marks) out.push({ side: f.side, folio: '', head: null, marks: true });
   return out;
 }

@@ -213,6 +213,11 @@ export const stampPagesSource = (): string => BARE_CSS + FURNITURE_PAGES;
 const BARE_CSS = [
   '.juan-run:not([data-chunk="-1"]):not(.juan-furniture) :is(.pagedjs_margin-top-center, .pagedjs_margin-bottom-center, .pagedjs_bleed) { visibility: hidden !important; }',
   '.juan-furniture .juan-no-marks .pagedjs_bleed { visibility: hidden !important; }',
+  // A folio digit stamp (folios.ts Stamp): the digit centred in a figure-wide cell (1ch, the
+  // folio font's 0), `place` cells in from the outer edge — tabular figures, as a folio set in a font with them.
+  '.juan-furniture .pagedjs_margin-bottom-center .pagedjs_margin-content::after { display: inline-block !important; width: 1ch; text-align: center; }',
+  '.juan-furniture .pagedjs_right_page .pagedjs_margin-bottom-center { padding-right: calc(var(--juan-folio-place, 0) * 1ch) !important; }',
+  '.juan-furniture .pagedjs_left_page .pagedjs_margin-bottom-center { padding-left: calc(var(--juan-folio-place, 0) * 1ch) !important; }',
 ].join('\n');
 
 /**
@@ -279,6 +284,7 @@ const FURNITURE_PAGES = `([css, pages]) => {
     page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
     // on the margin groups, as on a laid-out page: the template's groups still carry the copied page's own values
     window.__juan.setOnMargins(page, '--juan-folio', JSON.stringify(f.folio));
+    window.__juan.setOnMargins(page, '--juan-folio-place', String(f.place || 0));
     window.__juan.setOnMargins(page, '--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
     wrapper.appendChild(page);
   }
