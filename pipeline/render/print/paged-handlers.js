@@ -435,6 +435,25 @@
     return undefined;
   }
 
+  /*
+   * After each page, Paged.js's AtPage.finalizePage sizes the page's margin boxes by which have
+   * content — getComputedStyle and offsetWidth on them, a forced style recalc and layout per
+   * page (~250 ms of a tab's JS samples on the 1× bench volume). Body pages are printed bare:
+   * their margin groups are removed before printing (layout-tab.ts), and the stamp pages copied
+   * from one set their margin boxes' content flags and columns themselves. Only the front
+   * matter prints its own margin boxes, so only its pages are finalized.
+   */
+  const AtPage = /** @type {Array<{name: string, prototype: object}>} */ (Paged.registeredHandlers).find((handler) => handler.name === 'AtPage');
+  if (AtPage) {
+    const atPage = Object.create(AtPage.prototype);
+    internals.replaceMethod(atPage, 'finalizePage', finalizeFrontPagesOnly, '34c4e497');
+  }
+  /** @this {unknown} @param {unknown[]} args */
+  function finalizeFrontPagesOnly(...args) {
+    if (document.body.dataset.juanChunk === 'body') return undefined;
+    return internals.original(finalizeFrontPagesOnly).apply(this, args);
+  }
+
   // Paged.js's Footnotes handler measures every page's footnote area: three forced layouts a
   // page, ~5 % of a tab's layout time in a CPU profile. It is left out of every flow;
   // content-handlers.js (loaded first) keeps a reference and creates it for a book with notes.
