@@ -314,7 +314,8 @@
       const unused = ['[class$="-corner-holder"]', ...(chunker.juanKeepFootnotes ? [] : ['.pagedjs_footnote_area'])];
       if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
       for (const el of Array.from(template.content.querySelectorAll(unused.join(',')))) el.remove();
-      if (document.body.dataset.juanChunk !== 'body') return;
+      // (only when AtPage.finalizePage is ours: Paged.js's would look for them on every page)
+      if (document.body.dataset.juanChunk !== 'body' || internals.decided.get('AtPage.finalizePage') !== true) return;
       // Body pages are printed bare (layout-tab.ts): their margin boxes (running head, folio)
       // are never printed, and every page cloned, styled and laid out them all the same — ~14
       // of a page's ~25 elements; the 1× bench volume's Paged.js style CPU fell by a third
