@@ -320,7 +320,7 @@
       // are never printed, and every page cloned, styled and laid out them all the same — ~14
       // of a page's ~25 elements; the 1× bench volume's Paged.js style CPU fell by a third
       // (trace). The stamp pages, which print them, are copied from this page as it was before.
-      juan.stampSource ??= /** @type {Element} */ (template.content.firstElementChild).cloneNode(true);
+      juan.stampSource ??= /** @type {Element} */ (/** @type {Element} */ (template.content.firstElementChild).cloneNode(true));
       for (const el of Array.from(template.content.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom, .pagedjs_margin-left, .pagedjs_margin-right'))) el.remove();
     }
   }

@@ -79,6 +79,8 @@ export interface JuanApi {
   tocLinks(): TocLink[];
   /** Which Paged.js methods were replaced, and which were left stock (fingerprint mismatch or switched off). */
   patches: { applied: string[]; skipped: string[] };
+  /** A body page as the tab's first body flow's template made it, margin boxes included (laid-out body pages have none): what the stamp pages are copied from. */
+  stampSource?: Element;
 }
 
 declare global {
