@@ -19,8 +19,6 @@ import { parentPort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
-import fontverter from 'fontverter';
-import * as hb from 'harfbuzzjs';
 import { writeSfnt } from './sfnt.mjs';
 import { readDecoded, toolCachePath, writeDecoded } from './tool-cache.mjs';
 
@@ -59,8 +57,11 @@ async function decode(file) {
     if (!font) {
       const bytes = readFileSync(file);
       const isWoff = bytes.length > 44 && bytes.toString('latin1', 0, 4) === 'wOFF';
-      const sfnt = isWoff ? woffToSfnt(bytes) : new Uint8Array(await fontverter.convert(bytes, 'sfnt'));
-      const face = new hb.Face(new hb.Blob(sfnt));
+      // fontverter and harfbuzzjs only for a font the tool cache does not have yet (~60 ms CPU
+      // to load both, at the start of every build, when the browser is starting too)
+      const sfnt = isWoff ? woffToSfnt(bytes) : new Uint8Array(await (await import('fontverter')).default.convert(bytes, 'sfnt'));
+      const hbjs = await import('harfbuzzjs');
+      const face = new hbjs.Face(new hbjs.Blob(sfnt));
       font = { sfnt, unicodes: Uint32Array.from(face.collectUnicodes()) };
       face.destroy?.();
       writeDecoded(base, font);
