@@ -3,6 +3,7 @@
  * by `juan build`, and not by juan preview's builds (savePages: false), whose first view would
  * wait ~0.45 s for them on the 1× volume. On the seed, each way, with its own cache.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,5 +26,18 @@ describe('pages as laid out in the cache', () => {
       if (savePages === false) expect(entries(cache, 'pages'), name).toBe(0);
       else expect(entries(cache, 'pages'), name).toBeGreaterThan(0);
     }
+  }, 600_000);
+
+  it('print again, stamps and all, when the cached PDFs are gone: no paper laid out, the same pages', async () => {
+    // Body pages are laid out without margin boxes; the stamps (folio digits, running heads) are
+    // copied from Paged.js's page template, so a tab holding only pages put back from the cache prints them too.
+    const manuscript = join(ROOT, 'manuscript', '论文集.md');
+    const cache = join(dir, 'cache-build');
+    rmSync(join(cache, 'pdf'), { recursive: true, force: true });
+    const again = await runBuild({ manuscript, out: join(dir, 'again'), cwd: dir, cacheDir: cache, cache: true, epub: false });
+    expect(again.report.cache.papersLaidOut).toEqual([]);
+    expect(entries(cache, 'pdf')).toBeGreaterThan(0);
+    const raster = (out: string) => execFileSync('pdftoppm', ['-r', '30', '-gray', join(dir, out, 'book.pdf')], { maxBuffer: 1 << 28 });
+    expect(raster('again').equals(raster('build'))).toBe(true);
   }, 600_000);
 });

@@ -245,9 +245,8 @@ const FURNITURE_PAGES = `([css, pages]) => {
     for (const el of document.querySelectorAll('.juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_sheet > :not(.pagedjs_pagebox), .juan-run:not([data-chunk="-1"]):not(.juan-furniture) .pagedjs_pagebox > :not(.pagedjs_area)')) el.remove();
   };
   if (!pages) return strip();
-  // A body page as its flow's template made it, margin boxes included (laid-out body pages have
-  // none: paged-handlers.js), or a laid-out page of a tab that only laid out the front matter.
-  const source = window.__juan.stampSource || document.querySelector('.juan-run .pagedjs_page');
+  // A body page as a flow's template makes it, margin boxes included (laid-out body pages have none)
+  const source = window.__juan.stampSource();
   if (!source) throw new Error('no page to copy the furniture pages from');
   // The same template whichever page it is copied from: only the page box, both margin boxes in use.
   const template = source.cloneNode(true);

@@ -311,19 +311,36 @@
       const template = internals.pageTemplate(chunker);
       if (!template) return;
       // the footnote area stays for a book with notes (content-handlers.js sets juanKeepFootnotes)
-      const unused = ['[class$="-corner-holder"]', ...(chunker.juanKeepFootnotes ? [] : ['.pagedjs_footnote_area'])];
-      if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
-      for (const el of Array.from(template.content.querySelectorAll(unused.join(',')))) el.remove();
-      // (only when AtPage.finalizePage is ours: Paged.js's would look for them on every page)
-      if (document.body.dataset.juanChunk !== 'body' || internals.decided.get('AtPage.finalizePage') !== true) return;
+      slimPage(template.content, !!chunker.juanKeepFootnotes);
       // Body pages are printed bare (layout-tab.ts): their margin boxes (running head, folio)
       // are never printed, and every page cloned, styled and laid out them all the same — ~14
       // of a page's ~25 elements; the 1× bench volume's Paged.js style CPU fell by a third
-      // (trace). The stamp pages, which print them, are copied from this page as it was before.
-      juan.stampSource ??= /** @type {Element} */ (/** @type {Element} */ (template.content.firstElementChild).cloneNode(true));
+      // (trace). The stamp pages, which print them, are copied from juan.stampSource().
+      // (Only when AtPage.finalizePage is ours: Paged.js's would look for them on every page.)
+      if (document.body.dataset.juanChunk !== 'body' || internals.decided.get('AtPage.finalizePage') !== true) return;
       for (const el of Array.from(template.content.querySelectorAll('.pagedjs_margin-top, .pagedjs_margin-bottom, .pagedjs_margin-left, .pagedjs_margin-right'))) el.remove();
     }
   }
+  /** Take the boxes our pages never show out of a page template (see above). */
+  function slimPage(/** @type {DocumentFragment} */ content, /** @type {boolean} */ keepFootnotes) {
+    const unused = ['[class$="-corner-holder"]', ...(keepFootnotes ? [] : ['.pagedjs_footnote_area'])];
+    if (!document.documentElement.hasAttribute('data-juan-print-ready')) unused.push('.pagedjs_bleed');
+    for (const el of Array.from(content.querySelectorAll(unused.join(',')))) el.remove();
+  }
+  /**
+   * A body page as a flow's template makes it, margin boxes included: what the stamp pages are
+   * copied from (layout-tab.ts). From Paged.js's own page template, not from a laid-out page —
+   * body pages have no margin boxes, and a tab may hold none laid out at all (pages put back
+   * from the cache: juan.adopt).
+   */
+  juan.stampSource = function stampSource() {
+    const chunker = new Paged.Chunker();
+    chunker.setup(document.createElement('div'));
+    const template = chunker.pageTemplate;
+    if (!(template instanceof HTMLTemplateElement)) return null;
+    if (!stock) slimPage(template.content, false); // as a stock flow's pages are not
+    return template.content.firstElementChild;
+  };
 
   /**
    * Before each page is laid out: Paged.js measures every new page's content area (a forced

@@ -79,8 +79,8 @@ export interface JuanApi {
   tocLinks(): TocLink[];
   /** Which Paged.js methods were replaced, and which were left stock (fingerprint mismatch or switched off). */
   patches: { applied: string[]; skipped: string[] };
-  /** A body page as the tab's first body flow's template made it, margin boxes included (laid-out body pages have none): what the stamp pages are copied from. */
-  stampSource?: Element;
+  /** A body page as a flow's template makes it, margin boxes included (laid-out body pages have none): what the stamp pages are copied from; null when Paged.js's page template is not the one juan knows. */
+  stampSource(): Element | null;
 }
 
 declare global {
@@ -103,6 +103,8 @@ export interface PagedGlobal {
   Handler: new (chunker: unknown, polisher: unknown, caller: unknown) => object;
   registeredHandlers: unknown[];
   registerHandlers(...handlers: unknown[]): void;
+  /** A flow's page maker; juan only sets one up to read its page template (juan.stampSource). */
+  Chunker: new () => { setup(renderTo: Element): void; pageTemplate: unknown };
   Previewer: {
     new (): { preview(content: DocumentFragment, stylesheets: unknown, renderTo: Element): Promise<PagedFlow>; polisher: unknown };
     prototype: { removeStyles(doc: Document): unknown };
