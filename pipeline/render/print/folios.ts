@@ -127,10 +127,11 @@ export function bodyFurniture(body: ChunkLayout[], blanks: boolean[], papers: st
  *
  * A folio is set from digit stamps: `folio` one digit, `place` how many digits stand between it
  * and the edge the folio is aligned to (the outer edge: the right on a recto, the left on a
- * verso), each printed at its place (layout-tab.ts: `place` × 1ch from that edge; the Song
- * face's figures are tabular, 0.55 em, so this is where the browser sets that digit of the
- * whole number). A book of 320 pages needs ~55 digit stamps instead of 320 folio stamps, and
- * most of a stamp's print cost is per page (schedule.ts STAMP_PAGE_WEIGHT).
+ * verso). Each is printed centred in a cell 1ch wide (the folio font's 0), `place` cells in
+ * from that edge (layout-tab.ts): tabular figures, so where a digit stands does not depend on
+ * its neighbours — Noto Serif SC's own figures are proportional (its 1 is narrower), which is
+ * why the folios are set this way. The 1× bench volume (320 pages) needs ~40 digit stamps
+ * instead of 320 folio stamps, and most of a stamp's print cost is per page (schedule.ts STAMP_PAGE_WEIGHT).
  */
 export interface Stamp { side: 'r' | 'l'; folio: string; head: string | null; marks: boolean; place?: number }
 

@@ -283,7 +283,7 @@ const FURNITURE_PAGES = `([css, pages]) => {
   for (const f of pages) {
     const page = templates[f.marks ? 'marks' : f.head != null ? 'head' : 'folio'].cloneNode(true);
     page.className = ['pagedjs_page', 'juan-body', f.side === 'r' ? 'pagedjs_right_page' : 'pagedjs_left_page', f.head == null ? 'juan-no-head' : '', f.folio ? '' : 'juan-no-folio', f.marks ? '' : 'juan-no-marks'].filter(Boolean).join(' ');
-    // on the margin groups, as on a laid-out page: the template's groups still carry the copied page's own values
+    // on the margin groups, as on a laid-out page
     window.__juan.setOnMargins(page, '--juan-folio', JSON.stringify(f.folio));
     window.__juan.setOnMargins(page, '--juan-folio-place', String(f.place || 0));
     window.__juan.setOnMargins(page, '--pagedjs-string-first-juan-running-title', JSON.stringify(f.head || ''));
