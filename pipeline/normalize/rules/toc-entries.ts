@@ -145,9 +145,8 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   // …and a paper titled like a 篇 or 章 (a law's 「第一章 总则」 with its articles is a unit): its 目录
   // line and its heading are the paper's, as the front matter's list of papers says
   const stored = ours ? storedPaperTitles(file) : [];
-  // in order: the 目录 line of the next paper the front matter lists (a 章 line may have the same text)
-  // a 目录 line: the next one the front matter lists (a 章 line may have the same text); a heading of such a
-  // paper is where the book begins
+  // A 目录 line is such a paper's when it is the next title the front matter lists (in order: a 章 line may
+  // have the same text); a heading, when it is any of them (where the book begins).
   const isStoredPaper = (text: string, node: RootContent) => (node.type === 'heading' ? stored.includes(text) : stored[toc.entries.length] === text);
   const depth = head.type === 'heading' ? head.depth : 0;
   const toc: TocData = { position: ctx.at(head), parts: [], entries: [], form: 'lines' };

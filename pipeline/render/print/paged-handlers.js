@@ -463,10 +463,10 @@
   /*
    * After each page, Paged.js's AtPage.finalizePage sizes the page's margin boxes by which have
    * content — getComputedStyle and offsetWidth on them, a forced style recalc and layout per
-   * page (~250 ms of a tab's JS samples on the 1× bench volume). Body pages are printed bare:
-   * their margin groups are removed before printing (layout-tab.ts), and the stamp pages copied
-   * from one set their margin boxes' content flags and columns themselves. Only the front
-   * matter prints its own margin boxes, so only its pages are finalized.
+   * page (~250 ms of a tab's JS samples on the 1× bench volume). Body pages are printed bare
+   * and laid out without margin groups (AfterParsedSlimPageTemplate); the stamp pages set their
+   * margin boxes' content flags and columns themselves (layout-tab.ts). Only the front matter
+   * prints its own margin boxes, so only its pages are finalized.
    */
   const AtPage = /** @type {Array<{name: string, prototype: object}>} */ (Paged.registeredHandlers).find((handler) => handler.name === 'AtPage');
   if (AtPage) {
