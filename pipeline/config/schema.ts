@@ -65,7 +65,7 @@ const Build = Type.Object(
 
 /** Ids of the normalization rules (pipeline/normalize/preset.ts; a test keeps the two lists equal). */
 export const NORMALIZE_RULE_IDS = [
-  'encoding-hygiene', 'raw-html', 'image-source', 'page-furniture', 'role-markup', 'letter-spaced-title', 'toc-entries', 'numbered-line-heading',
+  'encoding-hygiene', 'raw-html', 'image-source', 'web-page-chrome', 'page-furniture', 'role-markup', 'letter-spaced-title', 'toc-entries', 'numbered-line-heading',
   'paper-header', 'join-page-break-paragraphs', 'run-in-head-style', 'numbered-run-in-head', 'fullwidth-punctuation', 'reconcile-toc', 'heading-level-from-numbering',
 ] as const;
 

@@ -48,7 +48,7 @@ export function isoDate(value: unknown): string | undefined {
 const DATE_LINE = /^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?(?=$|\s|[（(，,])/;
 
 /** Lines the title page takes from the manuscript's opening: organisers, a date. */
-const TITLE_PAGE_LINE = /^(?:[^。]{0,40}(?:指导|主办|承办|协办|编印)\s*[:：]|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?$)/;
+export const TITLE_PAGE_LINE = /^(?:[^。]{0,40}(?:指导|主办|承办|协办|编印)\s*[:：]|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?$)/;
 const BOOK_KEYS = ['title', 'subtitle', 'genre', 'publisher', 'description'] as const;
 const GENERIC_NAMES = /^(?:manuscript|index|readme|main|book|draft|untitled|text|书稿|正文|稿件|全文)$/i;
 

@@ -7,6 +7,7 @@ import type { Rule } from './define-rule.ts';
 import encodingHygiene from './rules/encoding-hygiene.ts';
 import rawHtml from './rules/raw-html.ts';
 import imageSource from './rules/image-source.ts';
+import webPageChrome from './rules/web-page-chrome.ts';
 import pageFurniture from './rules/page-furniture.ts';
 import roleMarkup from './rules/role-markup.ts';
 import letterSpacedTitle from './rules/letter-spaced-title.ts';
@@ -25,6 +26,8 @@ export const preset: Rule[] = [
   // pasted HTML and images that may not load go before anything reads the text around them
   rawHtml,
   imageSource,
+  // a saved web page's navigation before the text: before its links are read as a 目录 or its headings as papers
+  webPageChrome,
   pageFurniture,
   // another toolchain's role markup before any rule reads paragraphs (a `:label:` line is not a paragraph to join)
   roleMarkup,

@@ -45,7 +45,7 @@ export function changeList(result: NormalizeResult): ChangeList {
     if (m.fatal === false) continue;
     if (m.ruleId === 'join-page-break-paragraphs') joins.push(`${m.line}:${m.column} ${m.reason}`);
     if (m.ruleId === 'numbered-line-heading') headings.push(`${m.line}:${m.column} ${m.reason}`);
-    if (m.ruleId === 'page-furniture' || ((m.ruleId === 'raw-html' || m.ruleId === 'role-markup') && m.reason.startsWith('删除'))) deletions.push(`${m.line}:${m.column} ${m.reason}`);
+    if (m.ruleId === 'page-furniture' || m.ruleId === 'web-page-chrome' || ((m.ruleId === 'raw-html' || m.ruleId === 'role-markup') && m.reason.startsWith('删除'))) deletions.push(`${m.line}:${m.column} ${m.reason}`);
   }
   return { counts: Object.fromEntries(Object.entries(counts).sort()), joins, deletions, headings };
 }

@@ -16,6 +16,7 @@ import { normalizeManuscript } from '../../pipeline/normalize/index.ts';
 import { roleOf } from '../../pipeline/normalize/text.ts';
 import { cleanSource } from '../../pipeline/normalize/hygiene.ts';
 import { volumeToMarkdown } from '../../pipeline/render/markdown.ts';
+import { TITLE_PAGE_LINE } from '../../pipeline/model/build-volume.ts';
 import { renormalize, untouchedParagraphs } from './fidelity.ts';
 import { changeList, fixtures, readFixture } from './real-corpus.ts';
 
@@ -29,12 +30,23 @@ function withoutLines(n: RootContent, lines: Set<number>): RootContent {
   const { position } = n as Paragraph;
   return { type: 'paragraph', children: [{ type: 'text', value: toString(n).split('\n').filter((_, k) => !lines.has(position!.start.line + k)).join('\n') }], position };
 }
+/** Whole blocks an audited deletion took out (web-page-chrome removes a site's navigation lists, block by block): their lines. */
+function deletedBlocks(result: ReturnType<typeof readFixture>['result'], text: string): Set<number> {
+  const starts = new Set(result.file.messages.filter((m) => m.ruleId === 'web-page-chrome' && m.fatal !== false).map((m) => m.line));
+  const lines = new Set<number>();
+  for (const n of parse(text).children) {
+    const { start, end } = (n as Paragraph).position!;
+    if (starts.has(start.line)) for (let l = start.line; l <= end.line; l++) lines.add(l);
+  }
+  return lines;
+}
 const letters = (s: string) => (cleanSource(s).text.match(/[\p{Script=Han}0-9A-Za-z]/gu) ?? []).join('');
 
 describe.each(fixtures())('real fixture %s', (name) => {
   const { text, result } = readFixture(name);
   const md = volumeToMarkdown(result.volume);
   const deleted = deletedLines(result);
+  const deletedBlock = deletedBlocks(result, text);
 
   it('makes exactly the audited changes', () => {
     expect(expected[name], 'no audited list for this fixture').toBeDefined();
@@ -51,7 +63,7 @@ describe.each(fixtures())('real fixture %s', (name) => {
     // text a warning says is left out of the book (before the first paper) is not compared
     const warned = new Set(result.file.messages.filter((m) => m.fatal === false).map((m) => m.line));
     // and what an audited deletion took out (real-expected.json: role-markup's d2lbook anchors `:label:`x``)
-    const kept = (m: RegExpMatchArray) => !warned.has(text.slice(0, m.index).split('\n').length) && !deleted.has(text.slice(0, m.index).split('\n').length);
+    const kept = (m: RegExpMatchArray) => !warned.has(text.slice(0, m.index).split('\n').length) && !deleted.has(text.slice(0, m.index).split('\n').length) && !deletedBlock.has(text.slice(0, m.index).split('\n').length);
     const code = [...text.matchAll(/^```[^\n]*\n[\s\S]*?^```/gm)].filter(kept).map((m) => m[0]);
     const inline = [...text.matchAll(/`[^`\n]+`/g)].filter(kept).map((m) => m[0]);
     const math = [...text.matchAll(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g)].filter(kept).map((m) => m[0]);
@@ -65,9 +77,12 @@ describe.each(fixtures())('real fixture %s', (name) => {
     // front-matter blocks are metadata, never text (issue 13): blank them, keeping the line numbers
     const source = text.replace(/^---\n(?:[A-Za-z_][\w-]*\s*:.*\n|\s+.*\n|\n)*---$/gm, (block) => block.replace(/[^\n]/g, ''));
     const warned = new Set(result.file.messages.filter((m) => m.fatal === false).map((m) => m.line));
+    // an organiser or date line before the first paper goes to the title page (build-volume), not the front text
+    const firstPaper = result.file.data.papers?.[0]?.node.position?.start.line ?? Infinity;
+    const titlePageLine = (n: RootContent) => n.type === 'paragraph' && (n as Paragraph).position!.start.line < firstPaper && TITLE_PAGE_LINE.test(toString(n).trim());
     const tocLines = result.tree.children.filter((n) => roleOf(n) === 'toc').map((n) => { const at = (n as { position?: { start: { line: number }; end: { line: number } } }).position!; return [at.start.line, at.end.line]; });
     const lost = parse(source).children.filter((n) => n.type === 'paragraph' || n.type === 'heading' || n.type === 'list' || n.type === 'blockquote')
-      .filter((n) => !warned.has(n.position!.start.line) && !tocLines.some(([a, b]) => n.position!.start.line >= a! && n.position!.start.line <= b!))
+      .filter((n) => !warned.has(n.position!.start.line) && !deletedBlock.has(n.position!.start.line) && !titlePageLine(n) && !tocLines.some(([a, b]) => n.position!.start.line >= a! && n.position!.start.line <= b!))
       // a paragraph an audited deletion cut (an anchor line under a formula) is compared without that line
       .map((n) => (deleted.size && [...deleted].some((l) => l >= n.position!.start.line && l <= n.position!.end.line) ? withoutLines(n, deleted) : n))
       .map((n) => letters(toString(n)))
