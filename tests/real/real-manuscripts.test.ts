@@ -44,25 +44,27 @@ const FIXTURES: Fixture[] = [
   { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 15, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
   // a law: its 第X章 hold the articles, so they are its units (a divider would have lost every article)
   { name: 'rural-revitalization-law', title: '中华人民共和国乡村振兴促进法', papers: 11, first: '中华人民共和国乡村振兴促进法', last: '第十章　附则', date: '2021 年 4 月 29 日' },
-  // a web page saved as Markdown (the statistical communiqué): the site's navigation before the first
-  // heading is front text; the site's two `##` lines (date, font size) are the only unnumbered headings,
-  // so they are the units, and the communiqué's 一、…十二、 lines (no `#` in the source) its sections;
-  // no title in the text juan can tell from the site's lines: the folder's name (as for manuscript.md)
-  { name: 'nbs-2025-communique', title: 'nbs-2025-communique', papers: 2, first: '2026/02/28 09:30 |', last: 'Aa 字体： 小 中 大 | 分享到：', date: null, front: ['搜索'] },
+  // a web page saved as Markdown (the statistical communiqué): web-page-chrome removes the site's navigation
+  // before the text (link lists, 搜索, an empty `#`, the date and font-size `##` lines, which had been its two
+  // units); the communiqué's 一、…十二、 lines (no `#` in the source) are its units; its title is a plain
+  // paragraph, printed as front text before the 目录 (book.yaml names the book: here the folder's name)
+  { name: 'nbs-2025-communique', title: 'nbs-2025-communique', papers: 12, first: '一、综合', last: '十二、资源、环境和应急管理', date: '2026 年 2 月 28 日', front: ['中华人民共和国2025年国民经济和社会发展统计公报'] },
 ];
 
 const pdfText = (pdf: string, first?: number, last?: number) =>
   spawnSync('pdftotext', [...(first ? ['-f', String(first), '-l', String(last ?? first)] : []), pdf, '-'], { encoding: 'utf8' }).stdout;
 
 /**
- * The units' text as the parser reads it: from the first unit's heading on, every YAML front-matter
+ * The units' text as the parser reads it: from the first unit's heading (or the line made one) on, every YAML front-matter
  * block taken out (a `---` line, then key lines, indented or `- ` lines, comments, up to a closing
  * `---`; a thematic break around prose is not one), radicals copied out of a PDF (⽇, ⻓) read as
  * 日, 长 as encoding-hygiene does (reported).
  */
 function unitsSource(source: string, first: string): string {
   const lines = source.split('\n');
-  const from = lines.findIndex((l) => /^#{1,6}\s/.test(l) && l.replace(/^#+\s*/, '').trim() === first);
+  const heading = lines.findIndex((l) => /^#{1,6}\s/.test(l) && l.replace(/^#+\s*/, '').trim() === first);
+  // or a line numbered-line-heading made a heading (the communiqué's 「　　一、综合」)
+  const from = heading >= 0 ? heading : lines.findIndex((l) => l.replace(/^[\s\u3000]+/, '').trim() === first);
   expect(from).toBeGreaterThanOrEqual(0);
   const kept: string[] = [];
   for (let i = from; i < lines.length; i++) {

@@ -82,7 +82,13 @@ export class LayoutTab {
       this.tab.page.evaluate(([i, html, k]) => window.__juan.runChunk(i, html, k), [members[0]!, htmls, kind] as const),
     );
     if (!result) throw new JuanError('render', '排版完成但没有得到页码表（Paged.js 处理器未运行）', { source: 'print:layout' });
-    const { lostChars, unrecorded } = result.check;
+    const { lostChars, clipped, unrecorded } = result.check;
+    if (clipped.chars > 0) {
+      throw new JuanError('render', `正文没有完整排进页面：${clipped.chars} 个字排到了版心之外、印不出来（这一部分的第 ${clipped.pages.join('、')} 页）`, {
+        source: 'print:layout',
+        hint: '这是 juan 排版的缺陷（排好的内容后来又变高了），请把书稿和这条消息报告给开发者；临时办法：在那一页附近改动几个字或一行',
+      });
+    }
     if (lostChars > 0 || unrecorded) {
       throw new JuanError('render', `正文没有完整排进页面：${lostChars > 0 ? `${lostChars} 个字丢失` : `${unrecorded} 页没有登记页码`}`, {
         source: 'print:layout',

@@ -543,10 +543,15 @@
     // paragraph without punctuation): it gives up ("Layout repeated") and drops the rest. Count
     // what reached the pages, so the build fails instead of losing text.
     const pages = flow.pages.filter((p) => !p.element.classList.contains('juan-drop'));
-    const laid = pages.reduce((n, page) => n + visibleChars(page.area) + (page.footnotesArea ? visibleChars(page.footnotesArea) : 0), 0); // notes: content-handlers.js
+    const clipped = { chars: 0, pages: /** @type {number[]} */ ([]) };
+    pages.forEach((page, i) => {
+      const chars = clippedChars(page.area);
+      if (chars) (clipped.chars += chars), clipped.pages.push(i + 1);
+    });
+    const laid = pages.reduce((n, page) => n + visibleChars(page.area) + (page.footnotesArea ? visibleChars(page.footnotesArea) : 0), 0) - clipped.chars; // notes: content-handlers.js
     return {
       layout: { pages: juan.pages, targets: juan.targets },
-      check: { lostChars: sourceChars - laid, unrecorded: pages.length - juan.pages.length },
+      check: { lostChars: sourceChars - laid, clipped, unrecorded: pages.length - juan.pages.length },
     };
   };
 
@@ -613,6 +618,29 @@
     document.body.appendChild(container);
     return container.querySelectorAll('.pagedjs_page').length;
   };
+
+  /**
+   * Text a page holds that Chromium put past its type area: Paged.js lays a page out in columns and
+   * cuts what reaches the next one, but content that grows after it was measured (a table's last row
+   * took 1.2 pt more when it became the last again) moves there unseen — clipped, never printed.
+   * Only a page whose content area overflows is searched.
+   */
+  function clippedChars(/** @type {Element} */ area) {
+    if (area.scrollWidth <= area.clientWidth + 1) return 0;
+    const right = area.getBoundingClientRect().right;
+    const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let n = 0;
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const chars = (t.nodeValue || '').replace(/\s+/g, '').length;
+      if (!chars) continue;
+      range.selectNodeContents(t);
+      // boxes with no width are no ink: KaTeX's zero-width spaces (vlist-s) sit at the measure's edge
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0.5);
+      if (rects.length && rects.every((r) => r.left >= right + 1)) n += chars;
+    }
+    return n;
+  }
 
   function visibleChars(/** @type {Node} */ node) {
     let n = (node.textContent || '').replace(/\s+/g, '').length;

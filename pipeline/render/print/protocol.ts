@@ -27,6 +27,8 @@ export interface ChunkLayout {
 /** What reached the pages: characters of the source missing from them, pages the handler did not see. */
 export interface LayoutCheck {
   lostChars: number;
+  /** Of those: on a page, but past its type area (clipped, never printed) — with the page numbers of the run. */
+  clipped: { chars: number; pages: number[] };
   unrecorded: number;
 }
 
