@@ -241,14 +241,39 @@ function precomposeAccents(node: HastRoot | Element): void {
 let katexModule: typeof Katex | null = null;
 const katex = (): typeof Katex => (katexModule ??= createRequire(import.meta.url)('katex') as typeof Katex);
 
+/**
+ * Formulas typeset in this thread, by `display` and TeX, and those another thread typeset (the
+ * print's, given to the EPUB thread with its request: typesettingMath / adoptTypesetMath): each
+ * formula of a build goes through KaTeX once. In the EPUB thread that saved loading KaTeX and
+ * parsing its HTML again (~0.1 CPU-s on the content bench volume's cold build).
+ */
+const typeset = new Map<string, Element | null>();
+const mathKey = (tex: string, display: boolean) => `${display ? 'D' : 'I'}${tex}`;
+
+/** What this thread typeset so far (structured-cloneable: plain hast). */
+export function typesetMath(): Array<[string, Element | null]> {
+  return [...typeset];
+}
+
+/** Formulas another thread typeset, used as if typeset here. */
+export function adoptTypesetMath(entries: Array<[string, Element | null]>): void {
+  for (const [key, root] of entries) if (!typeset.has(key)) typeset.set(key, root);
+}
+
 export function mathHast(tex: string, display: boolean): Element {
-  // `htmlAndMathml`: the print edition shows the HTML (html.ts drops the MathML, whose TeX
-  // annotation would be text in the PDF); the EPUB keeps the MathML and drops the HTML.
-  const html = katex().renderToString(tex, { displayMode: display, output: 'htmlAndMathml', throwOnError: false, strict: 'ignore', trust: false });
-  const tree = fromHtml(html, { fragment: true });
-  precomposeAccents(tree);
-  const root = tree.children.find((c): c is Element => c.type === 'element');
-  return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [root] : [text(tex)]));
+  const key = mathKey(tex, display);
+  let root = typeset.get(key);
+  if (root === undefined) {
+    // `htmlAndMathml`: the print edition shows the HTML (html.ts drops the MathML, whose TeX
+    // annotation would be text in the PDF); the EPUB keeps the MathML and drops the HTML.
+    const html = katex().renderToString(tex, { displayMode: display, output: 'htmlAndMathml', throwOnError: false, strict: 'ignore', trust: false });
+    const tree = fromHtml(html, { fragment: true });
+    precomposeAccents(tree);
+    root = tree.children.find((c): c is Element => c.type === 'element') ?? null;
+    typeset.set(key, root);
+  }
+  // a copy: the writers prune it (keepMath) and the sanitiser swaps it out and back
+  return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [structuredClone(root)] : [text(tex)]));
 }
 
 /** Whether a link's text is its address already (autolinks, `[https://…](https://…)`): then the print shows no second copy. */

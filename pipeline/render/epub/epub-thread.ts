@@ -9,18 +9,22 @@
  *   reply       { id, data, stats } or { id, error }  (error: a JuanError's fields, or a message)
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Element } from 'hast';
 import type { PageMap, Volume } from '../../model/types.ts';
 import { BuildCache, flushCacheWrites } from '../../cache/store.ts';
 import { alignClock } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { useFontWorkerPort } from '../fonts/subset.ts';
 import { renderEpub } from './index.ts';
+import { adoptTypesetMath } from '../content/index.ts';
 
 export interface EpubRequest {
   id: number;
   volume: Volume;
   pageMap: PageMap | null;
   cacheDir: string | null;
+  /** Formulas the main thread typeset already (content/index.ts typesetMath). */
+  math: Array<[string, Element | null]>;
 }
 
 export type EpubReply =
@@ -45,7 +49,8 @@ const { fontPort, timeOrigin } = workerData as { fontPort: MessagePort; timeOrig
 useFontWorkerPort(fontPort);
 alignClock(timeOrigin);
 
-parentPort!.on('message', async ({ id, volume, pageMap, cacheDir }: EpubRequest) => {
+parentPort!.on('message', async ({ id, volume, pageMap, cacheDir, math }: EpubRequest) => {
+  adoptTypesetMath(math);
   const cache = cacheDir ? new BuildCache(cacheDir) : undefined;
   try {
     const data = await renderEpub(volume, pageMap, { cache });

@@ -17,6 +17,7 @@ import type { BuildCache } from '../../cache/store.ts';
 import { JuanError } from '../../report/errors.ts';
 import { fontWorkerPort } from '../fonts/subset.ts';
 import { WorkerRequests } from '../worker-requests.ts';
+import { typesetMath } from '../content/index.ts';
 import type { EpubReply, EpubRequest, SerializedError } from './epub-thread.ts';
 
 let thread: WorkerRequests<EpubReply> | null = null;
@@ -62,7 +63,7 @@ function rebuildError(error: SerializedError): Error {
 
 /** renderEpub (index.ts), run in the thread; the cache's hits, misses and writes there are counted in `cache`. */
 export async function renderEpubInThread(volume: Volume, pageMap: PageMap | null, options: { cache?: BuildCache } = {}): Promise<Uint8Array> {
-  const request: Omit<EpubRequest, 'id'> = { volume, pageMap, cacheDir: options.cache?.dir ?? null };
+  const request: Omit<EpubRequest, 'id'> = { volume, pageMap, cacheDir: options.cache?.dir ?? null, math: typesetMath() };
   const reply = await epubThread().send({ ...request });
   if ('error' in reply) throw rebuildError(reply.error);
   if (options.cache && reply.stats) {
