@@ -14,6 +14,7 @@ import { CONFIG_KEYS, type BookConfig, type BookConfigInput } from '../config/sc
 import { JuanError } from '../report/errors.ts';
 import { withoutStack } from '../report/errors.ts';
 import { FINAL, juan, plain, roleOf, type Place } from './annotations.ts';
+import { CHAPTER_RE, PART_RE } from './numbering.ts';
 import type { FrontMatterBlock } from './normalized.ts';
 import type { Chapter, FrontSection, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
 
@@ -230,7 +231,8 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const fmJuan = (fm?.juan ?? {}) as JuanFrontMatter;
   const meta = config ?? metaWithoutConfig(tree, file);
   const toc = data.toc;
-  if (!toc) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
+  const dividers = toc ? [] : kids0(tree).filter((n) => roleOf(n) === 'part' || roleOf(n) === 'chapter');
+  if (!toc && !dividers.length) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
 
   // What the front matter stored per paper. It lists the papers in volume order, which is the body
   // order of a normalized manuscript: take the k-th entry when its title matches, else the first
@@ -327,13 +329,14 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
     let chapter = chapterOf.get(key);
     if (!chapter) {
       const tc = tocParts[pi]?.chapters[ci];
-      chapter = { id: `${part.id}-ch-${ci + 1}`, label: tc?.label ?? null, title: tc?.title ?? null, papers: [], position: tc ? pos(tc.position) : undefined };
+      chapter = { id: `${part.id}-ch-${ci + 1}`, label: tc?.label || null, title: tc?.title || null, papers: [], position: tc ? pos(tc.position) : undefined };
       if (!tc) chapter.id = `${part.id}-ch-0`;
       chapterOf.set(key, chapter);
       part.chapters.push(chapter);
     }
     chapter.papers.push(paper);
   }
+  if (dividers.length) parts.splice(0, parts.length, ...partsFromBody(kids, papers.map((x) => x.paper), heads.map((h) => h.node)));
   // keep book order of parts/chapters as the 目录 gives it
   parts.sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
   for (const p of parts) p.chapters.sort((a, b) => Number(a.id.split('-ch-')[1]) - Number(b.id.split('-ch-')[1]));
@@ -358,6 +361,51 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
 
   resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file, front);
   return { meta, source: path, parts, missing, ...(front.length ? { front } : {}) };
+}
+
+const kids0 = (tree: Root) => tree.children;
+
+/**
+ * Without a 目录, the body's own 篇/章 headings that open papers (paper-header leaves them dividers)
+ * group the papers, in body order: a law's 「第二章 组织」 over its 第一节、第二节 had been dropped, title
+ * and all. A 章 that is a unit itself (「第一章 总则」 with its articles) is no paper of the 章 before it.
+ */
+function partsFromBody(kids: RootContent[], papers: Paper[], nodes: RootContent[]): Part[] {
+  const parts: Part[] = [];
+  let part: Part | null = null;
+  let chapter: Chapter | null = null;
+  let chapters = 0;
+  const split = (n: RootContent, re: RegExp) => {
+    const t = plain(n).trim();
+    const m = t.match(re)!;
+    return { label: t.slice(0, t.length - m[2]!.length).trim(), title: m[2]!.trim() || t };
+  };
+  const openPart = (n?: RootContent): Part => {
+    part = n ? { id: `part-${parts.length + 1}`, ...split(n, PART_RE), chapters: [], position: nodePos(n) } : { id: 'part-0', label: '', title: '', chapters: [] };
+    parts.push(part);
+    chapter = null;
+    return part;
+  };
+  const openChapter = (n?: RootContent): Chapter => {
+    const within = part ?? openPart();
+    chapter = { id: `${within.id}-ch-${++chapters}`, label: null, title: null, papers: [], ...(n ? { ...split(n, CHAPTER_RE), position: nodePos(n) } : {}) };
+    within.chapters.push(chapter);
+    return chapter;
+  };
+  const paperAt = new Map(nodes.map((n, k) => [n, papers[k]!]));
+  for (const n of kids) {
+    const role = roleOf(n);
+    if (role === 'part') openPart(n);
+    else if (role === 'chapter') openChapter(n);
+    const paper = paperAt.get(n);
+    if (!paper) continue;
+    const own = plain(n).trim().match(CHAPTER_RE);
+    const current = chapter as Chapter | null;
+    (current && !(own && current.title && current.label !== `第${own[1]}章`) ? current : openChapter()).papers.push(paper);
+  }
+  // a 篇 or 章 heading with no paper after it (the manuscript's last line) heads nothing, as before
+  for (const p of parts) p.chapters = p.chapters.filter((c) => c.papers.length);
+  return parts.filter((p) => p.chapters.length);
 }
 
 /** A link into the manuscript's own files or anchors (not a URL with a scheme). */

@@ -5,6 +5,10 @@
  * whether 「一.」 or 「（ 一 ）」 is a level-1 or level-2 number.
  */
 const CN = '[一二三四五六七八九十百零〇]+';
+
+/** A 篇 or 章 line: `第一篇 围涂篇`, `第二章　组织` (its number, then its name). */
+export const PART_RE = /^第([一二三四五六七八九十百零〇\d]+)篇\s*(.*)$/;
+export const CHAPTER_RE = /^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$/;
 const NUMBERING: Array<{ level: number; re: RegExp }> = [
   { level: 1, re: new RegExp(`^\\s*${CN}[、．.]`) },
   { level: 2, re: new RegExp(`^\\s*[（(]\\s*${CN}\\s*[）)]`) },

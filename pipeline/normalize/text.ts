@@ -206,8 +206,7 @@ export const isCjk = (ch: string | undefined) => !!ch && cjkRe.test(ch);
 // ——— Chinese numbering ———
 export { numberingLevel } from '../model/numbering.ts';
 
-export const PART_RE = /^第([一二三四五六七八九十百零〇\d]+)篇\s*(.*)$/;
-export const CHAPTER_RE = /^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$/;
+export { CHAPTER_RE, PART_RE } from '../model/numbering.ts';
 
 export function isBlock(n: RootContent): boolean {
   return n.type === 'paragraph' || n.type === 'heading';

@@ -50,6 +50,26 @@ describe('structure', () => {
     expect(reasons(intro, 'paper-header').some((r) => r.includes('不属于任何论文') && r.includes('本章收录两篇论文'))).toBe(true);
   });
 
+  it('a law’s 第X章 over its 第X节, without a 目录, heads them as a 章 — its title neither lost nor a paper', () => {
+    const law = '# 某某法\n\n## 第一章　总则\n\n第一条 甲。\n\n## 第二章　组织\n\n### 第一节　一般规定\n\n第二条 乙。\n\n### 第二节　特别规定\n\n第三条 丙。\n\n## 第三章　附则\n\n第四条 丁。\n';
+    const r = read(law);
+    // before: the 节 were units and 「第二章　组织」 went nowhere (not in the 目录, the PDF or the normalized manuscript)
+    const chapters = r.volume.parts.flatMap((p) => p.chapters).map((c) => [c.label, c.title, c.papers.map((x) => x.title)]);
+    expect(chapters).toEqual([
+      [null, null, ['第一章　总则']],
+      ['第二章', '组织', ['第一节　一般规定', '第二节　特别规定']],
+      [null, null, ['第三章　附则']],
+    ]);
+    expect(r.volume.meta.title).toBe('某某法');
+    expect(bodyText(papers(r.volume)[3]!)).toContain('第四条 丁');
+    expect(r.file.messages.some((m) => m.reason.includes('全部论文放在同一部分'))).toBe(false);
+    // the normalized manuscript keeps the 章 and reads back the same (its 目录 lists it)
+    const md = volumeToMarkdown(r.volume);
+    expect(md).toContain('第二章');
+    const again = read(md, '/tmp/文集/again.md');
+    expect(again.volume.parts.flatMap((p) => p.chapters).map((c) => [c.label, c.title, c.papers.map((x) => x.title)])).toEqual(chapters);
+  });
+
   it('a document whose title has no text of its own before the first section gets no empty unit', () => {
     const r = read('# 数据篇\n\n## 概述\n\n甲。\n\n## 一. 总体\n\n乙。\n');
     expect(titles(r.volume)).toEqual(['概述', '一. 总体']);

@@ -146,16 +146,27 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   // line and its heading are the paper's, as the front matter's list of papers says
   const stored = ours ? storedPaperTitles(file) : [];
   // A 目录 line is such a paper's when it is the next title the front matter lists (in order: a 章 line may
-  // have the same text); a heading, when it is any of them (where the book begins).
-  const isStoredPaper = (text: string, node: RootContent) => (node.type === 'heading' ? stored.includes(text) : stored[toc.entries.length] === text);
+  // have the same text); a heading, when it is any of them once the 目录 has listed them all (where the book
+  // begins: before that, a heading is a 章 line of the 目录, even when a 章-titled unit has its text).
+  const isStoredPaper = (text: string, node: RootContent) => (node.type === 'heading' ? toc.entries.length >= stored.length && stored.includes(text) : stored[toc.entries.length] === text);
   const depth = head.type === 'heading' ? head.depth : 0;
   const toc: TocData = { position: ctx.at(head), parts: [], entries: [], form: 'lines' };
   juan(head).role = 'toc';
   let part = -1;
   let chapter = -1;
   let entryDepth = 0;
-  const push = (title: string, unit: string | null, page: string | null, place: TocItem['position'], href: string | null = null) =>
+  const push = (title: string, unit: string | null, page: string | null, place: TocItem['position'], href: string | null = null) => {
+    // a 章 that is a unit itself (a law's 「第三章 附则」 after 「第二章 组织」 and its 节) is no paper of
+    // the 章 before it: it starts a chapter without a title (build-volume's partsFromBody does the same).
+    // The 章's own entry (its text made it a unit: same number) stays in it.
+    const unitChapter = title.match(CHAPTER_RE);
+    const open = chapter >= 0 ? toc.parts[part]!.chapters[chapter]! : null;
+    if (unitChapter && open?.title && open.label !== `第${unitChapter[1]}章`) {
+      toc.parts[part]!.chapters.push({ label: '', title: '', position: place });
+      chapter = toc.parts[part]!.chapters.length - 1;
+    }
     toc.entries.push(entryOf(ctx, title, unit, page, part, chapter, place, toc.entries.length + 1, href));
+  };
   let i = start + 1;
   for (; i < kids.length; i++) {
     const node: RootContent = kids[i];
