@@ -128,8 +128,25 @@ export function metaFromManuscript(tree: Root, file?: VFile): Partial<BookConfig
     if (d && !meta.date && (text.length <= 80 || /^\S+\s/.test(text))) meta.date = `${d[1]}-${d[2]!.padStart(2, '0')}${d[3] ? `-${d[3].padStart(2, '0')}` : ''}`;
     if (document && role === 'paper-title' && papers[0]?.node !== n) break;
   }
+  if (!meta.title) meta.title = titleLine(kids);
   if (!meta.title && file?.path) meta.title = titleFromPath(file.path);
   return meta;
+}
+
+/**
+ * A title written as a plain line, with no heading anywhere to give one: the manuscript's first
+ * block, one short line without sentence punctuation, with a date line among the next three (a web
+ * page's 「中华人民共和国2025年国民经济和社会发展统计公报[1]」, then 「国家统计局」, 「2026年2月28日」).
+ * A note mark at its end is not the title's.
+ */
+function titleLine(kids: RootContent[]): string | undefined {
+  const blocks = kids.filter((n) => n.type !== 'yaml' && n.type !== 'html' && n.type !== 'thematicBreak' && plain(n).replace(/[\s\u00a0\u3000]+/g, ''));
+  const first = blocks[0];
+  if (first?.type !== 'paragraph' || roleOf(first)) return undefined;
+  const text = plain(first).trim();
+  if (text.includes('\n') || text.length > 50 || /[。！？；，：,;:!?]/.test(text) || DATE_LINE.test(text) || TITLE_PAGE_LINE.test(text)) return undefined;
+  const dated = blocks.slice(1, 4).some((n) => n.type === 'paragraph' && DATE_LINE.test(plain(n).trim()) && plain(n).trim().length <= 40);
+  return dated ? text.replace(/\s*(?:\[\d{1,3}\]|\[\^[^\]]+\])$/, '') || undefined : undefined;
 }
 
 /**

@@ -70,6 +70,14 @@ describe('structure', () => {
     expect(again.volume.parts.flatMap((p) => p.chapters).map((c) => [c.label, c.title, c.papers.map((x) => x.title)])).toEqual(chapters);
   });
 
+  it('takes a plain title line above an issuer and a date as the book’s title (a web page’s), never any short first line', () => {
+    const page = read('中华人民共和国2025年统计公报[1]\n\n国家统计局\n\n2026年2月28日\n\n　　全年国内生产总值增长。\n\n## 一、综合\n\n甲。\n\n## 二、农业\n\n乙。\n');
+    expect(page.volume.meta.title).toBe('中华人民共和国2025年统计公报');
+    expect(page.volume.meta.date).toBe('2026-02-28');
+    // no date under it: a first short line is no title (the file names the book)
+    expect(read('简要说明\n\n全年国内生产总值增长。\n\n## 一、综合\n\n甲。\n\n## 二、农业\n\n乙。\n').volume.meta.title).toBe('周刊');
+  });
+
   it('a document whose title has no text of its own before the first section gets no empty unit', () => {
     const r = read('# 数据篇\n\n## 概述\n\n甲。\n\n## 一. 总体\n\n乙。\n');
     expect(titles(r.volume)).toEqual(['概述', '一. 总体']);

@@ -47,8 +47,8 @@ const FIXTURES: Fixture[] = [
   // a web page saved as Markdown (the statistical communiqué): web-page-chrome removes the site's navigation
   // before the text (link lists, 搜索, an empty `#`, the date and font-size `##` lines, which had been its two
   // units); the communiqué's 一、…十二、 lines (no `#` in the source) are its units; its title is a plain
-  // paragraph, printed as front text before the 目录 (book.yaml names the book: here the folder's name)
-  { name: 'nbs-2025-communique', title: 'nbs-2025-communique', papers: 12, first: '一、综合', last: '十二、资源、环境和应急管理', date: '2026 年 2 月 28 日', front: ['中华人民共和国2025年国民经济和社会发展统计公报'] },
+  // line above the issuer and the date: the book's title, printed again with them as front text
+  { name: 'nbs-2025-communique', title: '中华人民共和国2025年国民经济和社会发展统计公报', papers: 12, first: '一、综合', last: '十二、资源、环境和应急管理', date: '2026 年 2 月 28 日', front: ['2025年是“十四五”规划收官之年'] },
 ];
 
 const pdfText = (pdf: string, first?: number, last?: number) =>
