@@ -163,6 +163,24 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
     else expect(page1).not.toMatch(/\d{4}年\d{1,2}月/);
   });
 
+  // title-page.ts: a <wbr> between Han words, keep-all; the communiqué's title broke 「…2025 年国 / 民经济…」
+  it('breaks a long title on the title page between words only', () => {
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    const title = squash(fx.title);
+    const lines = pdfText(join(out, 'book.pdf'), 1).split('\n').map(squash).filter(Boolean);
+    const ends: number[] = [];
+    let shown = '';
+    for (const line of lines) {
+      if (shown.length >= title.length) break;
+      shown += line;
+      ends.push(shown.length);
+    }
+    expect(shown).toBe(title);
+    let at = 0;
+    const words = new Set([...new Intl.Segmenter('zh', { granularity: 'word' }).segment(title)].map((s) => (at += s.segment.length)));
+    expect(ends.slice(0, -1).filter((end) => !words.has(end))).toEqual([]);
+  });
+
   it('lists every unit in toc.json with a page', () => {
     const toc = JSON.parse(readFileSync(join(out, 'toc.json'), 'utf8')) as Array<{ kind: string; title: string; page: string | null }>;
     const papers = toc.filter((e) => e.kind === 'paper');
