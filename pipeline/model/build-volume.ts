@@ -14,8 +14,8 @@ import { CONFIG_KEYS, type BookConfig, type BookConfigInput } from '../config/sc
 import { JuanError } from '../report/errors.ts';
 import { withoutStack } from '../report/errors.ts';
 import { FINAL, juan, plain, roleOf, type Place } from './annotations.ts';
-import { CHAPTER_RE, PART_RE } from './numbering.ts';
-import type { FrontMatterBlock } from './normalized.ts';
+import { CHAPTER_RE, PART_RE, closesChapter } from './numbering.ts';
+import type { FrontMatterBlock, TocData } from './normalized.ts';
 import type { Chapter, FrontSection, MissingPaper, Paper, Part, SourcePosition, Volume } from './types.ts';
 
 /** What the normalized Markdown's front matter keeps beyond the metadata. */
@@ -248,7 +248,7 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
   const fmJuan = (fm?.juan ?? {}) as JuanFrontMatter;
   const meta = config ?? metaWithoutConfig(tree, file);
   const toc = data.toc;
-  const dividers = toc ? [] : kids0(tree).filter((n) => roleOf(n) === 'part' || roleOf(n) === 'chapter');
+  const dividers = toc ? [] : tree.children.filter((n) => roleOf(n) === 'part' || roleOf(n) === 'chapter');
   if (!toc && !dividers.length) warn(file, '书稿没有目录：篇、章结构无法确定，全部论文放在同一部分');
 
   // What the front matter stored per paper. It lists the papers in volume order, which is the body
@@ -320,7 +320,34 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
     });
   });
 
-  // structure
+  // structure: the 目录's 篇/章, or without a 目录 the body's own 篇/章 lines
+  const parts = dividers.length ? partsFromBody(kids, papers.map((x) => x.paper), heads.map((h) => h.node)) : partsFromToc(papers, toc);
+  const tocParts = toc?.parts ?? [];
+
+  const missing: MissingPaper[] = [];
+  for (const i of data.reconcile?.missing ?? []) {
+    const e = toc!.entries[i];
+    const tp = tocParts[e.part];
+    const tc = tp?.chapters[e.chapter];
+    missing.push({
+      index: e.index,
+      title: e.title,
+      unit: e.unit,
+      part: tp ? `${tp.label} ${tp.title}`.trim() : null,
+      chapter: tc ? `${tc.label} ${tc.title}`.trim() : null,
+      oldPage: e.oldPage,
+      position: pos(e.position),
+    });
+  }
+  for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
+  missing.sort((a, b) => a.index - b.index);
+
+  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file, front);
+  return { meta, source: path, parts, missing, ...(front.length ? { front } : {}) };
+}
+
+/** Papers under the 篇 and 章 the 目录 lists them in (a paper it does not list goes with the one before it). */
+function partsFromToc(papers: Array<{ paper: Paper; entry: number }>, toc: TocData | undefined): Part[] {
   const parts: Part[] = [];
   const partOf = new Map<number, Part>();
   const chapterOf = new Map<string, Chapter>();
@@ -353,49 +380,27 @@ export function buildVolume(tree: Root, file: VFile, config?: BookConfig): Volum
     }
     chapter.papers.push(paper);
   }
-  if (dividers.length) parts.splice(0, parts.length, ...partsFromBody(kids, papers.map((x) => x.paper), heads.map((h) => h.node)));
   // keep book order of parts/chapters as the 目录 gives it
   parts.sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
   for (const p of parts) p.chapters.sort((a, b) => Number(a.id.split('-ch-')[1]) - Number(b.id.split('-ch-')[1]));
-
-  const missing: MissingPaper[] = [];
-  for (const i of data.reconcile?.missing ?? []) {
-    const e = toc!.entries[i];
-    const tp = tocParts[e.part];
-    const tc = tp?.chapters[e.chapter];
-    missing.push({
-      index: e.index,
-      title: e.title,
-      unit: e.unit,
-      part: tp ? `${tp.label} ${tp.title}`.trim() : null,
-      chapter: tc ? `${tc.label} ${tc.title}`.trim() : null,
-      oldPage: e.oldPage,
-      position: pos(e.position),
-    });
-  }
-  for (const m of fmJuan.missing ?? []) if (!missing.some((x) => x.index === m.index)) missing.push({ ...m, position: { line: 1, column: 1 } });
-  missing.sort((a, b) => a.index - b.index);
-
-  resolveLocalLinks(papers.map((x) => x.paper), data.toc?.entries ?? [], (k) => data.reconcile?.match[k] ?? -1, file, front);
-  return { meta, source: path, parts, missing, ...(front.length ? { front } : {}) };
+  return parts;
 }
-
-const kids0 = (tree: Root) => tree.children;
 
 /**
  * Without a 目录, the body's own 篇/章 headings that open papers (paper-header leaves them dividers)
  * group the papers, in body order: a law's 「第二章 组织」 over its 第一节、第二节 had been dropped, title
- * and all. A 章 that is a unit itself (「第一章 总则」 with its articles) is no paper of the 章 before it.
+ * and all. A 章 that is a unit itself closes the 章 before it (closesChapter).
  */
 function partsFromBody(kids: RootContent[], papers: Paper[], nodes: RootContent[]): Part[] {
   const parts: Part[] = [];
   let part: Part | null = null;
   let chapter: Chapter | null = null;
   let chapters = 0;
+  // `第二章　组织` → 第二章, 组织; a bare `第二章` is its own title (as a label only, it would not print)
   const split = (n: RootContent, re: RegExp) => {
     const t = plain(n).trim();
-    const m = t.match(re)!;
-    return { label: t.slice(0, t.length - m[2]!.length).trim(), title: m[2]!.trim() || t };
+    const name = t.match(re)![2]!.trim();
+    return name ? { label: t.slice(0, t.length - name.length).trim(), title: name } : { label: '', title: t };
   };
   const openPart = (n?: RootContent): Part => {
     part = n ? { id: `part-${parts.length + 1}`, ...split(n, PART_RE), chapters: [], position: nodePos(n) } : { id: 'part-0', label: '', title: '', chapters: [] };
@@ -405,7 +410,8 @@ function partsFromBody(kids: RootContent[], papers: Paper[], nodes: RootContent[
   };
   const openChapter = (n?: RootContent): Chapter => {
     const within = part ?? openPart();
-    chapter = { id: `${within.id}-ch-${++chapters}`, label: null, title: null, papers: [], ...(n ? { ...split(n, CHAPTER_RE), position: nodePos(n) } : {}) };
+    const named = n ? split(n, CHAPTER_RE) : null;
+    chapter = { id: `${within.id}-ch-${++chapters}`, label: named?.label || null, title: named?.title ?? null, papers: [], ...(n ? { position: nodePos(n) } : {}) };
     within.chapters.push(chapter);
     return chapter;
   };
@@ -416,9 +422,8 @@ function partsFromBody(kids: RootContent[], papers: Paper[], nodes: RootContent[
     else if (role === 'chapter') openChapter(n);
     const paper = paperAt.get(n);
     if (!paper) continue;
-    const own = plain(n).trim().match(CHAPTER_RE);
     const current = chapter as Chapter | null;
-    (current && !(own && current.title && current.label !== `第${own[1]}章`) ? current : openChapter()).papers.push(paper);
+    (current && !closesChapter(plain(n).trim(), current) ? current : openChapter()).papers.push(paper);
   }
   // a 篇 or 章 heading with no paper after it (the manuscript's last line) heads nothing, as before
   for (const p of parts) p.chapters = p.chapters.filter((c) => c.papers.length);

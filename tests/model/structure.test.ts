@@ -68,6 +68,9 @@ describe('structure', () => {
     expect(md).toContain('第二章');
     const again = read(md, '/tmp/文集/again.md');
     expect(again.volume.parts.flatMap((p) => p.chapters).map((c) => [c.label, c.title, c.papers.map((x) => x.title)])).toEqual(chapters);
+    // a bare 「第二章」 line is the chapter's title, printed once
+    const bare = read(law.replace('## 第二章　组织', '## 第二章'));
+    expect(bare.volume.parts.flatMap((p) => p.chapters).map((c) => [c.label, c.title])[1]).toEqual([null, '第二章']);
   });
 
   it('takes a plain title line above an issuer and a date as the book’s title (a web page’s), never any short first line', () => {

@@ -11,6 +11,7 @@ import type { TocData, TocItem } from '../../model/normalized.ts';
 import type { RuleExamples } from '../define-rule.ts';
 import { defineRule, type RuleContext } from '../define-rule.ts';
 import { CHAPTER_RE, PART_RE, juan, plain } from '../text.ts';
+import { closesChapter } from '../../model/numbering.ts';
 import { fixPunctuation } from './fullwidth-punctuation.ts';
 
 export type { TocChapter, TocData, TocItem as TocEntry, TocPart } from '../../model/normalized.ts';
@@ -156,12 +157,8 @@ export default defineRule({ id: 'toc-entries' }, (tree, file, ctx) => {
   let chapter = -1;
   let entryDepth = 0;
   const push = (title: string, unit: string | null, page: string | null, place: TocItem['position'], href: string | null = null) => {
-    // a 章 that is a unit itself (a law's 「第三章 附则」 after 「第二章 组织」 and its 节) is no paper of
-    // the 章 before it: it starts a chapter without a title (build-volume's partsFromBody does the same).
-    // The 章's own entry (its text made it a unit: same number) stays in it.
-    const unitChapter = title.match(CHAPTER_RE);
-    const open = chapter >= 0 ? toc.parts[part]!.chapters[chapter]! : null;
-    if (unitChapter && open?.title && open.label !== `第${unitChapter[1]}章`) {
+    // a 章 that is a unit itself starts a chapter without a title (as build-volume's partsFromBody does)
+    if (closesChapter(title, chapter >= 0 ? toc.parts[part]!.chapters[chapter]! : null)) {
       toc.parts[part]!.chapters.push({ label: '', title: '', position: place });
       chapter = toc.parts[part]!.chapters.length - 1;
     }

@@ -23,6 +23,8 @@ export const examples: RuleExamples = {
     '## 2026/02/28 09:30 |\n\n正文。\n',
     // the marks after the text has begun: not at the start, not removed
     '# 标题\n\n正文。\n\n- [首页](/)\n- [新闻](javascript:;)\n\n搜索\n',
+    // nothing after them: no text it would be the chrome of
+    '- [首页](/)\n- [新闻](javascript:;)\n\n搜索\n',
   ],
   notOk: [
     {
@@ -78,15 +80,20 @@ function shownText(node: RootContent | PhrasingContent | ListItem): string {
 export default defineRule({ id: 'web-page-chrome' }, (tree, _file, ctx) => {
   const run: RootContent[] = [];
   let marked = false;
+  /** The text of the manuscript begins after the run (a run that is all there is, is no chrome). */
+  let text = false;
   for (const node of tree.children) {
     if (node.type === 'yaml' || node.type === 'html' || node.type === 'thematicBreak') continue;
     if (node.type === 'paragraph' && blank(plain(node)) && !node.children.some((c) => c.type === 'link')) continue;
     const found = chrome(node);
-    if (!found) break;
+    if (!found) {
+      text = true;
+      break;
+    }
     run.push(node);
     marked ||= found.marked;
   }
-  if (run.length < 2 || !marked || run.length === tree.children.length) return;
+  if (run.length < 2 || !marked || !text) return;
   const removed = new Set(run.filter((node) => ctx.allowed(ctx.at(node))));
   for (const node of removed) {
     const text = shownText(node).replace(/\s+/g, ' ').trim();

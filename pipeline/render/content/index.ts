@@ -243,7 +243,7 @@ const katex = (): typeof Katex => (katexModule ??= createRequire(import.meta.url
 
 /**
  * Formulas typeset in this thread, by `display` and TeX, and those another thread typeset (the
- * print's, given to the EPUB thread with its request: typesettingMath / adoptTypesetMath): each
+ * print's, given to the EPUB thread with its request: typesetMath / adoptTypesetMath): each
  * formula of a build goes through KaTeX once. In the EPUB thread that saved loading KaTeX and
  * parsing its HTML again (~0.1 CPU-s on the content bench volume's cold build).
  */
