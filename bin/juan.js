@@ -96,7 +96,9 @@ async function bundledCli() {
  * With an 8× budget only the really hot code is optimized: cold build Node CPU 3.1 → 2.5 s,
  * wall 4.3–4.6 → 4.0–4.2 s; page-add rebuild Node 2.0 → 1.6 s, wall 1.9–2.0 → 1.7–1.8 s;
  * 3× volume cold Node 5.0 → 4.2 s (alternating runs, /proc sampling). Process-wide: the
- * EPUB and font threads too. JUAN_V8_BUDGET overrides it (for measuring).
+ * EPUB and font threads too. JUAN_V8_BUDGET overrides it (for measuring). Any changed V8 flag
+ * also makes Node reject the code cache of its own built-in modules (a worker thread's start
+ * 35 → 75 ms): that cost is inside the numbers above.
  */
 setFlagsFromString(`--interrupt-budget=${Number(process.env.JUAN_V8_BUDGET) || 540_000}`);
 
