@@ -163,8 +163,9 @@ function paperContent(k: number, long: boolean, paragraph: () => string): { body
       `表1列出了各镇（街道）的主要指标，图1给出了它们的对比[^1]。${paragraph()}`, '',
       `表1 各镇（街道）${SUBJECTS[k % SUBJECTS.length]}`, '', ...table, '',
       '注：增长率按可比价格计算。资料来源：统计年鉴（虚构）。', '',
-      `设产值为因变量，回归方程写作 $y = \beta_0 + \beta_1 x + \varepsilon$，其中 $\beta_1$ 为弹性系数，显著性水平 $\alpha = 0.05$[^2]。`, '',
-      '$$', '\hat{y}_i = \beta_0 + \sum_{k=1}^{K} \beta_k x_{ik}', '$$', '',
+      // String.raw: in a plain literal \b and \v are control characters (the formulas came out as 「eta_0」)
+      String.raw`设产值为因变量，回归方程写作 $y = \beta_0 + \beta_1 x + \varepsilon$，其中 $\beta_1$ 为弹性系数，显著性水平 $\alpha = 0.05$[^2]。`, '',
+      '$$', String.raw`\hat{y}_i = \beta_0 + \sum_{k=1}^{K} \beta_k x_{ik}`, '$$', '',
       figure, '',
       paragraph(), '',
     ],
