@@ -135,11 +135,43 @@
    * row, the overflow starts a row earlier — when that still leaves two rows of the table on this
    * page (the same kind of range keep-with-next.js makes for a heading).
    */
+  /*
+   * The note under a table (p.table-note: 「注：…」, break-before: avoid) that does not fit: Paged.js
+   * keeps it with the table by moving the whole table to the next page. For a table that opens the
+   * page — the continuation of a split table above all — that leaves the page empty, and the
+   * continuation, moved, starts over from the table's first row: the bench's content volume printed
+   * 13 rows twice around a blank page. The note takes the table's last two rows along instead (two
+   * rows stay on this page); a table with fewer rows here that opens the page lets the note go alone.
+   * Only when the table is on this page (its top above the page's foot): a table entirely past it
+   * is a plain overflow.
+   */
+  function noteWithRows(overflow, at, rendered, bounds) {
+    if (!at || at.nodeName !== 'TABLE' || !at.classList.contains('juan-table') || !bounds) return;
+    const box = at.getBoundingClientRect();
+    if (box.top >= Math.round(bounds.bottom) || box.left >= Math.round(bounds.right)) return;
+    const body = at.querySelector(':scope > tbody');
+    const rows = body ? Array.from(body.children) : [];
+    const moved = document.createRange();
+    moved.setEnd(overflow.endContainer, overflow.endOffset);
+    if (rows.length >= 4) {
+      moved.setStartBefore(rows[rows.length - 2]);
+      return moved;
+    }
+    const before = document.createRange();
+    before.setStart(rendered, 0);
+    before.setEndBefore(at);
+    if (!at.hasAttribute('data-split-from') && (before.toString().trim() || before.cloneContents().querySelector('img, svg, table, figure'))) return;
+    moved.setStartAfter(at);
+    return moved;
+  }
+
   class OnOverflowTableRows extends Paged.Handler {
-    onOverflow(overflow, rendered) {
+    onOverflow(overflow, rendered, bounds) {
       if (!overflow || !rendered || !this.chunker || !this.chunker.source) return;
       const c = overflow.startContainer;
       const at = c.nodeType === 1 && overflow.startOffset < c.childNodes.length ? c.childNodes[overflow.startOffset] : c;
+      const note = noteWithRows(overflow, at, rendered, bounds);
+      if (note) return note;
       const head = tableHead(overflow, at, rendered);
       if (head) return head;
       const row = (at.nodeType === 1 ? at : at.parentElement)?.closest('tr');
