@@ -89,6 +89,13 @@ export class LayoutTab {
         hint: '这是 juan 排版的缺陷（排好的内容后来又变高了），请把书稿和这条消息报告给开发者；临时办法：在那一页附近改动几个字或一行',
       });
     }
+    if (lostChars < 0) {
+      // more text on the pages than in the chunk: a part of it laid out twice (a table's rows once did, around an empty page)
+      throw new JuanError('render', `正文排版出错：${-lostChars} 个字在页面上印了两次`, {
+        source: 'print:layout',
+        hint: '这是 juan 排版的缺陷，请把书稿和这条消息报告给开发者；临时办法：在出错的表格或段落附近改动几个字或一行',
+      });
+    }
     if (lostChars > 0 || unrecorded) {
       throw new JuanError('render', `正文没有完整排进页面：${lostChars > 0 ? `${lostChars} 个字丢失` : `${unrecorded} 页没有登记页码`}`, {
         source: 'print:layout',

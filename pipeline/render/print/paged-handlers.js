@@ -386,6 +386,29 @@
   }
 
   /**
+   * When a page ends inside a text node, Paged.js's break token gives the offset in the source
+   * text as the offset on the page plus where the page's piece starts in the source, found by
+   * `indexOf` (Layout.createBreakToken): a piece that also occurs earlier in the paragraph — a
+   * repeated sentence, a long run of 「…」 or 「—」 — is placed at that first occurrence, and the next
+   * page prints again what this one did (a paragraph of one sentence 60 times printed 713
+   * characters twice). A page's first text piece is the rest of its source node (Paged.js starts
+   * it at the last break), so it starts at `source length − piece length`.
+   */
+  class OnBreakTokenSuffixOffset extends Paged.Handler {
+    onBreakToken(/** @type {any} */ token, /** @type {Range | undefined} */ overflow) {
+      const piece = overflow && overflow.startContainer;
+      const source = token && token.node;
+      if (!piece || piece.nodeType !== 3 || !source || source.nodeType !== 3) return;
+      const text = source.textContent || '';
+      const rest = piece.textContent || '';
+      if (!rest || !text.endsWith(rest)) return;
+      const offset = text.length - rest.length + overflow.startOffset;
+      if (offset === token.offset) return;
+      return new token.constructor(source, offset);
+    }
+  }
+
+  /**
    * After a page is laid out: Paged.js finds where a text node leaves the page by measuring
    * its characters one by one from the start of the word that crosses the edge — in Chinese,
    * with no spaces, from the start of the paragraph: hundreds of measurements a page. The
@@ -486,7 +509,7 @@
 
   Paged.registerHandlers(
     BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
-    AfterPageLayoutBinaryTextBreak, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
+    AfterPageLayoutBinaryTextBreak, OnBreakTokenSuffixOffset, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
   );
 
   /**
