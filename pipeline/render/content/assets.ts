@@ -59,6 +59,23 @@ function drawsContentFontChars(html: string): boolean {
   return false;
 }
 
+/**
+ * The KaTeX families a book's formulas use: KaTeX_Main always (the .katex base), each other one when
+ * every class of a selector of one of katex.css's rules for it is in the HTML (.mathbb → KaTeX_AMS,
+ * .delimsizing.size2 → KaTeX_Size2, .op-symbol.large-op → KaTeX_Size2 …). The others' faces are
+ * neither declared nor served: a layout tab loads every declared face before its first page, one
+ * request after another (~8 ms each on a busy machine), and KaTeX declares 20.
+ */
+export function katexFamilies(katexCss: string, html: string): Set<string> {
+  const classes = new Set<string>();
+  for (const m of html.matchAll(/class="([^"]*)"/g)) for (const c of m[1]!.split(/\s+/)) if (c) classes.add(c);
+  const families = new Set(['KaTeX_Main']);
+  for (const rule of katexCss.replace(/@font-face\{[^}]*\}/g, '').matchAll(/([^{}]+)\{[^}]*font-family:\s*(KaTeX_\w+)/g)) {
+    if (rule[1]!.split(',').some((selector) => (selector.match(/\.[\w-]+/g) ?? []).every((c) => classes.has(c.slice(1))))) families.add(rule[2]!);
+  }
+  return families;
+}
+
 export interface ContentAssets {
   /** CSS with URLs under `base` (`/assets` for the layout server, `assets` next to print.html). */
   css(base: string): string;
@@ -75,11 +92,15 @@ export function contentAssets(html: string): ContentAssets {
   const parts: Array<(base: string) => string> = [];
   if (math) {
     // woff2 only: every browser that runs Paged.js reads it
-    const css = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
-    for (const name of readdirSync(path.join(KATEX_DIST, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
+    const katexCss = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+    const families = katexFamilies(katexCss, html);
+    const css = katexCss.replace(/@font-face\{[^}]*\}/g, (face) => (families.has(/font-family:\s*(KaTeX_\w+)/.exec(face)?.[1] ?? '') ? face : ''));
+    for (const name of readdirSync(path.join(KATEX_DIST, 'fonts')).filter((n) => n.endsWith('.woff2') && families.has(n.replace(/-.*$/, ''))).sort()) {
       woff2(`katex/${name}`, path.join(KATEX_DIST, 'fonts', name));
     }
     parts.push((base) => css.replace(/url\(fonts\//g, `url(${base}/katex/`));
+  }
+  if (math && html.includes('juan-accented')) {
     // accented letters set precomposed (content/index.ts precomposeAccents)
     for (const sub of ['latin', 'latin-ext']) {
       woff2(`fonts/noto-serif-${sub}-400-italic.woff2`, path.join(SERIF, `noto-serif-${sub}-400-italic.woff2`));
