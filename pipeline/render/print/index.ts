@@ -15,6 +15,7 @@ import type { Element } from 'hast';
 import type { Page } from 'puppeteer-core';
 import type { PostprocessOptions } from './postprocess.ts';
 import type { PDFDocument } from 'pdf-lib';
+import { bundleFonts } from './font-bundle.ts';
 import { isUntitledPart, type PageMap, type Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
 import { printBook, type PrintBook } from './document.ts';
@@ -197,7 +198,8 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
     files,
     preopened: prelude?.tabs,
     server: prelude?.server,
-    fontCss: fontsReady.then((fonts) => subsetFontFaceCss(fonts.parts, '/assets/fonts') + content.css('/assets')),
+    // the @font-face rules; the tabs get their files in one request (font-bundle.ts)
+    fonts: fontsReady.then((fonts) => bundleFonts(subsetFontFaceCss(fonts.parts, '/assets/fonts') + content.css('/assets'), files)),
     tocLabels,
     heads,
     shift: sideShiftPt(pageGeometry(volume.meta.page, printReady).margins),

@@ -8,14 +8,15 @@ import type { Page } from 'puppeteer-core';
 import { debugTiming } from '../../report/debug-timing.ts';
 import { JuanError } from '../../report/errors.ts';
 import { withStage, type BrowserSession } from './browser.ts';
+import type { TabFonts } from './font-bundle.ts';
 import { splitGroup, type Stamp } from './folios.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
 import { openShellTab, type ShellTab } from './shell-tab.ts';
 
 export interface LayoutTabOptions {
   timeoutMs: number;
-  /** The @font-face rules, set before the first layout. */
-  fontCss: Promise<string>;
+  /** The fonts, loaded before the first layout (font-bundle.ts). */
+  fonts: Promise<TabFonts>;
   /** Pages laid out so far in the run under way, whose first chunk is `chunk`. */
   onProgress?: (chunk: number, pages: number) => void;
   /** The print request is on its way (what runs on Node's main thread no longer delays it). */
@@ -49,8 +50,8 @@ export class LayoutTab {
   static async open(options: LayoutTabOptions, from: { preopened?: Promise<ShellTab>; session: BrowserSession; origin: string }): Promise<LayoutTab> {
     const shell = (from.preopened && (await from.preopened.catch(() => null))) || (await openShellTab(from.session, from.origin, options.timeoutMs));
     const tab = new LayoutTab(shell, options);
-    const css = await options.fontCss;
-    await tab.stage('fonts', () => shell.page.evaluate((c) => window.__juan.setFonts(c), css));
+    const fonts = await options.fonts;
+    await tab.stage('fonts', () => shell.page.evaluate((f) => window.__juan.setFonts(f), fonts));
     return tab;
   }
 

@@ -34,6 +34,7 @@ import { JuanError } from '../../report/errors.ts';
 import { BrowserSession, withStage } from './browser.ts';
 import { frontKey, furnitureKey, pageStylesKey, pdfName, placeKey } from './cache-keys.ts';
 import type { ChunkPlan } from './chunk-plan.ts';
+import type { TabFonts } from './font-bundle.ts';
 import { assemblePageMap, bodyFurniture, bookPageOrder, chunkStart, pageStamps, tabPageRanges, type Overlay, type Stamp } from './folios.ts';
 import { LayoutTab, stampPagesSource } from './layout-tab.ts';
 import type { ChunkLayout, TocLink } from './protocol.ts';
@@ -67,10 +68,10 @@ export interface ChunkedOptions {
   preopened?: Array<Promise<ShellTab>>;
   server?: Promise<BookServer>;
   /**
-   * The @font-face rules (their files in `files` by then). Tabs load the shell meanwhile and
+   * The fonts (their files in `files` by then; font-bundle.ts). Tabs load the shell meanwhile and
    * wait for them only before their first layout: the subsets are made while the tabs open.
    */
-  fontCss: Promise<string>;
+  fonts: Promise<TabFonts>;
   /** Labels for the 目录 slots from the finished page map. */
   tocLabels: (map: PageMap) => Record<string, string>;
   /** The recto running head of each paper, by id (running-head.ts rectoHeads). */
@@ -347,7 +348,7 @@ class ChunkedLayout {
     return LayoutTab.open(
       {
         timeoutMs: options.timeoutMs,
-        fontCss: options.fontCss,
+        fonts: options.fonts,
         onProgress: (chunk, n) => this.progress.pagesOf(chunk, n),
         onPrintRequested: this.printRequested,
         inspect: options.inspect,

@@ -716,9 +716,22 @@
     });
   };
 
-  /** The @font-face rules, given once the subsets are made (the shell loads without them). */
-  juan.setFonts = function setFonts(css) {
+  /**
+   * The fonts, given once the subsets are made (the shell loads without them): the CSS, and the
+   * faces whose files come in one bundle (font-bundle.ts), each a FontFace made from its bytes and
+   * loaded before the first layout.
+   */
+  juan.setFonts = async function setFonts({ css, faces, bundle }) {
     /** @type {HTMLElement} */ (document.getElementById('juan-fonts')).textContent = css;
+    if (!faces.length) return;
+    const data = await (await fetch(bundle)).arrayBuffer();
+    await Promise.all(
+      faces.map((f) => {
+        const face = new FontFace(f.family, new Uint8Array(data, f.from, f.to - f.from), /** @type {FontFaceDescriptors} */ (f.descriptors));
+        document.fonts.add(face);
+        return face.load();
+      }),
+    );
   };
 
   /**

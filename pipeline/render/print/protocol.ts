@@ -3,6 +3,7 @@
  * paged-handlers.js, which is type-checked against these declarations with `// @ts-check`) and
  * the values it returns. layout-tab.ts is the only Node code that calls it.
  */
+import type { TabFonts } from './font-bundle.ts';
 
 /** A page as the browser-side handler records it (chunk-local physical number and folio). */
 export interface LocalPage {
@@ -73,7 +74,8 @@ export interface JuanApi {
   stamp(list: Array<[number, number | null]>): number[];
   /** Set a custom property on a page's margin groups, where the folio and running head are read (not on the page: it would restyle the whole page). */
   setOnMargins(page: HTMLElement, name: string, value: string, priority?: string): void;
-  setFonts(css: string): void;
+  /** Set the CSS and load the bundled faces as FontFace objects (font-bundle.ts) → when all are loaded. */
+  setFonts(fonts: TabFonts): Promise<void>;
   /** Show run `index` alone, or (null) every run. */
   show(index: number | null): void;
   fillToc(labels: Record<string, string>): TocFillResult;
