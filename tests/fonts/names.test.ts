@@ -46,6 +46,12 @@ describe('font names', () => {
     const tables = (f: Uint8Array) => Object.fromEntries(readTables(f).tables.map((t) => [t.tag, Buffer.from(t.data).toString('hex')]));
     const [a, b] = [tables(before), tables(after)];
     for (const tag of Object.keys(a)) if (tag !== 'name' && tag !== 'head') expect(b[tag], tag).toBe(a[tag]);
+    // every table's checksum in the directory is its own (kept for the tables left as they were, computed for name)
+    for (const t of readTables(after).tables) {
+      const data = t.tag === 'head' ? Uint8Array.from(t.data, (v, i) => (i >= 8 && i < 12 ? 0 : v)) : t.data;
+      expect(t.checksum, t.tag).toBe(fileChecksum(data));
+    }
+    expect(fileChecksum(after)).toBe(0xb1b0afba);
   });
 });
 
