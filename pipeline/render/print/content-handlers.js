@@ -129,13 +129,6 @@
   }
 
   /*
-   * A table split between pages keeps at least two body rows on each part: one row alone under
-   * the repeated header and 「续表N」 reads as an accident, as a widow line does (kaiyuanshe's 续表1.1
-   * had only its 15th row). When a page overflows at a row and the rest of that table is this one
-   * row, the overflow starts a row earlier — when that still leaves two rows of the table on this
-   * page (the same kind of range keep-with-next.js makes for a heading).
-   */
-  /*
    * The note under a table (p.table-note: 「注：…」, break-before: avoid) that does not fit: Paged.js
    * keeps it with the table by moving the whole table to the next page. For a table that opens the
    * page — the continuation of a split table above all — that leaves the page empty, and the
@@ -165,6 +158,13 @@
     return moved;
   }
 
+  /*
+   * A table split between pages keeps at least two body rows on each part: one row alone under
+   * the repeated header and 「续表N」 reads as an accident, as a widow line does (kaiyuanshe's 续表1.1
+   * had only its 15th row). When a page overflows at a row and the rest of that table is this one
+   * row, the overflow starts a row earlier — when that still leaves two rows of the table on this
+   * page (the same kind of range keep-with-next.js makes for a heading).
+   */
   class OnOverflowTableRows extends Paged.Handler {
     onOverflow(overflow, rendered, bounds) {
       if (!overflow || !rendered || !this.chunker || !this.chunker.source) return;
