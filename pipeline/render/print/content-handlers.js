@@ -99,6 +99,14 @@
     }
   }
 
+  /** Nothing is printed on the page before `el` (no text, no image, table or figure): it opens the page. */
+  function opensPage(el, rendered) {
+    const before = document.createRange();
+    before.setStart(rendered, 0);
+    before.setEndBefore(el);
+    return !before.toString().trim() && !before.cloneContents().querySelector('img, svg, table, figure');
+  }
+
   /*
    * The start of a table: its caption and header never end a page with fewer than two body rows
    * under them (the statistical communiqué of the real corpus had 「表1 …」 and the header alone at
@@ -117,11 +125,7 @@
       if (tr === el || tr.contains(el) || !(order & Node.DOCUMENT_POSITION_FOLLOWING)) break;
       rows++;
     }
-    if (rows >= 2) return;
-    const before = document.createRange();
-    before.setStart(rendered, 0);
-    before.setEndBefore(table);
-    if (!before.toString().trim() && !before.cloneContents().querySelector('img, svg, table, figure')) return;
+    if (rows >= 2 || opensPage(table, rendered)) return;
     const moved = document.createRange();
     moved.setStartBefore(table);
     moved.setEnd(overflow.endContainer, overflow.endOffset);
@@ -150,10 +154,7 @@
       moved.setStartBefore(rows[rows.length - 2]);
       return moved;
     }
-    const before = document.createRange();
-    before.setStart(rendered, 0);
-    before.setEndBefore(at);
-    if (!at.hasAttribute('data-split-from') && (before.toString().trim() || before.cloneContents().querySelector('img, svg, table, figure'))) return;
+    if (!at.hasAttribute('data-split-from') && !opensPage(at, rendered)) return;
     moved.setStartAfter(at);
     return moved;
   }
