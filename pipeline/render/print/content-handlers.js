@@ -277,6 +277,13 @@
    * lines of room left, goes to the next page as before. Costs one forced layout per figure.
    */
   const FLOWS_PAST = /^(P|OL|UL|BLOCKQUOTE|PRE|TABLE|DIV)$/;
+  /** The last box an element's content makes (a split block has one per column). */
+  function lastBox(/** @type {Element} */ el) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const boxes = Array.from(range.getClientRects()).filter((r) => r.height > 0);
+    return boxes.length ? boxes[boxes.length - 1] : el.getBoundingClientRect();
+  }
   let deferred = 0;
 
   class RenderNodeFigureFloat extends Paged.Handler {
@@ -291,8 +298,12 @@
       const marginBottom = parseFloat(getComputedStyle(clone).marginBottom) || 0;
       // the page area is a column box: what does not fit goes into the next column, to the right
       const prev = clone.previousElementSibling;
-      const top = prev ? prev.getBoundingClientRect().bottom : /** @type {HTMLElement} */ (clone.parentElement).getBoundingClientRect().top;
+      const end = prev ? lastBox(prev) : null;
+      const top = end ? end.bottom : /** @type {HTMLElement} */ (clone.parentElement).getBoundingClientRect().top;
       while (clone.firstChild) clone.firstChild.remove();
+      // what comes before the figure already runs past this page (Paged.js renders some blocks
+      // past the page before it measures): the page ends before the figure, measured again there
+      if (end && end.left >= area.right - 1) return;
       const line = parseFloat(getComputedStyle(next).lineHeight) || 2 * parseFloat(getComputedStyle(next).fontSize) || 20;
       const fits = box.left < area.right - 1 && box.bottom + marginBottom <= area.bottom + 0.5;
       if (fits || area.bottom - top < 3 * line || box.height + marginBottom > area.height) return;
