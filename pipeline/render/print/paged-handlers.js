@@ -343,6 +343,44 @@
   };
 
   /**
+   * Before each page is laid out: how many characters the page takes before Paged.js starts to
+   * measure it for overflow. From `maxChars` characters on it measures after every node it adds
+   * (a forced style and layout each), and a flow's `maxChars` is the length of its first page,
+   * kept for the whole flow (Page.layout writes it once into the settings all pages share): a flow
+   * opening with a short page (a 篇 title, 80 characters) measured every page after every node from
+   * its first line — a table page after every cell, 200 times. The longest of the last four pages
+   * laid out in this tab is used instead: a page holds about as much as the fuller ones before it;
+   * one that holds less is measured once with some text past its end, which Paged.js cuts as it
+   * does any overflow.
+   */
+  /** @type {number[]} */
+  const recentPageChars = [];
+  class BeforePageLayoutCharsPerPage extends Paged.Handler {
+    beforePageLayout(/** @type {unknown} */ page, /** @type {unknown} */ content, /** @type {unknown} */ breakToken, /** @type {any} */ chunker) {
+      if (!internals.allowed('Layout.maxChars', !!chunker.settings)) return;
+      const pages = chunker.pages;
+      const previous = pages.length > 1 ? pages[pages.length - 2] : null;
+      const chars = previous && previous.wrapper ? (previous.wrapper.textContent || '').length : 0;
+      if (chars) {
+        recentPageChars.push(chars);
+        if (recentPageChars.length > 4) recentPageChars.shift();
+      }
+      if (recentPageChars.length) chunker.settings.maxChars = Math.max(...recentPageChars);
+    }
+  }
+  /**
+   * When Paged.js measured a page and found it not full: measure next once a tenth more text is
+   * on it, not after every node (a page of small type — a table of 小五 rows — holds more than the
+   * pages before it and was measured after every cell, 70 times).
+   */
+  class OnOverflowMeasureLater extends Paged.Handler {
+    onOverflow(/** @type {Range | undefined} */ overflow, /** @type {Element} */ rendered, /** @type {unknown} */ bounds, /** @type {any} */ layout) {
+      if (overflow || !rendered || !layout || typeof layout.maxChars !== 'number' || !internals.decided.get('Layout.maxChars')) return;
+      layout.maxChars = Math.ceil((rendered.textContent || '').length * 1.1);
+    }
+  }
+
+  /**
    * Before each page is laid out: Paged.js measures every new page's content area (a forced
    * style and layout of the document) before the page has its left/right or named class, so
    * the answer is the same for every page of a flow but the first. The second page's is
@@ -508,7 +546,7 @@
   internals.dropHandler('Footnotes');
 
   Paged.registerHandlers(
-    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize,
+    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize, BeforePageLayoutCharsPerPage, OnOverflowMeasureLater,
     AfterPageLayoutBinaryTextBreak, OnBreakTokenSuffixOffset, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
   );
 
