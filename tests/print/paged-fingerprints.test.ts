@@ -30,7 +30,7 @@ function methodSource(className: string, name: string): string {
   return PAGED.slice(start, end);
 }
 
-const OWNER: Record<string, string> = { addListeners: 'Page', create: 'Page', textBreak: 'Layout', removeOverflow: 'Layout', finalizePage: 'AtPage' };
+const OWNER: Record<string, string> = { addListeners: 'Page', create: 'Page', textBreak: 'Layout', removeOverflow: 'Layout', hyphenateAtBreak: 'Layout', finalizePage: 'AtPage' };
 
 describe('Paged.js method fingerprints', () => {
   const calls = [...HANDLER_SOURCE.matchAll(/internals\.replaceMethod\(\w+(?:\.\w+)?, '(\w+)', \w+, '([0-9a-f]{8})'\)/g)].map((m) => ({ name: m[1]!, fingerprint: m[2]! }));

@@ -30,16 +30,18 @@ interface Fixture {
   date: string | null;
   /** Front text (before the 目录, no paper's): printed before the 目录 page, in the EPUB and the normalized manuscript. */
   front?: string[];
+  /** It has web links whose text is not their address: print/link-address.ts prints the address after them. */
+  addresses?: true;
 }
 
 const FIXTURES: Fixture[] = [
   { name: 'kaiyuanshe-2024-report', title: '2024 中国开源年度报告', papers: 2, first: '卷首语', last: '商业化篇', date: null },
   // raw-html keeps the text of `<center>图 1.1 …</center>` captions as paragraphs (issue 14)
-  { name: 'kaiyuanshe-2023-data', title: '数据篇', papers: 9, first: '概述', last: '八. 案例分析', date: null },
+  { name: 'kaiyuanshe-2023-data', title: '数据篇', papers: 9, first: '概述', last: '八. 案例分析', date: null, addresses: true },
   // a magazine from its issue files: README head (front text), SUMMARY.md's nested list of links as 目录
-  { name: 'rust-magazine-2021', title: 'Rust语言开源杂志（2021）', papers: 7, first: '本月简报：官方动态', last: 'Rustc Dev Guide 中文翻译启动', date: null, front: ['为了丰富 Rust 社区成员的学习文化生活而特别推出此刊！'] },
+  { name: 'rust-magazine-2021', title: 'Rust语言开源杂志（2021）', papers: 7, first: '本月简报：官方动态', last: 'Rustc Dev Guide 中文翻译启动', date: null, front: ['为了丰富 Rust 社区成员的学习文化生活而特别推出此刊！'], addresses: true },
   // a textbook chapter with math ($…$, $$…$$), tables and code, assembled from its section files; the file named by the book
-  { name: 'd2l-word-embedding', title: '动手学深度学习', papers: 4, first: '自然语言处理：预训练', last: '全局向量的词嵌入（GloVe）', date: null },
+  { name: 'd2l-word-embedding', title: '动手学深度学习', papers: 4, first: '自然语言处理：预训练', last: '全局向量的词嵌入（GloVe）', date: null, addresses: true },
   // 「十、依法执行备案工作…」 lost its `##` in the source: numbered-line-heading makes it a section again (15 units: the lead text and 一 … 十四)
   { name: 'beijing-budget-decision', title: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', papers: 15, first: '北京市人民代表大会常务委员会关于加强市级预算审查监督的决定', last: '十四、完善预算工作机构职责', date: '2021 年 12 月 24 日' },
   // a law: its 第X章 hold the articles, so they are its units (a divider would have lost every article)
@@ -228,6 +230,17 @@ describe.each(FIXTURES)('real manuscript $name', (fx) => {
       }
     });
     expect(outside).toEqual([]);
+  });
+
+  it('prints in full, in the type area, every web address that a link’s text does not show', async () => {
+    // the addresses were generated content (::after) once: one that wrapped past the foot of a page was cut off unseen
+    const html = readFileSync(join(out, 'print.html'), 'utf8');
+    const decode = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&amp;/g, '&');
+    const addresses = [...html.matchAll(/<a href="([^"]+)" class="show-address">/g)].map((m) => decode(m[1]!));
+    expect(addresses.length > 0).toBe(!!fx.addresses);
+    const page = defaultConfig({ title: fx.title, identifier: 'urn:uuid:0' }).page;
+    const body = squeeze(typeAreaLines(await readPdf(readFileSync(join(out, 'book.pdf'))), page, 1).join(''));
+    expect(addresses.filter((a) => !body.includes(squeeze(`（${a}）`)))).toEqual([]);
   });
 
   it('loses no text and prints none twice: the type area of the units’ pages has every Han character as often as written', async () => {

@@ -201,7 +201,7 @@ const CODE_BREAK = /(?<=::|\/\/)(?=[\p{L}\p{N}])|(?<=[\p{L}\p{N}])(?=\/(?!\/)|[.
 export function codeBreaks(value: string): string[] {
   return value.split(CODE_BREAK).filter(Boolean);
 }
-const withCodeBreaks = (value: string): ElementContent[] => codeBreaks(value).flatMap((part, i) => (i === 0 ? [text(part)] : [h('wbr', {}, []), text(part)]));
+export const withCodeBreaks = (value: string): ElementContent[] => codeBreaks(value).flatMap((part, i) => (i === 0 ? [text(part)] : [h('wbr', {}, []), text(part)]));
 
 const NUMERIC = /^[-+−]?[\d,，.]+%?$|^[-—–]$/;
 

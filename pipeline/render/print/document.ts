@@ -13,6 +13,7 @@ import { h } from './hast.ts';
 import { titlePage } from './title-page.ts';
 import { tocNav } from './toc-page.ts';
 import { compressPunctuation } from './punctuation.ts';
+import { printLinkAddresses } from './link-address.ts';
 import { planChunks, type ChunkPlan } from './chunk-plan.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { opensChapterKey, paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
@@ -47,14 +48,14 @@ export function printBody(volume: Volume, heads: Map<string, string>): Element[]
     ...front,
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
-  ].map((el) => compressPunctuation(el));
+  ].map((el) => compressPunctuation(printLinkAddresses(el)));
 }
 
 /** One paper's `<section class="paper">` as printBody has it: running head set, punctuation marked. */
 export function paperSection(paper: Paper, chapter: Chapter | null, head: string | undefined, definitions: RootContent[]): Element {
   const section = paperSectionHast(paper, chapter, definitions);
   if (head != null) section.properties.dataRunningTitle = head;
-  return compressPunctuation(section);
+  return compressPunctuation(printLinkAddresses(section));
 }
 
 const HTML_OPTIONS = { characterReferences: { useNamedReferences: false } } as const;
@@ -120,7 +121,7 @@ export function printBook(volume: Volume, heads: Map<string, string>, cache?: Bu
     ...front,
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, volumeSkeletonHast(volume).children as Element[]),
-  ].map((el) => compressPunctuation(el));
+  ].map((el) => compressPunctuation(printLinkAddresses(el)));
   const plans = planChunks(volume, body, (id) => trees.get(id)!());
   return {
     plans,

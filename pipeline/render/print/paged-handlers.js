@@ -521,6 +521,22 @@
     return undefined;
   }
 
+  /**
+   * As each page's layout starts: no hyphen where a page breaks inside a word. Paged.js adds one
+   * (U+2011) when the last character on the page and the first on the next are letters, digits or
+   * `_` — for a text broken between lines by hyphenation. Chromium breaks our lines inside a word
+   * only in a web address or code (codeBreaks' <wbr>, `overflow-wrap: anywhere`), which a hyphen
+   * would change: `…Leaderboard_‑` / `Motivating…` (kaiyuanshe-2023-data's reference address).
+   */
+  class OnPageLayoutNoHyphenAtBreak extends Paged.Handler {
+    onPageLayout(/** @type {unknown} */ wrapper, /** @type {unknown} */ breakToken, /** @type {object} */ layout) {
+      if (layout) internals.replaceMethod(layout, 'hyphenateAtBreak', noHyphenAtBreak, '0b5af7a4');
+    }
+  }
+  function noHyphenAtBreak() {
+    return undefined;
+  }
+
   /*
    * After each page, Paged.js's AtPage.finalizePage sizes the page's margin boxes by which have
    * content — getComputedStyle and offsetWidth on them, a forced style recalc and layout per
@@ -546,7 +562,7 @@
   internals.dropHandler('Footnotes');
 
   Paged.registerHandlers(
-    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize, BeforePageLayoutCharsPerPage, OnOverflowMeasureLater,
+    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize, BeforePageLayoutCharsPerPage, OnOverflowMeasureLater, OnPageLayoutNoHyphenAtBreak,
     AfterPageLayoutBinaryTextBreak, OnBreakTokenSuffixOffset, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
   );
 
