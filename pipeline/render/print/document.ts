@@ -30,6 +30,9 @@ export interface PrintStyles {
   print: string;
 }
 
+/** What only the print edition does to the HTML: web addresses after their links, adjacent punctuation marked. */
+const forPrint = (el: Element): Element => compressPunctuation(printLinkAddresses(el));
+
 /**
  * The <body> content: title page, 目录, the book body. `heads`: the recto running head of each
  * paper by id (running-head.ts `rectoHeads`), carried to the margin box by print.css's string-set.
@@ -48,14 +51,14 @@ export function printBody(volume: Volume, heads: Map<string, string>): Element[]
     ...front,
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, body.children as Element[]),
-  ].map((el) => compressPunctuation(printLinkAddresses(el)));
+  ].map(forPrint);
 }
 
 /** One paper's `<section class="paper">` as printBody has it: running head set, punctuation marked. */
 export function paperSection(paper: Paper, chapter: Chapter | null, head: string | undefined, definitions: RootContent[]): Element {
   const section = paperSectionHast(paper, chapter, definitions);
   if (head != null) section.properties.dataRunningTitle = head;
-  return compressPunctuation(printLinkAddresses(section));
+  return forPrint(section);
 }
 
 const HTML_OPTIONS = { characterReferences: { useNamedReferences: false } } as const;
@@ -121,7 +124,7 @@ export function printBook(volume: Volume, heads: Map<string, string>, cache?: Bu
     ...front,
     tocNav(volume),
     h('main', { className: ['book-body'], id: 'book-body' }, volumeSkeletonHast(volume).children as Element[]),
-  ].map((el) => compressPunctuation(printLinkAddresses(el)));
+  ].map(forPrint);
   const plans = planChunks(volume, body, (id) => trees.get(id)!());
   return {
     plans,
