@@ -345,27 +345,19 @@
   /**
    * Before each page is laid out: how many characters the page takes before Paged.js starts to
    * measure it for overflow. From `maxChars` characters on it measures after every node it adds
-   * (a forced style and layout each), and a flow's `maxChars` is the length of its first page,
-   * kept for the whole flow (Page.layout writes it once into the settings all pages share): a flow
+   * (a forced style and layout each). It records the length of the last four pages
+   * (Chunker.charsPerBreak) to set `maxChars` from, but Page.layout writes the value only once into
+   * the settings all pages share: a flow's `maxChars` stayed the length of its first page, and a flow
    * opening with a short page (a 篇 title, 80 characters) measured every page after every node from
-   * its first line — a table page after every cell, 200 times. The longest of the last four pages
-   * laid out in this tab is used instead: a page holds about as much as the fuller ones before it;
-   * one that holds less is measured once with some text past its end, which Paged.js cuts as it
-   * does any overflow.
+   * its first line — a table page after every cell, 200 times. The longest of those four is used,
+   * set anew for each page: a page holds about as much as the fuller ones before it; one that holds
+   * less is measured once with some text past its end, which Paged.js cuts as it does any overflow.
    */
-  /** @type {number[]} */
-  const recentPageChars = [];
   class BeforePageLayoutCharsPerPage extends Paged.Handler {
     beforePageLayout(/** @type {unknown} */ page, /** @type {unknown} */ content, /** @type {unknown} */ breakToken, /** @type {any} */ chunker) {
-      if (!internals.allowed('Layout.maxChars', !!chunker.settings)) return;
-      const pages = chunker.pages;
-      const previous = pages.length > 1 ? pages[pages.length - 2] : null;
-      const chars = previous && previous.wrapper ? (previous.wrapper.textContent || '').length : 0;
-      if (chars) {
-        recentPageChars.push(chars);
-        if (recentPageChars.length > 4) recentPageChars.shift();
-      }
-      if (recentPageChars.length) chunker.settings.maxChars = Math.max(...recentPageChars);
+      const recent = chunker.charsPerBreak;
+      if (!internals.allowed('Layout.maxChars', !!chunker.settings && Array.isArray(recent))) return;
+      if (recent.length) chunker.settings.maxChars = Math.max(...recent);
     }
   }
   /**
