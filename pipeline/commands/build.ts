@@ -113,7 +113,7 @@ export async function runBuild(options: BuildOptions, callbacks: BuildCallbacks 
   };
   try {
     // the manuscript's pieces parsed by the last build are read from the cache folder (normalize/parse.ts)
-    const run = startRun(options, callbacks, start, parseCacheFor(cache?.dir));
+    const run = await startRun(options, callbacks, start, parseCacheFor(cache?.dir));
     return await build(run);
   } finally {
     launching?.setTimeLimit(0); // a launch still under way (the build failed early) is given up

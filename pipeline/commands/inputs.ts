@@ -8,7 +8,8 @@ import type { VFile } from 'vfile';
 import type { Root } from 'mdast';
 import { loadConfig } from '../config/load.ts';
 import type { BookConfig } from '../config/schema.ts';
-import { normalizeManuscript } from '../normalize/index.ts';
+import { normalizeManuscriptSteps } from '../normalize/index.ts';
+import { allAtOnce, inTurns, type Steps } from '../in-turns.ts';
 import type { ParseCache } from '../normalize/parse.ts';
 import type { Volume } from '../model/types.ts';
 import { JuanError } from '../report/errors.ts';
@@ -74,10 +75,14 @@ export interface ReadResult {
 
 /** Read book.yaml (or fall back to the manuscript's own front matter) and the manuscript. */
 export function readVolume(inputs: ResolvedInputs, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): ReadResult {
+  return allAtOnce(readVolumeSteps(inputs, callbacks, onConfig, parseCache));
+}
+
+function* readVolumeSteps(inputs: ResolvedInputs, callbacks: Callbacks, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): Steps<ReadResult> {
   callbacks.onStage?.('normalize');
   const config = inputs.configPath ? loadConfig(inputs.configPath) : null;
   onConfig?.(config);
-  const { file, tree, volume } = normalizeManuscript({ path: inputs.manuscript, config: config ?? undefined, parseCache });
+  const { file, tree, volume } = yield* normalizeManuscriptSteps({ path: inputs.manuscript, config: config ?? undefined, parseCache });
   // without book.yaml, buildVolume took the metadata from the manuscript (metaWithoutConfig)
   if (!config) callbacks.onWarning?.(`书稿旁没有 book.yaml：书名、日期等取自书稿本身和默认值（${inputs.manuscript}）`);
   return { volume, file, tree, config: volume.meta };
@@ -93,7 +98,7 @@ export interface RunStart {
 }
 
 /** `onConfig`: book.yaml is read and valid (null: there is none), the manuscript not yet. `parseCache`: see normalize/parse.ts. */
-export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): RunStart {
+export async function startRun(options: CommonOptions, callbacks: Callbacks = {}, onConfig?: (config: BookConfig | null) => void, parseCache?: ParseCache): Promise<RunStart> {
   const inputs = resolveInputs(options);
   const clock = new Stopwatch();
   const warnings: string[] = [];
@@ -101,6 +106,7 @@ export function startRun(options: CommonOptions, callbacks: Callbacks = {}, onCo
     warnings.push(w);
     callbacks.onWarning?.(w);
   };
-  const read = clock.time('normalize', () => readVolume(inputs, { ...callbacks, onWarning }, onConfig, parseCache));
+  // in turns: the browser that onConfig starts, and its layout tabs, get on meanwhile (in-turns.ts)
+  const read = await clock.timeAsync('normalize', () => inTurns(readVolumeSteps(inputs, { ...callbacks, onWarning }, onConfig, parseCache)));
   return { inputs, clock, warnings, onWarning, read };
 }

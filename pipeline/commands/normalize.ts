@@ -39,7 +39,7 @@ function pagesOfLastBuild(out: string, volume: Volume): { pageMap: PageMap | nul
 }
 
 export async function runNormalize(options: CommonOptions, callbacks: Callbacks = {}): Promise<NormalizeResult> {
-  const { inputs, clock, warnings, onWarning, read } = startRun(options, callbacks);
+  const { inputs, clock, warnings, onWarning, read } = await startRun(options, callbacks);
   const last = pagesOfLastBuild(inputs.out, read.volume);
   // Without a matching build the 目录 lines and toc.json carry no page numbers.
   const input = { volume: read.volume, pageMap: last.pageMap };

@@ -18,7 +18,8 @@ import { preset } from './preset.ts';
 import { extractFrontMatter, readManuscript } from './read-manuscript.ts';
 import { readControl } from './control.ts';
 import { recordSources, settleSources } from './source.ts';
-import { labelLookups, parseInPieces, type ParseCache } from './parse.ts';
+import { labelLookups, parseInPiecesSteps, type ParseCache } from './parse.ts';
+import { allAtOnce, type Steps } from '../in-turns.ts';
 import { sourceOf, toOriginalPositions } from './text.ts';
 
 export { preset, ruleIds } from './preset.ts';
@@ -44,20 +45,29 @@ const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(r
 
 /** Parse + run the preset (no model). Useful for rule tests. */
 export function normalizeTree(file: VFile, config?: Partial<BookConfig>, parseCache?: ParseCache): Root {
-  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath);
+  return allAtOnce(normalizeTreeSteps(file, config, parseCache));
+}
+
+/** normalizeTree, a step per parsed piece and per rule (in-turns.ts). */
+function* normalizeTreeSteps(file: VFile, config?: Partial<BookConfig>, parseCache?: ParseCache): Steps<Root> {
   // book.yaml `normalize.rules`: a rule switched off for the whole book is left out of the preset
   const rules = (config?.normalize?.rules ?? {}) as Record<string, string>;
   const off = preset.filter((r) => rules[r.id] === 'off').map((r) => r.id);
-  for (const rule of preset) if (!off.includes(rule.id)) processor.use(rule.plugin, { config });
   // the parser reads the text after encoding hygiene; positions are then moved to the original file
-  const tree = parseInPieces(parser, sourceOf(file), parseCache);
+  const tree = yield* parseInPiecesSteps(parser, sourceOf(file), parseCache);
   toOriginalPositions(tree, file);
   // front-matter blocks leave the text first (read-manuscript.ts); then, before any rule, the
   // writer records the source of every node so that nodes no rule changes are written as they were
   extractFrontMatter(tree, file);
   recordSources(tree, file);
   readControl(tree, file, off);
-  const out = processor.runSync(tree, file) as Root;
+  // the preset's rules in order, each a transformer of its own: a turn may come between two
+  let out = tree;
+  for (const rule of preset) {
+    if (off.includes(rule.id)) continue;
+    out = unified().use(rule.plugin, { config }).runSync(out, file) as Root;
+    yield;
+  }
   settleSources(out, file);
   return out;
 }
@@ -69,8 +79,13 @@ export function normalizeTree(file: VFile, config?: Partial<BookConfig>, parseCa
 export const runOf = new WeakMap<Volume, { file: VFile; tree: Root }>();
 
 export function normalizeManuscript(options: NormalizeOptions): NormalizeResult {
+  return allAtOnce(normalizeManuscriptSteps(options));
+}
+
+/** normalizeManuscript, a step per parsed piece and per rule (in-turns.ts). */
+export function* normalizeManuscriptSteps(options: NormalizeOptions): Steps<NormalizeResult> {
   const file = options.text != null ? new VFile({ path: options.path, value: options.text }) : readManuscript(options.path);
-  const tree = normalizeTree(file, options.config, options.parseCache);
+  const tree = yield* normalizeTreeSteps(file, options.config, options.parseCache);
   const volume = buildVolume(tree, file, options.config);
   runOf.set(volume, { file, tree });
   return { file, tree, volume };

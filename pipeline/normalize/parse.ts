@@ -27,6 +27,7 @@ import type { Node } from 'unist';
 import type { Processor } from 'unified';
 import { BuildCache, hashKey } from '../cache/store.ts';
 import { projectPath } from '../paths.ts';
+import { allAtOnce, type Steps } from '../in-turns.ts';
 
 /** Any unified processor with a parser. */
 type Parser = Processor<any, any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -84,6 +85,11 @@ export function pieceStarts(text: string): number[] {
 
 /** Parse `text` with `parser` (a processor with the parse plugins only), reusing unchanged pieces. */
 export function parseInPieces(parser: Parser, text: string, cache: ParseCache = processCache): Root {
+  return allAtOnce(parseInPiecesSteps(parser, text, cache));
+}
+
+/** parseInPieces, a step per piece (in-turns.ts). */
+export function* parseInPiecesSteps(parser: Parser, text: string, cache: ParseCache = processCache): Steps<Root> {
   const whole = () => parser.parse(text) as Root;
   const starts = pieceStarts(text);
   if (starts.length < 2 || !cache.pieces) return whole();
@@ -97,6 +103,7 @@ export function parseInPieces(parser: Parser, text: string, cache: ParseCache = 
     for (;;) {
       slice = text.slice(starts[i], j < starts.length ? starts[j] : text.length);
       piece = parsePiece(parser, slice, cache, id);
+      yield;
       if (j >= starts.length || !mayRunOn(piece.tree, slice)) break;
       j++;
     }
@@ -111,7 +118,11 @@ export function parseInPieces(parser: Parser, text: string, cache: ParseCache = 
   // the labels the whole text defines; a piece that looked one of them up in vain is read again knowing them
   const known = new Set(groups.flatMap((g) => g.piece.own!));
   if (known.size) {
-    for (const g of groups) if (!answersHold(g.piece, known)) g.piece = parsePiece(parser, g.slice, cache, id, known, g.piece);
+    for (const g of groups) {
+      if (answersHold(g.piece, known)) continue;
+      g.piece = parsePiece(parser, g.slice, cache, id, known, g.piece);
+      yield;
+    }
   }
   const children: RootContent[] = [];
   let line = 0; // lines before the current piece

@@ -261,6 +261,18 @@ export function adoptTypesetMath(entries: Array<[string, Element | null]>): void
 }
 
 export function mathHast(tex: string, display: boolean): Element {
+  const root = typesetRoot(tex, display);
+  // a copy: the writers prune it (keepMath) and the sanitiser swaps it out and back
+  return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [structuredClone(root)] : [text(tex)]));
+}
+
+/** The text a formula is typeset into (its HTML's and its MathML's), typeset once with mathHast's. */
+export function mathText(tex: string, display: boolean): string {
+  const root = typesetRoot(tex, display);
+  return root ? hastText(root) : tex;
+}
+
+function typesetRoot(tex: string, display: boolean): Element | null {
   const key = mathKey(tex, display);
   let root = typeset.get(key);
   if (root === undefined) {
@@ -272,8 +284,7 @@ export function mathHast(tex: string, display: boolean): Element {
     root = tree.children.find((c): c is Element => c.type === 'element') ?? null;
     typeset.set(key, root);
   }
-  // a copy: the writers prune it (keepMath) and the sanitiser swaps it out and back
-  return trust(h(display ? 'div' : 'span', { className: [display ? 'juan-math-display' : 'juan-math'] }, root ? [structuredClone(root)] : [text(tex)]));
+  return root;
 }
 
 /** Whether a link's text is its address already (autolinks, `[https://…](https://…)`): then the print shows no second copy. */

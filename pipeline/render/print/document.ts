@@ -18,6 +18,7 @@ import { planChunks, type ChunkPlan } from './chunk-plan.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { opensChapterKey, paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
 import { mathLetters } from '../content/index.ts';
+import { allAtOnce, type Steps } from '../../in-turns.ts';
 
 export interface PrintStyles {
   /** @font-face rules (relative URLs to assets/fonts/). */
@@ -90,6 +91,11 @@ export interface PrintBook {
  * result is byte for byte the serialisation of printBody (tests/print/print-html.test.ts).
  */
 export function printBook(volume: Volume, heads: Map<string, string>, cache?: BuildCache): PrintBook {
+  return allAtOnce(printBookSteps(volume, heads, cache));
+}
+
+/** printBook, a step per paper (in-turns.ts). */
+export function* printBookSteps(volume: Volume, heads: Map<string, string>, cache?: BuildCache): Steps<PrintBook> {
   const definitions = bookDefinitions(volume);
   const base = hashKey('print-paper-html', renderCodeKey(), definitions.length ? JSON.stringify(definitions, placeFree) : '');
   const sections = new Map<string, string>();
@@ -97,7 +103,7 @@ export function printBook(volume: Volume, heads: Map<string, string>, cache?: Bu
   let reused = 0;
   for (const part of volume.parts) {
     for (const chapter of part.chapters) {
-      chapter.papers.forEach((paper, i) => {
+      for (const [i, paper] of chapter.papers.entries()) {
         const opens = i === 0 ? chapter : null;
         const head = heads.get(paper.id);
         let tree: Element | null = null;
@@ -114,7 +120,8 @@ export function printBook(volume: Volume, heads: Map<string, string>, cache?: Bu
           for (const m of html.matchAll(/<span class="mord juan-accented">([^<]*)<\/span>/g)) for (const ch of m[1]!) mathLetters.add(ch.codePointAt(0)!);
         }
         sections.set(paper.id, html);
-      });
+        yield;
+      }
     }
   }
   const fill = (html: string) => html.replace(SLOT, (_all, id: string) => sections.get(id)!);

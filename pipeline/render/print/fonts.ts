@@ -13,7 +13,13 @@ import { fontProgram, subsetFace, type FaceSpec, type FontPart } from '../fonts/
 import { needsGlyph } from '../fonts/fontsource.ts';
 import { missingGlyphFont } from '../fonts/missing-glyph.ts';
 import path from 'node:path';
-import { coveredByContentFonts, KATEX_MAIN_OPERATORS, katexMainFile } from '../content/assets.ts';
+import { contentGeneratedText, coveredByContentFonts, KATEX_MAIN_OPERATORS, katexMainFile } from '../content/assets.ts';
+import { versoHead } from '../running-head.ts';
+import { chineseDate } from '../book-text.ts';
+import { circled, mathText } from '../content/index.ts';
+import { usedCodePoints } from '../fonts/fontsource.ts';
+import type { Volume } from '../../model/types.ts';
+import type { Node, Parent } from 'unist';
 
 /** CSS family names, as print.css/shared.css use them. */
 export const FAMILY = {
@@ -80,4 +86,69 @@ export async function printFonts(fonts: BookConfig['fonts'], used: Iterable<numb
     });
   }
   return { parts, uncovered: lacking[0]! };
+}
+
+/** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
+const GENERATED_TEXT = '0123456789ivxlcdm()·…';
+
+/** What the stylesheets may print besides the HTML's text: folios, leaders, the verso running head (and the CSS itself). */
+export function stylesheetText(styles: { page: string; shared: string; print: string }, meta: BookConfig): string {
+  return GENERATED_TEXT + styles.page + styles.shared + styles.print + versoHead(meta);
+}
+
+/** The characters the print book has: its chunks' HTML and `generated` (stylesheetText), what its subsets must hold. */
+export function printedCodePoints(bodies: string[], generated: string): Set<number> {
+  const html = bodies.join('');
+  return usedCodePoints(html + generated + contentGeneratedText(html));
+}
+
+/** Printable ASCII: the markup of the print HTML (tags, attributes, character references). */
+const ASCII = Array.from({ length: 0x5f }, (_, i) => String.fromCharCode(0x20 + i)).join('');
+
+/**
+ * What the print HTML has besides the model's text: the 目录 heading, an image's alt text without
+ * a caption, 续表, the brackets of a link's address, the organisers' 「单位：」, no-break and
+ * zero-width spaces (code lines).
+ */
+const CHROME = '目录插图续表（）单位：\u00a0\u200b';
+
+/**
+ * The characters the print HTML of `volume` may have, known before it is built: every string of
+ * the model (text, titles, units, alt texts, addresses…), what its formulas are typeset into,
+ * printable ASCII, the footnote markers and code lines' zero-width spaces, 续表's characters, and
+ * `generated` (what the stylesheets print). renderPrint starts the subsets from these while it
+ * builds the HTML, and makes them again only if the HTML has a character not among them.
+ */
+export function likelyCodePoints(volume: Volume, generated: string): Set<number> {
+  const texts = [generated, ASCII, CHROME, chineseDate(volume.meta.date), JSON.stringify(volume.meta)];
+  let notes = 0; // footnotes (definitions or references) of the paper being walked
+  // the mdast nodes' strings only (a walk over every property of the model took ~0.2 s for the 1× volume)
+  const walk = (node: Node): void => {
+    const { value, url, alt, title, label } = node as Node & Record<string, unknown>;
+    if (typeof value === 'string') texts.push(node.type === 'math' || node.type === 'inlineMath' ? mathText(value, node.type === 'math') + value : value);
+    for (const s of [url, alt, title, label]) if (typeof s === 'string') texts.push(s);
+    if (node.type === 'footnoteDefinition' || node.type === 'footnoteReference') notes++;
+    const children = (node as Parent).children;
+    if (children) for (const child of children) walk(child);
+  };
+  for (const front of volume.front ?? []) {
+    texts.push(front.title ?? '');
+    front.body.forEach(walk);
+  }
+  // footnotes are numbered per paper: markers up to the most one paper has
+  let markers = 0;
+  for (const part of volume.parts) {
+    texts.push(part.label, part.title);
+    for (const chapter of part.chapters) {
+      texts.push(chapter.label ?? '', chapter.title ?? '');
+      for (const paper of chapter.papers) {
+        texts.push(paper.title, paper.subtitle ?? '', paper.unit ?? '');
+        notes = 0;
+        paper.body.forEach(walk);
+        markers = Math.max(markers, notes);
+      }
+    }
+  }
+  for (let n = 1; n <= Math.min(markers, 50); n++) texts.push(circled(n));
+  return usedCodePoints(texts.join(''));
 }

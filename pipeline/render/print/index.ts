@@ -18,21 +18,21 @@ import type { PDFDocument } from 'pdf-lib';
 import { bundleFonts } from './font-bundle.ts';
 import { isUntitledPart, type PageMap, type Volume } from '../../model/types.ts';
 import { JuanError } from '../../report/errors.ts';
-import { printBook, type PrintBook } from './document.ts';
-import { rectoHeads, versoHead } from '../running-head.ts';
+import { printBookSteps, type PrintBook } from './document.ts';
+import { inTurns } from '../../in-turns.ts';
+import { rectoHeads } from '../running-head.ts';
 import { tocPageNumber } from '../book-text.ts';
 import type { BuildCache } from '../../cache/store.ts';
 import type { BrowserSession } from './browser.ts';
 import { engineKey, flateKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS } from './chunk-plan.ts';
-import { pageGeometry } from './page-css.ts';
-import { sideShiftPt } from './pdf/stamp.ts';
+import { pageGeometry, sideShiftPt } from './page-css.ts';
+
 import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
-import { printFonts } from './fonts.ts';
-import { usedCodePoints } from '../fonts/fontsource.ts';
+import { likelyCodePoints, printedCodePoints, printFonts, stylesheetText } from './fonts.ts';
 import { fontProgram, subsetFontFaceCss } from '../fonts/subset.ts';
-import { contentAssets, contentGeneratedText, coveredByContentFonts } from '../content/assets.ts';
+import { contentAssets, coveredByContentFonts } from '../content/assets.ts';
 import type { KeptPdfs } from './kept-pdfs.ts';
 
 export { BrowserSession, findChromium } from './browser.ts';
@@ -109,8 +109,6 @@ export interface RenderPrintOptions {
   savePages?: boolean;
 }
 
-/** Strings the stylesheets print that are not in the HTML: folios, leader dots. */
-const GENERATED_TEXT = '0123456789ivxlcdm()·…';
 
 async function findUncovered(volume: Volume, book: PrintBook, uncovered: number[]): Promise<UncoveredChar[]> {
   if (!uncovered.length) return [];
@@ -151,20 +149,24 @@ export async function renderPrint(volume: Volume, options: RenderPrintOptions = 
   if (options.prelude && !prelude) await options.prelude.close();
   const files = prelude?.files ?? ownFiles;
   const heads = await rectoHeads(volume, options.cache);
-  // each paper's HTML built or taken from the cache (document.ts printBook)
-  const book = printBook(volume, heads, options.cache);
+  const generated = stylesheetText(styles, volume.meta);
+  // The subsets take ~0.3 s when not cached: they are made from the characters the model has
+  // while its HTML is built, and again (with the HTML's) only if the HTML has one more.
+  const likely = likelyCodePoints(volume, generated);
+  const early = printFonts(volume.meta.fonts, likely, options.cache);
+  early.catch(() => {});
+  // each paper's HTML built or taken from the cache (document.ts printBook), in turns: the
+  // tabs' requests for the shell's scripts are answered meanwhile (in-turns.ts)
+  const book = await inTurns(printBookSteps(volume, heads, options.cache));
   const plans = book.plans;
   const bodies = book.bodies;
-  // What the stylesheets print besides the text: folios, leaders, the verso running head.
-  const generated = GENERATED_TEXT + styles.page + styles.shared + styles.print + versoHead(volume.meta);
-  const used = usedCodePoints(bodies.join('') + generated + contentGeneratedText(bodies.join('')));
+  const unforeseen = [...printedCodePoints(bodies, generated)].filter((cp) => !likely.has(cp));
   const content = contentAssets(bodies.join('')); // KaTeX and code fonts, when the book has math or code
   for (const f of content.files) files.set(`/assets/${f.path}`, { type: f.type, data: f.data });
   // their programs too, decoded meanwhile: every tab's PDF embeds its own copy of each, the merge one (pdf/fonts.ts)
   const contentPrograms = Promise.all(content.files.filter((f) => f.type.startsWith('font/')).map((f) => fontProgram(f.source)));
   contentPrograms.catch(() => {}); // the merge meets it again
-  // The subsets take ~1 s when not cached: the tabs open and load the shell meanwhile.
-  const fontsReady = printFonts(volume.meta.fonts, used, options.cache).then((fonts) => {
+  const fontsReady = (unforeseen.length ? printFonts(volume.meta.fonts, [...likely, ...unforeseen], options.cache) : early).then((fonts) => {
     for (const p of fonts.parts) files.set(`/assets/fonts/${p.name}`, { type: p.format === 'opentype' ? 'font/otf' : 'font/ttf', data: p.data });
     return fonts;
   });

@@ -96,13 +96,3 @@ export function stampPage(doc: PDFDocument, page: PDFPage, stamps: Array<{ ref: 
     }
   }
 }
-
-/**
- * How far (pt) a page's content moves right when a verso becomes a recto: the inner minus the
- * outer margin as Chromium lays them out — page-css.ts writes them with 4 decimals and Blink
- * truncates lengths to 1/64 px (LayoutUnit); exact, a moved page was 0.005 pt off one printed there.
- */
-export function sideShiftPt(margins: { inner: number; outer: number }): number {
-  const laidOut = (px: number) => Math.trunc(+px.toFixed(4) * 64) / 64;
-  return (laidOut(margins.inner) - laidOut(margins.outer)) * 0.75;
-}
