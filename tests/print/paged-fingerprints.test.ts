@@ -25,12 +25,21 @@ function fnv(text: string): string {
 function methodSource(className: string, name: string): string {
   const cls = Math.max(PAGED.indexOf(`\tclass ${className} {`), PAGED.indexOf(`\tclass ${className} extends Handler {`));
   expect(cls, `class ${className}`).toBeGreaterThan(0);
-  const start = PAGED.indexOf(`\n\t\t${name}(`, cls) + 3;
+  const plain = PAGED.indexOf(`\n\t\t${name}(`, cls);
+  const async = PAGED.indexOf(`\n\t\tasync ${name}(`, cls);
+  const start = (async >= 0 && (plain < 0 || async < plain) ? async : plain) + 3;
   const end = PAGED.indexOf('\n\t\t}', start) + 4;
   return PAGED.slice(start, end);
 }
 
-const OWNER: Record<string, string> = { addListeners: 'Page', create: 'Page', textBreak: 'Layout', removeOverflow: 'Layout', hyphenateAtBreak: 'Layout', finalizePage: 'AtPage' };
+/** A class's source as Function.prototype.toString gives it. */
+function classSource(className: string): string {
+  const start = PAGED.indexOf(`\tclass ${className} {`) + 1;
+  expect(start, `class ${className}`).toBeGreaterThan(0);
+  return PAGED.slice(start, PAGED.indexOf('\n\t}\n', start) + 3);
+}
+
+const OWNER: Record<string, string> = { addListeners: 'Page', create: 'Page', layout: 'Page', textBreak: 'Layout', removeOverflow: 'Layout', hyphenateAtBreak: 'Layout', finalizePage: 'AtPage' };
 
 describe('Paged.js method fingerprints', () => {
   const calls = [...HANDLER_SOURCE.matchAll(/internals\.replaceMethod\(\w+(?:\.\w+)?, '(\w+)', \w+, '([0-9a-f]{8})'\)/g)].map((m) => ({ name: m[1]!, fingerprint: m[2]! }));
@@ -45,6 +54,9 @@ describe('Paged.js method fingerprints', () => {
     const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
     expect(pkg.dependencies.pagedjs).toBe('0.4.3');
     for (const { name, fingerprint } of calls) expect(fnv(methodSource(OWNER[name]!, name)), name).toBe(fingerprint);
+    // the Layout class whose constructor Page.layout's replacement inlines
+    const layoutClass = /internals\.fingerprint\(found\) === '([0-9a-f]{8})'/.exec(HANDLER_SOURCE)?.[1];
+    expect(fnv(classSource('Layout')), 'Layout').toBe(layoutClass);
   });
 
   it('differ for a method changed by one character', () => {

@@ -12,7 +12,7 @@ import type { Volume } from '../../pipeline/model/types.ts';
 import { projectPath } from '../../pipeline/paths.ts';
 import { readPdf, squeeze } from './helpers.ts';
 
-const ALL = ['Queue.tick', 'Chunker.pageTemplate', 'Page.addListeners', 'Page.create', 'Layout.textBreak', 'Layout.removeOverflow', 'drop Footnotes', 'AtPage.finalizePage', 'Layout.maxChars', 'Layout.hyphenateAtBreak'];
+const ALL = ['Queue.tick', 'Chunker.pageTemplate', 'Page.addListeners', 'Page.create', 'Layout.textBreak', 'Layout.removeOverflow', 'drop Footnotes', 'AtPage.finalizePage', 'Layout.maxChars', 'Layout.hyphenateAtBreak', 'Page.layout', 'Layout.constructor'];
 
 let volume: Volume;
 let session: Promise<BrowserSession>;

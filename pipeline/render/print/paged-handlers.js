@@ -416,6 +416,76 @@
   }
 
   /**
+   * Before each page is laid out: Paged.js's Layout measures the page's content area as it is
+   * made — its box, its parent's box and its column gap, a forced style and layout of the
+   * document before anything is on the page — and the first overflow check forces another one
+   * with the content. The area is measured on first use instead, in that second one.
+   */
+  class BeforePageLayoutLazyAreaBounds extends Paged.Handler {
+    beforePageLayout(/** @type {object} */ page) {
+      internals.replaceMethod(page, 'layout', layoutWithLazyBounds, 'a865b0d3');
+    }
+  }
+  /** @type {any} Paged.js's Layout class (not exported: taken from the first page's layout) */
+  let LayoutClass = null;
+  /** @this {any} @param {unknown} contents @param {unknown} breakToken @param {number | undefined} maxChars */
+  async function layoutWithLazyBounds(contents, breakToken, maxChars) {
+    if (!LayoutClass) {
+      const result = await internals.original(layoutWithLazyBounds).call(this, contents, breakToken, maxChars);
+      const found = this.layoutMethod && this.layoutMethod.constructor;
+      if (found && internals.allowed('Layout.constructor', internals.fingerprint(found) === 'c0ec8e9c')) LayoutClass = found;
+      return result;
+    }
+    // Paged.js's Page.layout (pagedjs 0.4.3 src/chunker/page.js) with its Layout constructor inlined, without the measuring.
+    this.clear();
+    this.startToken = breakToken;
+    const settings = this.settings;
+    if (!settings.maxChars && maxChars) settings.maxChars = maxChars;
+    const layout = Object.create(LayoutClass.prototype);
+    const area = /** @type {HTMLElement} */ (this.area);
+    layout.element = area;
+    layout.bounds = lazyRect(area);
+    let gap = /** @type {number | null} */ (null);
+    Object.defineProperty(layout, 'gap', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        if (gap === null) {
+          const columnGap = parseFloat(window.getComputedStyle(area).columnGap);
+          gap = columnGap ? columnGap - (layout.bounds.left - /** @type {HTMLElement} */ (area.offsetParent).getBoundingClientRect().left) : 0;
+        }
+        return gap;
+      },
+    });
+    layout.hooks = this.hooks;
+    layout.settings = settings || {};
+    layout.maxChars = layout.settings.maxChars || 1500;
+    layout.forceRenderBreak = false;
+    this.layoutMethod = layout;
+    const renderResult = await layout.renderTo(this.wrapper, contents, breakToken);
+    const newBreakToken = renderResult.breakToken;
+    this.addListeners(contents);
+    this.endToken = newBreakToken;
+    return newBreakToken;
+  }
+  /** A box whose edges are read from `element` when one is first asked for. */
+  function lazyRect(/** @type {Element} */ element) {
+    /** @type {DOMRect | null} */
+    let rect = null;
+    const measured = () => (rect ??= element.getBoundingClientRect());
+    return {
+      get x() { return measured().x; },
+      get y() { return measured().y; },
+      get left() { return measured().left; },
+      get right() { return measured().right; },
+      get top() { return measured().top; },
+      get bottom() { return measured().bottom; },
+      get width() { return measured().width; },
+      get height() { return measured().height; },
+    };
+  }
+
+  /**
    * When a page ends inside a text node, Paged.js's break token gives the offset in the source
    * text as the offset on the page plus where the page's piece starts in the source, found by
    * `indexOf` (Layout.createBreakToken): a piece that also occurs earlier in the paragraph — a
@@ -554,7 +624,7 @@
   internals.dropHandler('Footnotes');
 
   Paged.registerHandlers(
-    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize, BeforePageLayoutCharsPerPage, OnOverflowMeasureLater, OnPageLayoutNoHyphenAtBreak,
+    BeforeParsedNextTask, AfterParsedSlimPageTemplate, BeforePageLayoutNoResizeWatch, BeforePageLayoutKnownAreaSize, BeforePageLayoutLazyAreaBounds, BeforePageLayoutCharsPerPage, OnOverflowMeasureLater, OnPageLayoutNoHyphenAtBreak,
     AfterPageLayoutBinaryTextBreak, OnBreakTokenSuffixOffset, AfterPageLayoutDeleteOverflow, AfterPageLayoutFolios, AfterPageLayoutStringsOnMargins, AfterRenderedDone,
   );
 
