@@ -367,8 +367,9 @@ export const contentHandlers: Record<string, Handler> = {
     return el;
   },
   code(_state: State, node: { value: string; lang?: string | null }): Element {
-    // one block per source line: a line too long for the measure wraps under a hanging indent
-    const lines = node.value.split('\n').map((line) => h('span', { className: ['code-line'] }, [text(line || '\u200b')]));
+    // one block per source line: a line too long for the measure wraps under a hanging indent;
+    // blank lines before the closing fence are left out (one went alone to the next page, an empty box)
+    const lines = node.value.replace(/(?:\n[ \t]*)+$/, '').split('\n').map((line) => h('span', { className: ['code-line'] }, [text(line || '\u200b')]));
     return h('pre', {}, [h('code', node.lang ? { className: [`language-${node.lang}`] } : {}, lines)]);
   },
   math(_state: State, node: { value: string }): Element {
