@@ -28,7 +28,6 @@ import { engineKey, flateKey, layoutKey } from './cache-keys.ts';
 import { renderChunks, type ChunkJob } from './layout.ts';
 import { CHUNK_CSS } from './chunk-plan.ts';
 import { pageGeometry, sideShiftPt } from './page-css.ts';
-
 import { CONTENT_HANDLERS, HANDLERS, KEEP_WITH_NEXT, printShell, type PrintPrelude } from './prelude.ts';
 import { likelyCodePoints, printedCodePoints, printFonts, stylesheetText } from './fonts.ts';
 import { fontProgram, subsetFontFaceCss } from '../fonts/subset.ts';
@@ -108,7 +107,6 @@ export interface RenderPrintOptions {
   /** Save the pages as laid out in the cache (layout.ts ChunkedOptions.savePages; default true). */
   savePages?: boolean;
 }
-
 
 async function findUncovered(volume: Volume, book: PrintBook, uncovered: number[]): Promise<UncoveredChar[]> {
   if (!uncovered.length) return [];
