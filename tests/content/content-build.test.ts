@@ -330,6 +330,19 @@ describe('EPUB', () => {
     const missing = [...new Set(captions.join('').replace(/\s/g, ''))].filter((ch) => !spans.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b));
     expect(missing).toEqual([]);
   });
+  it('embeds the code face (JetBrains Mono) with every Latin character of the code: code is monospaced in the EPUB too', () => {
+    // without it a reader set code in the embedded Song's proportional Latin (content.css: "JetBrains Mono", then the Song)
+    const faces = [...zip.text('OEBPS/style.css').matchAll(/@font-face\s*\{([^}]*)\}/g)].map((m) => m[1]!).filter((f) => /font-family: "JetBrains Mono"/.test(f));
+    expect(faces.length).toBeGreaterThan(0);
+    const opf = zip.text(zip.names.find((n) => n.endsWith('.opf'))!);
+    for (const f of faces) expect(opf).toContain(`href="${/url\("([^"]+)"\)/.exec(f)![1]}"`);
+    const spans = faces.flatMap((f) => [...(/unicode-range:([^;]*)/.exec(f)?.[1] ?? '').matchAll(/U\+([0-9A-F]+)(?:-([0-9A-F]+))?/gi)].map((m) => [parseInt(m[1]!, 16), parseInt(m[2] ?? m[1]!, 16)] as const));
+    const code = zip.names.filter((n) => n.endsWith('.xhtml')).flatMap((n) => [...zip.text(n).matchAll(/<code\b[^>]*>([\s\S]*?)<\/code>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '')));
+    expect(code.join('')).toContain('if (a > b) { return a; }');
+    const latin = [...new Set(code.join('').replace(/&[a-z]+;|\s/g, ''))].filter((ch) => ch.codePointAt(0)! < 0x250);
+    expect(latin.length).toBeGreaterThan(20);
+    expect(latin.filter((ch) => !spans.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b))).toEqual([]);
+  });
   it('has tables with caption and thead, figures in the package with alt text', () => {
     const one = paper(1);
     expect(one).toMatch(/<table class="juan-table"[^>]*><caption>表1 各镇（街道）规模以上工业企业主要指标<\/caption>\s*<thead>/);

@@ -26,7 +26,9 @@ export const KATEX_MAIN_OPERATORS = new Set(
 export function katexMainFile(weight: number): string {
   return path.join(KATEX_DIST, 'fonts', weight >= 600 ? 'KaTeX_Main-Bold.woff2' : 'KaTeX_Main-Regular.woff2');
 }
-const MONO = path.join(path.dirname(require.resolve('@fontsource/jetbrains-mono/package.json')), 'files');
+/** The code face's @fontsource package (print: its WOFF2 files below; EPUB: a subset, epub/index.ts). */
+export const CODE_FONT_PACKAGE = 'jetbrains-mono';
+const MONO = path.join(path.dirname(require.resolve(`@fontsource/${CODE_FONT_PACKAGE}/package.json`)), 'files');
 const SERIF = path.join(path.dirname(require.resolve('@fontsource/noto-serif/package.json')), 'files');
 
 /**

@@ -27,6 +27,7 @@ import { COVER_VERSION, coverSvg, escapeXml } from './cover.ts';
 import { chineseDate, organiserLabel } from '../book-text.ts';
 import { fontsourceFamily, fontsourceVersion, usedCodePoints } from '../fonts/fontsource.ts';
 import { subsetFace, unicodeRange } from '../fonts/subset.ts';
+import { CODE_FONT_PACKAGE } from '../content/assets.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { JuanEpub, type ExtraFile } from './juan-epub.ts';
 import { projectPath } from '../../paths.ts';
@@ -462,11 +463,15 @@ export async function renderEpub(volume: Volume, pageMap: PageMap | null, option
     const headingFamily = await embed(meta.fonts.heading, 700, headingText, 'heading');
     await embed(meta.fonts.heading, 500, headingText, 'heading');
     const kaiFamily = kaiText ? await embed(meta.fonts.kai, 500, kaiText, 'kai') : null;
+    // Code (content.css: JetBrains Mono, then the body's Song for Chinese comments): the characters
+    // of the book's code. Without it a reader set the code in the embedded Song's Latin — proportional.
+    const codeText = files.flatMap((f) => [...f.body.matchAll(/<code\b[^>]*>([\s\S]*?)<\/code>/g)].map((m) => textOf(m[1]!))).join('');
+    const codeFamily = codeText ? await embed(CODE_FONT_PACKAGE, 400, codeText, 'code') : null;
     const total = fonts.reduce((n, f) => n + f.data.byteLength, 0);
     if (total > 3 * 1024 * 1024) {
       throw new JuanError('render', `嵌入的字体子集过大：${(total / 1048576).toFixed(1)} MB（上限 3 MB）`, { source: 'epub:font', hint: '用 embedFont: false 构建，改用阅读器的系统字体' });
     }
-    epubCss = `/* Embedded: subsets of ${[bodyFamily, headingFamily, kaiFamily].filter(Boolean).join(', ')} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
+    epubCss = `/* Embedded: subsets of ${[bodyFamily, headingFamily, kaiFamily, codeFamily].filter(Boolean).join(', ')} (SIL OFL 1.1) with exactly the characters of this book. */\n${faces.join('\n')}\n\n${epubCss}`;
   }
 
   stage('epub:package');
