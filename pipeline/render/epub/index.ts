@@ -9,7 +9,8 @@
  *   <paper.id>.xhtml          one file per paper, page-break markers where the PDF's pages begin
  *   toc.ncx                   for EPUB 2 reading systems
  *   shared.css + style.css    typography shared with print + EPUB-only rules (styles/epub.css)
- *   fonts/*                   optional subset of the body font (exactly the book's characters)
+ *   fonts/*                   subsets of the body, heading, Kai and code faces, each with exactly the
+ *                             characters it sets (left out with embedFont: false)
  *
  * Deterministic: same volume + page map → byte-identical EPUB.
  */
