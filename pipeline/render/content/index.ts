@@ -386,7 +386,8 @@ export function setNoteSanitizer(f: (c: ElementContent[]) => ElementContent[]): 
   sanitizeNote = f;
 }
 
-function hastText(node: ElementContent | HastRoot): string {
+/** The text of a hast node (its text nodes, in order). */
+export function hastText(node: ElementContent | HastRoot): string {
   if (node.type === 'text') return node.value;
   if ('children' in node) return (node.children as ElementContent[]).map(hastText).join('');
   return '';

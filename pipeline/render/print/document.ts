@@ -17,7 +17,7 @@ import { printLinkAddresses } from './link-address.ts';
 import { planChunks, type ChunkPlan } from './chunk-plan.ts';
 import { hashKey, type BuildCache } from '../../cache/store.ts';
 import { opensChapterKey, paperContentKey, placeFree, renderCodeKey } from '../paper-key.ts';
-import { mathLetters } from '../content/index.ts';
+import { hastText, mathLetters } from '../content/index.ts';
 import { allAtOnce, type Steps } from '../../in-turns.ts';
 
 export interface PrintStyles {
@@ -154,12 +154,6 @@ export function* printBookSteps(volume: Volume, heads: Map<string, string>, cach
     reused,
     built: sections.size - reused,
   };
-}
-
-function hastText(node: ElementContent): string {
-  if (node.type === 'text') return node.value;
-  if (node.type === 'element') return node.children.map(hastText).join('');
-  return '';
 }
 
 /** `body`: printBody(volume, heads), built once by renderPrint. */
