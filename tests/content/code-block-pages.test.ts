@@ -5,7 +5,7 @@
  * area, and the build failed with 「… 个字排到了版心之外」; with the title no longer kept with it
  * (print.css: a paper's header always opens its page) the title stood alone on its page and the
  * block began on the next. Its last line fitted, the padding below it did not: now the space
- * below a listing is margin (print.css), which a break drops, and the block starts under the
+ * below a listing is margin (content.css), which a break drops, and the block starts under the
  * title. With the padding back, the title is alone on its page again.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
